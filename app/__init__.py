@@ -1,0 +1,100 @@
+"""The application factory: it loads config and wires the pieces, nothing else."""
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import check_production, load_config
+from app.extensions import cache, cors, db, limiter, migrate, swagger
+
+
+def create_app(config: dict | None = None, env_mode: str | None = None) -> Flask:
+    settings = load_config(env_mode, config)
+    check_production(settings)
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(settings)
+    _configure_logging(app)
+    _configure_json(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_errors_and_hooks(app)
+    _register_commands(app)
+    _register_docs(app)
+    _check_access_declarations(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    logging.basicConfig(
+        level=app.config.get("LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _configure_json(app: Flask) -> None:
+    from app.core.json import ExactJSONProvider
+
+    app.json_provider_class = ExactJSONProvider
+    app.json = ExactJSONProvider(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every table on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    cache.init_app(app)
+    limiter.init_app(app)
+    origins = [o.strip() for o in str(app.config.get("CORS_ORIGINS") or "").split(",") if o.strip()]
+    cors.init_app(
+        app,
+        resources={r"/(v1|v2|cms)/.*": {"origins": origins or []}},
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        expose_headers=["X-Request-ID", "Retry-After", "ETag"],
+        supports_credentials=False,
+        max_age=600,
+    )
+    if app.config["ENV_MODE"] == "production":
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    from app.core import db as _sqlite_pragmas  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import misc, v1, v2
+
+    app.register_blueprint(misc.bp)
+    app.register_blueprint(v1.api)
+    v2.mount(app)
+
+
+def _register_errors_and_hooks(app: Flask) -> None:
+    from app.core.errors import init_errors
+    from app.core.http import init_http
+
+    init_errors(app)
+    init_http(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+def _register_docs(app: Flask) -> None:
+    if not app.config.get("SWAGGER_ENABLED", True):
+        return
+    from app.core.docs import SWAGGER_CONFIG, SWAGGER_TEMPLATE
+
+    app.config["SWAGGER"] = {"uiversion": 3, "openapi": None}
+    swagger.template = SWAGGER_TEMPLATE
+    swagger.config = SWAGGER_CONFIG
+    swagger.init_app(app)
+
+
+def _check_access_declarations(app: Flask) -> None:
+    from app.core.permissions import check_declarations
+
+    check_declarations(app)

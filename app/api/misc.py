@@ -1,0 +1,41 @@
+"""Routes outside the API blueprints: health check and the error code page."""
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template
+from sqlalchemy import text
+
+from app.core.exceptions import ServiceUnavailable
+from app.core.response import ok
+from app.extensions import db
+
+bp = Blueprint("misc", __name__)
+
+
+@bp.get("/health")
+def health():
+    """Check that the app and its database answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        raise ServiceUnavailable() from None
+    return ok({"status": "ok", "database": "ok"})
+
+
+def _code_rows() -> list[list[str]]:
+    rows = []
+    path = Path(current_app.root_path).parent / "code.md"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells and cells[0].isdigit():
+            rows.append(cells)
+    return rows
+
+
+@bp.get("/error_code")
+def error_code():
+    """Render code.md as an HTML table."""
+    if not current_app.config.get("ERROR_CODE_PAGE_ENABLED", True):
+        abort(404)
+    return render_template("error_code.html", rows=_code_rows())

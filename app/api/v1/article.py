@@ -1,0 +1,5 @@
+"""Article: public reads."""
+
+from flask import Blueprint
+
+bp = Blueprint("article", __name__, url_prefix="/article")

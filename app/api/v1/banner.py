@@ -1,0 +1,5 @@
+"""Banner: public reads."""
+
+from flask import Blueprint
+
+bp = Blueprint("banner", __name__, url_prefix="/banner")

@@ -1,0 +1,5 @@
+"""Notice: public reads."""
+
+from flask import Blueprint
+
+bp = Blueprint("notice", __name__, url_prefix="/notice")

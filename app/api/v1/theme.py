@@ -1,0 +1,5 @@
+"""Theme: public reads."""
+
+from flask import Blueprint
+
+bp = Blueprint("theme", __name__, url_prefix="/theme")

@@ -1,0 +1,5 @@
+"""Admin admin routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

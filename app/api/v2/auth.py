@@ -1,0 +1,5 @@
+"""Admin auth routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")

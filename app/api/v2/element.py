@@ -1,0 +1,5 @@
+"""Admin element routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("element", __name__, url_prefix="/element")

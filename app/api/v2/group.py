@@ -1,0 +1,5 @@
+"""Admin group routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("group", __name__, url_prefix="/group")

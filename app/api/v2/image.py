@@ -1,0 +1,5 @@
+"""Admin image routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("image", __name__, url_prefix="/image")

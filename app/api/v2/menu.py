@@ -1,0 +1,5 @@
+"""Admin menu routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("menu", __name__, url_prefix="/menu")

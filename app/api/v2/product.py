@@ -1,0 +1,5 @@
+"""Admin product routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("product", __name__, url_prefix="/product")

@@ -1,0 +1,5 @@
+"""Admin route routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("route", __name__, url_prefix="/route")

@@ -1,0 +1,5 @@
+"""Admin theme routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("theme", __name__, url_prefix="/theme")

@@ -1,0 +1,5 @@
+"""Admin user routes."""
+
+from flask import Blueprint
+
+bp = Blueprint("user", __name__, url_prefix="/user")

@@ -1,0 +1,34 @@
+"""Flask CLI commands: `flask --app server seed`, `flask --app server order ...`."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
+
+
+@click.command("seed")
+def seed_command():
+    """Load the system data and the demo data (refused under production)."""
+    from app.seed import SeedRefused, load_demo
+
+    try:
+        load_demo(current_app)
+    except SeedRefused as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("demo data loaded")
+
+
+@click.command("seed-system")
+def seed_system_command():
+    """Load the system data only (allowed in production)."""
+    from app.seed import seed_system
+
+    seed_system(current_app)
+    click.echo("system data loaded")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(seed_system_command)
+    app.cli.add_command(order_cli)

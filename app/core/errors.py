@@ -1,0 +1,123 @@
+"""Every error becomes the contract's envelope here, and nowhere else."""
+
+import logging
+import traceback
+
+from flask import Flask, g, jsonify, request
+from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.core.exceptions import (
+    APIException,
+    Conflict,
+    Duplicated,
+    HTTPError,
+    ServerError,
+    ServiceUnavailable,
+    TooManyRequests,
+)
+from app.extensions import db
+
+logger = logging.getLogger("mini_shop.errors")
+
+# MySQL error numbers: lost connection / cannot connect / server gone, and deadlock / lock wait.
+_UNREACHABLE = {2002, 2003, 2006, 2013, 2055, 1040, 1053}
+_LOCK_ERRORS = {1205, 1213}
+
+
+def request_url() -> str:
+    return f"{request.method} {request.path}"
+
+
+def render(error: APIException):
+    response = jsonify(error.body(request_url()))
+    response.status_code = error.code
+    for key, value in error.extra_headers.items():
+        response.headers[key] = value
+    return response
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself may be gone
+        logger.debug("rollback failed", exc_info=True)
+
+
+def _mysql_errno(error: DBAPIError) -> int | None:
+    args = getattr(error.orig, "args", ())
+    return args[0] if args and isinstance(args[0], int) else None
+
+
+def handle_http_exception(error: HTTPException):
+    # APIException is an HTTPException too; Flask files handlers by status code, so one
+    # handler serves both.
+    if isinstance(error, APIException):
+        return render(error)
+    return render(HTTPError(error.name, code=error.code or 400))
+
+
+def handle_rate_limit(error: RateLimitExceeded):
+    retry_after = getattr(error, "retry_after", None) or 60
+    return render(TooManyRequests(headers={"Retry-After": str(int(retry_after))}))
+
+
+def handle_integrity_error(error: IntegrityError):
+    _rollback()
+    text = str(error.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return render(Duplicated())
+    return render(Conflict())
+
+
+def handle_database_error(error: DBAPIError):
+    _rollback()
+    errno = _mysql_errno(error)
+    if errno in _LOCK_ERRORS or "database is locked" in str(error.orig):
+        return render(Conflict())
+    if isinstance(error, OperationalError) or error.connection_invalidated:
+        logger.warning("database unavailable: %s", error.orig)
+        return render(ServiceUnavailable())
+    return handle_unexpected(error)
+
+
+def handle_unexpected(error: Exception):
+    _rollback()
+    logger.error("unexpected error on %s", request_url(), exc_info=error)
+    record_error(error, traceback.format_exc())
+    return render(ServerError())
+
+
+def record_error(error: Exception, trace: str, exception_name: str | None = None) -> None:
+    """Write an error_log row; never raise."""
+    from app.core.redact import redacted_params
+    from app.models import ErrorLog
+
+    user = g.get("flask_httpauth_user")
+    try:
+        db.session.add(
+            ErrorLog(
+                request_id=g.get("request_id", ""),
+                user_id=getattr(user, "id", None),
+                method=request.method,
+                path=request.path,
+                endpoint=request.endpoint or "",
+                exception=exception_name or type(error).__name__,
+                message=str(error)[:2000],
+                traceback=trace[:10000],
+                request_param=redacted_params(),
+            )
+        )
+        db.session.commit()
+    except Exception:
+        _rollback()
+        logger.warning("could not write the error log", exc_info=True)
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(RateLimitExceeded, handle_rate_limit)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(Exception, handle_unexpected)

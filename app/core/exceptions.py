@@ -1,0 +1,189 @@
+"""API exceptions: one class per error code of code.md."""
+
+from werkzeug.exceptions import HTTPException
+
+
+class APIException(HTTPException):
+    """An error answered in the contract's envelope."""
+
+    code = 500  # HTTP status
+    error_code = 999
+    msg = "Internal server error"
+
+    def __init__(
+        self, msg: str | None = None, *, errors=None, detail=None, code=None, headers=None
+    ):
+        self.msg = msg or self.msg
+        self.errors = errors
+        self.detail = detail
+        self.extra_headers = headers or {}
+        if code is not None:
+            self.code = code
+        super().__init__(self.msg)
+
+    def body(self, request_url: str) -> dict:
+        body = {"error_code": self.error_code, "msg": self.msg, "request_url": request_url}
+        if self.errors is not None:
+            body["errors"] = self.errors
+        if self.detail is not None:
+            body["detail"] = self.detail
+        return body
+
+
+def _define(name: str, http: int, error_code: int, msg: str) -> type[APIException]:
+    return type(name, (APIException,), {"code": http, "error_code": error_code, "msg": msg})
+
+
+# General
+ServerError = _define("ServerError", 500, 999, "Internal server error")
+ParameterException = _define("ParameterException", 400, 1000, "Invalid parameters")
+NotFound = _define("NotFound", 404, 1001, "Resource not found")
+InvalidToken = _define("InvalidToken", 401, 1002, "Invalid token")
+ExpiredToken = _define("ExpiredToken", 401, 1003, "Token expired")
+Forbidden = _define("Forbidden", 403, 1004, "Permission denied")
+AuthFailed = _define("AuthFailed", 401, 1005, "Account or password is wrong")
+ClientTypeError = _define("ClientTypeError", 400, 1006, "Unsupported login type")
+HTTPError = _define("HTTPError", 400, 1007, "Bad request")
+TooManyRequests = _define("TooManyRequests", 429, 1008, "Too many requests, try again later")
+ServiceUnavailable = _define("ServiceUnavailable", 503, 1009, "Service temporarily unavailable")
+Conflict = _define("Conflict", 409, 1010, "The resource was changed by another request, try again")
+Duplicated = _define("Duplicated", 409, 2001, "Duplicate data")
+
+# Files and images
+FileException = _define("FileException", 400, 10300, 'No file was uploaded in field "file"')
+FileTooLarge = _define("FileTooLarge", 413, 10310, "File is too large")
+FileTooMany = _define("FileTooMany", 413, 10320, "Too many files in one request")
+FileTypeNotAllowed = _define("FileTypeNotAllowed", 415, 10330, "File type is not allowed")
+FileContentMismatch = _define(
+    "FileContentMismatch", 415, 10340, "File content does not match its type"
+)
+StorageError = _define("StorageError", 500, 10350, "File storage failed")
+FileNotFound = _define("FileNotFound", 404, 10360, "File or folder not found")
+InvalidFileMove = _define(
+    "InvalidFileMove",
+    400,
+    10370,
+    "A folder cannot be moved or copied into itself, and the target must be a folder",
+)
+ImageNotFound = _define("ImageNotFound", 404, 10380, "Image not found")
+ImageInUse = _define("ImageInUse", 409, 10390, "Image is still used by the catalog")
+
+# Login methods and tokens
+AtLeastOneLoginMethod = _define(
+    "AtLeastOneLoginMethod", 400, 11010, "Cannot unbind: at least one login method must remain"
+)
+WeChatCodeInvalid = _define(
+    "WeChatCodeInvalid", 400, 11020, "WeChat login code is invalid or already used"
+)
+WeChatUnavailable = _define(
+    "WeChatUnavailable", 502, 11030, "WeChat service is unavailable, try again later"
+)
+WeChatNotConfigured = _define("WeChatNotConfigured", 503, 11040, "WeChat login is not configured")
+RefreshTokenInvalid = _define(
+    "RefreshTokenInvalid", 401, 11050, "Refresh token is invalid or expired"
+)
+RefreshTokenReused = _define(
+    "RefreshTokenReused", 401, 11060, "Refresh token was already used; please log in again"
+)
+LoginMethodNotBound = _define("LoginMethodNotBound", 404, 11070, "This login method is not bound")
+
+# Users
+UserNotFound = _define("UserNotFound", 404, 20010, "User not found")
+AccountDisabled = _define("AccountDisabled", 403, 20020, "Account is disabled")
+ProtectedUser = _define(
+    "ProtectedUser", 403, 20030, "This action is not allowed on yourself or on a super admin"
+)
+WrongOldPassword = _define("WrongOldPassword", 400, 20040, "Old password is wrong")
+
+# Catalog
+ProductNotFound = _define("ProductNotFound", 404, 30010, "Product not found or not on sale")
+ImageReorderError = _define(
+    "ImageReorderError", 400, 30020, "These image positions cannot be reordered"
+)
+ProductImageNotFound = _define(
+    "ProductImageNotFound", 404, 30030, "Image is not attached to this product"
+)
+ProductPropertyNotFound = _define(
+    "ProductPropertyNotFound", 404, 30040, "Product property not found"
+)
+CategoryNotFound = _define("CategoryNotFound", 404, 31010, "Category not found")
+CategoryInUse = _define("CategoryInUse", 409, 31020, "Category still has products")
+BannerNotFound = _define("BannerNotFound", 404, 40010, "Banner not found")
+BannerItemNotFound = _define("BannerItemNotFound", 404, 40020, "Banner item not found")
+ThemeNotFound = _define("ThemeNotFound", 404, 41010, "Theme not found")
+ProductNotInTheme = _define("ProductNotInTheme", 404, 41020, "Product is not in this theme")
+
+# Orders
+OrderNotFound = _define("OrderNotFound", 404, 50010, "Order not found")
+OutOfStock = _define("OutOfStock", 409, 50020, "Some products are out of stock")
+OrderStatusConflict = _define(
+    "OrderStatusConflict", 409, 50030, "The order's status does not allow this action"
+)
+OrderExpired = _define("OrderExpired", 409, 50040, "The order has expired")
+IdempotencyConflict = _define(
+    "IdempotencyConflict", 409, 50050, "This Idempotency-Key was used for a different request"
+)
+
+# Addresses
+AddressNotFound = _define("AddressNotFound", 404, 60010, "Address not found")
+AddressLimitReached = _define("AddressLimitReached", 400, 60020, "Address book is full")
+NoDeliveryAddress = _define(
+    "NoDeliveryAddress", 400, 60030, "Add a delivery address before placing an order"
+)
+
+# Payment
+PayNotConfigured = _define("PayNotConfigured", 503, 70010, "WeChat Pay is not configured")
+PayerNotWeChatUser = _define("PayerNotWeChatUser", 400, 70020, "Log in with WeChat to pay")
+WeChatPayError = _define("WeChatPayError", 502, 70030, "WeChat Pay request failed")
+NotifySignatureInvalid = _define(
+    "NotifySignatureInvalid", 401, 70040, "Notification signature is invalid"
+)
+NotifyDataMismatch = _define(
+    "NotifyDataMismatch",
+    400,
+    70050,
+    "Notification does not match the order (app id, merchant id or amount)",
+)
+NotifyOrderUnknown = _define(
+    "NotifyOrderUnknown", 404, 70060, "Notification is for an unknown order"
+)
+
+# CMS system
+GroupNotFound = _define("GroupNotFound", 404, 80010, "Permission group not found")
+GroupNotEmpty = _define("GroupNotEmpty", 409, 80020, "The group still has users")
+PermissionNotFound = _define("PermissionNotFound", 404, 80030, "Permission not found")
+RouteNotFound = _define("RouteNotFound", 404, 80040, "Route not found")
+ElementNotFound = _define("ElementNotFound", 404, 80050, "Page element not found")
+InvalidRouteTree = _define(
+    "InvalidRouteTree",
+    400,
+    80060,
+    "Route tree is invalid (an id is repeated, or a route would be placed under itself)",
+)
+ArticleNotFound = _define("ArticleNotFound", 404, 81010, "Article not found")
+NoticeNotFound = _define("NoticeNotFound", 404, 82010, "Notice not found")
+DictTypeNotFound = _define("DictTypeNotFound", 404, 83010, "Dictionary type not found")
+DictNotFound = _define("DictNotFound", 404, 83020, "Dictionary entry not found")
+ConfigNotFound = _define("ConfigNotFound", 404, 84010, "Config parameter not found")
+ConfigProtected = _define(
+    "ConfigProtected",
+    403,
+    84020,
+    "Built-in config parameters cannot be deleted, re-keyed or re-typed",
+)
+ConfigValueInvalid = _define(
+    "ConfigValueInvalid", 400, 84030, "Value does not match the parameter's type"
+)
+LogNotFound = _define("LogNotFound", 404, 85010, "Log entry not found")
+
+
+def all_exceptions() -> list[type[APIException]]:
+    """Every concrete exception class, in code order."""
+    return sorted(
+        (
+            cls
+            for cls in globals().values()
+            if isinstance(cls, type) and issubclass(cls, APIException) and cls is not APIException
+        ),
+        key=lambda cls: cls.error_code,
+    )

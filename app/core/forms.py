@@ -1,0 +1,451 @@
+"""WTForms fed from the JSON body or the query string, with strict JSON-aware fields.
+
+A field knows whether the client sent it (`present`), so updates change only what was sent.
+Values reach the fields as parsed JSON (not as text), so `true`, `1.5` and `"{1}"` are told apart
+from integers and strings.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask import current_app, request
+from wtforms import Form
+from wtforms.fields import Field
+from wtforms.meta import DefaultMeta
+from wtforms.validators import StopValidation
+
+from app.core.exceptions import HTTPError, ParameterException
+
+_MISSING = object()
+
+
+# ---------------------------------------------------------------- request data
+
+
+def _query_dict() -> dict:
+    # An optional parameter sent empty (`?start=`) counts as absent.
+    return {key: value for key, value in request.args.items() if value != ""}
+
+
+def json_body():
+    """The parsed JSON body; an empty body is {}. Anything unreadable is a 400."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    if len(raw) > current_app.config.get("JSON_MAX_LENGTH", 1048576):
+        raise HTTPError("Request body is too large", code=413)
+    if (
+        request.mimetype
+        and request.mimetype != "application/json"
+        and not request.mimetype.endswith("+json")
+    ):
+        raise ParameterException("Send the body as JSON with Content-Type: application/json")
+    try:
+        return current_app.json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise ParameterException("The request body is not valid JSON") from None
+
+
+def request_data() -> dict:
+    """Parameters of this request: the query string, plus the JSON object body for POST/PUT."""
+    data = _query_dict()
+    if request.method in ("POST", "PUT", "PATCH"):
+        body = json_body()
+        if not isinstance(body, dict):
+            raise ParameterException("The request body must be a JSON object")
+        data.update(body)
+    return data
+
+
+class _JSONData:
+    """The formdata interface WTForms expects, holding parsed JSON values."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    def __contains__(self, key):
+        return key in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def getlist(self, key):
+        return [self._data[key]] if key in self._data else []
+
+
+# ---------------------------------------------------------------------- fields
+
+
+class JSONField(Field):
+    """Base of every field: presence, requiredness, nullability and a default."""
+
+    json_type = "string"
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        required=False,
+        default=None,
+        nullable=False,
+        description="",
+        **kwargs,
+    ):
+        super().__init__(label, validators, default=default, description=description, **kwargs)
+        self.required = required
+        self.nullable = nullable
+        self.present = False
+
+    def process(self, formdata, data=_MISSING, extra_filters=None):
+        self.process_errors = []
+        self.raw_data = formdata.getlist(self.name) if formdata is not None else []
+        self.present = bool(self.raw_data)
+        self.data = self.default() if callable(self.default) else self.default
+        if not self.present:
+            return
+        value = self.raw_data[0]
+        if value is None:
+            if self.nullable:
+                self.data = None
+            else:
+                self.process_errors.append("May not be null.")
+            return
+        try:
+            self.data = self.convert(value)
+        except ValueError as error:
+            self.process_errors.append(error.args[0])
+
+    def convert(self, value):
+        return value
+
+    def pre_validate(self, form):
+        if self.required and not self.present:
+            raise StopValidation("This field is required.")
+
+    def schema(self) -> dict:
+        """OpenAPI description of the field (used by the docs)."""
+        out = {"type": self.json_type}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+def _range_message(low, high) -> str:
+    if low is not None and high is not None:
+        return f"Must be between {low} and {high}."
+    if low is not None:
+        return f"Must be at least {low}."
+    return f"Must be at most {high}."
+
+
+class StringField(JSONField):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        min_length=0,
+        max_length=255,
+        trim=True,
+        pattern=None,
+        pattern_message="Has an invalid format.",
+        **kwargs,
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.min_length, self.max_length, self.trim = min_length, max_length, trim
+        self.pattern = re.compile(pattern) if pattern else None
+        self.pattern_message = pattern_message
+
+    def convert(self, value):
+        if not isinstance(value, str):
+            raise ValueError("Not a valid string.")
+        if self.trim:
+            value = value.strip()
+        if not self.min_length <= len(value) <= self.max_length:
+            if self.min_length:
+                raise ValueError(f"Must be {self.min_length} to {self.max_length} characters.")
+            raise ValueError(f"Must be at most {self.max_length} characters.")
+        if self.pattern and value and not self.pattern.fullmatch(value):
+            raise ValueError(self.pattern_message)
+        return value
+
+    def schema(self):
+        out = super().schema()
+        out["maxLength"] = self.max_length
+        if self.min_length:
+            out["minLength"] = self.min_length
+        return out
+
+
+def parse_int(value) -> int:
+    """An integer from a JSON integer or a string of digits; anything else is a ValueError."""
+    if isinstance(value, bool):
+        raise ValueError("Not a valid integer.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
+        return int(value)
+    raise ValueError("Not a valid integer.")
+
+
+class IntegerField(JSONField):
+    json_type = "integer"
+
+    def __init__(self, label=None, validators=None, *, min_value=None, max_value=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.min_value, self.max_value = min_value, max_value
+
+    def convert(self, value):
+        number = parse_int(value)
+        if (self.min_value is not None and number < self.min_value) or (
+            self.max_value is not None and number > self.max_value
+        ):
+            raise ValueError(_range_message(self.min_value, self.max_value))
+        return number
+
+    def schema(self):
+        out = super().schema()
+        if self.min_value is not None:
+            out["minimum"] = self.min_value
+        if self.max_value is not None:
+            out["maximum"] = self.max_value
+        return out
+
+
+class EnumField(JSONField):
+    """One of a fixed set of integers or strings."""
+
+    def __init__(self, label=None, validators=None, *, choices=(), **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.choices = tuple(choices)
+        self.json_type = "integer" if all(isinstance(c, int) for c in self.choices) else "string"
+
+    def convert(self, value):
+        if self.json_type == "integer":
+            value = parse_int(value)
+        elif not isinstance(value, str):
+            raise ValueError("Not a valid string.")
+        if value not in self.choices:
+            raise ValueError("Must be one of " + ", ".join(map(str, self.choices)) + ".")
+        return value
+
+    def schema(self):
+        return {**super().schema(), "enum": list(self.choices)}
+
+
+class BooleanField(JSONField):
+    json_type = "boolean"
+    _words = {"true": True, "false": False, "1": True, "0": False}
+
+    def convert(self, value):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in self._words:
+            return self._words[value.strip().lower()]
+        raise ValueError("Not a valid boolean.")
+
+
+class MoneyField(JSONField):
+    """An exact amount with at most two decimals, from a string or a JSON number."""
+
+    _pattern = re.compile(r"[0-9]{1,10}(\.[0-9]{1,2})?")
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("99999999.99"),
+        **kwargs,
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.min_value, self.max_value = Decimal(min_value), Decimal(max_value)
+
+    def convert(self, value):
+        if isinstance(value, bool):
+            raise ValueError("Not a valid amount.")
+        if isinstance(value, int):
+            value = Decimal(value)
+        if isinstance(value, str):
+            if not self._pattern.fullmatch(value.strip()):
+                raise ValueError("Not a valid amount: use a number with at most two decimals.")
+            value = Decimal(value.strip())
+        if not isinstance(value, Decimal):
+            raise ValueError("Not a valid amount.")
+        try:
+            exact = value.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise ValueError("Not a valid amount.") from None
+        if exact != value:
+            raise ValueError("Not a valid amount: use at most two decimals.")
+        if not self.min_value <= exact <= self.max_value:
+            raise ValueError(_range_message(self.min_value, self.max_value))
+        return exact
+
+    def schema(self):
+        return {
+            "type": "string",
+            "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+            "description": 'Money in yuan, e.g. "12.50"',
+        }
+
+
+class UnixTimeField(JSONField):
+    """Unix seconds as an integer or a decimal number (the fraction is dropped)."""
+
+    json_type = "number"
+
+    def convert(self, value):
+        if isinstance(value, bool):
+            raise ValueError("Not a valid Unix time.")
+        if isinstance(value, str):
+            try:
+                value = Decimal(value.strip())
+            except InvalidOperation:
+                raise ValueError("Not a valid Unix time.") from None
+        if isinstance(value, (int, Decimal)) and value == value and abs(value) < 10**12:
+            return int(value)
+        raise ValueError("Not a valid Unix time.")
+
+
+def parse_id_list(value, *, min_count=0, max_count=100) -> list[int]:
+    """Positive ids from "1,2,3" or a JSON array of integers, order kept, repeats removed."""
+    if isinstance(value, str):
+        parts = [part.strip() for part in value.split(",")] if value.strip() else []
+        if not all(re.fullmatch(r"[0-9]{1,18}", part) for part in parts):
+            raise ValueError("Must be a comma-separated list of positive integers.")
+        ids = [int(part) for part in parts]
+    elif isinstance(value, list):
+        if any(isinstance(item, bool) or not isinstance(item, int) for item in value):
+            raise ValueError("Must be a list of positive integers.")
+        ids = list(value)
+    else:
+        raise ValueError("Must be a list of positive integers.")
+    if any(item < 1 for item in ids):
+        raise ValueError("Must be a list of positive integers.")
+    ids = list(dict.fromkeys(ids))
+    if not min_count <= len(ids) <= max_count:
+        raise ValueError(f"Must hold {min_count} to {max_count} ids.")
+    return ids
+
+
+class IdListField(JSONField):
+    json_type = "array"
+
+    def __init__(self, label=None, validators=None, *, min_count=0, max_count=100, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.min_count, self.max_count = min_count, max_count
+
+    def convert(self, value):
+        return parse_id_list(value, min_count=self.min_count, max_count=self.max_count)
+
+    def schema(self):
+        return {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1},
+            "maxItems": self.max_count,
+        }
+
+
+class FormListField(JSONField):
+    """A JSON array of objects, each validated by a sub-form."""
+
+    json_type = "array"
+
+    def __init__(
+        self, form_class, label=None, validators=None, *, min_count=0, max_count=100, **kwargs
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.form_class, self.min_count, self.max_count = form_class, min_count, max_count
+
+    def convert(self, value):
+        if not isinstance(value, list):
+            raise ValueError("Must be a list.")
+        if not self.min_count <= len(value) <= self.max_count:
+            raise ValueError(f"Must hold {self.min_count} to {self.max_count} items.")
+        items = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise ValueError(f"Item {index} must be an object.")
+            form = self.form_class(item)
+            if not form.validate():
+                name, messages = next(iter(form.errors.items()))
+                raise ValueError(f"Item {index}: {name}: {messages[0]}")
+            items.append(form.present())
+        return items
+
+    def schema(self):
+        return {"type": "array", "items": self.form_class.json_schema(), "maxItems": self.max_count}
+
+
+class RawField(JSONField):
+    """Any JSON value, checked by the form itself (e.g. a config value typed by its row)."""
+
+    json_type = "object"
+
+    def schema(self):
+        return {"description": self.description or "any JSON value"}
+
+
+# ------------------------------------------------------------------------ form
+
+
+class BaseForm(Form):
+    """A form over request parameters: `BaseForm().validate_or_raise()` in a view."""
+
+    def __init__(self, data: dict | None = None, **extra):
+        source = request_data() if data is None else data
+        source = {**source, **extra}
+        super().__init__(formdata=_JSONData(source))
+
+    def validate_or_raise(self):
+        if not self.validate():
+            errors = {name: list(messages) for name, messages in self.errors.items()}
+            name, messages = next(iter(errors.items()))
+            raise ParameterException(f"{name}: {messages[0]}", errors=errors)
+        return self
+
+    def present(self) -> dict:
+        """The fields the client sent, with their converted values."""
+        return {name: field.data for name, field in self._fields.items() if field.present}
+
+    def value(self, name, default=None):
+        field = self._fields[name]
+        return field.data if field.present else default
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        """An OpenAPI object schema of the form's fields."""
+        properties, required = {}, []
+        for name, unbound in cls._unbound_fields or _unbound(cls):
+            field = unbound.bind(form=None, name=name, prefix="", _meta=DefaultMeta())
+            properties[name] = field.schema()
+            if field.nullable:
+                properties[name]["x-nullable"] = True
+            if field.required:
+                required.append(name)
+        schema = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = required
+        return schema
+
+
+def _unbound(cls):
+    fields = []
+    for name in dir(cls):
+        if not name.startswith("_"):
+            unbound = getattr(cls, name)
+            if hasattr(unbound, "_formfield"):
+                fields.append((name, unbound))
+    fields.sort(key=lambda x: (x[1].creation_counter, x[0]))
+    return fields
+
+
+class PageForm(BaseForm):
+    page = IntegerField(min_value=1, default=1)
+    size = IntegerField(min_value=1, max_value=100)

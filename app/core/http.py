@@ -1,0 +1,50 @@
+"""Per-request plumbing: request ids, client IP, security headers."""
+
+import re
+import uuid
+
+from flask import Flask, g, request
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+FRAMEABLE_PATHS = ("/apidocs", "/flasgger_static", "/error_code", "/apispec_1.json")
+
+
+def client_ip() -> str:
+    # ProxyFix (wired in production) has already replaced remote_addr with the proxy's view.
+    return request.remote_addr or ""
+
+
+def request_id() -> str:
+    return g.get("request_id", "")
+
+
+def _assign_request_id() -> None:
+    sent = request.headers.get("X-Request-ID", "")
+    g.request_id = sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+
+
+def _security_headers(response):
+    response.headers["X-Request-ID"] = request_id()
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.path.startswith(FRAMEABLE_PATHS):
+        origins = [o for o in _cms_origins() if o != "*"]
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'" + "".join(
+            " " + origin for origin in origins
+        )
+    else:
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+    return response
+
+
+def _cms_origins() -> list[str]:
+    from flask import current_app
+
+    raw = current_app.config.get("CORS_ORIGINS") or ""
+    return [origin.strip() for origin in str(raw).split(",") if origin.strip()]
+
+
+def init_http(app: Flask) -> None:
+    app.before_request(_assign_request_id)
+    app.after_request(_security_headers)

@@ -1,0 +1,110 @@
+"""The permission catalogue and the check that every admin route declares its access.
+
+Routes declare `perm` pairs with the decorators in app.core.auth. On a fresh database the
+permission table is filled in CATALOGUE order (ids 1..67); pairs that routes declare later are
+appended, and pairs no route declares any more are marked retired (never renumbered).
+"""
+
+from flask import Flask
+
+_MODULES = [
+    ("用户", ["查询用户列表", "更新用户分组", "更改用户状态", "更改用户密码", "删除用户"]),
+    ("订单", ["查询订单列表", "订单发货", "取消订单", "订单退款", "处理缺货订单"]),
+    ("类别", ["查询类别", "新增类别", "更新类别", "删除类别"]),
+    (
+        "商品",
+        [
+            "查询商品",
+            "新增商品",
+            "更新商品",
+            "删除商品",
+            "排序商品图片",
+            "管理商品图片",
+            "管理商品属性",
+        ],
+    ),
+    ("主题", ["查询主题", "新增主题", "更新主题", "删除主题", "添加商品到主题", "删除商品从主题"]),
+    ("轮播图", ["查询轮播图列表", "新增轮播图", "更新轮播图", "删除轮播图"]),
+    ("轮播子图", ["新建轮播子图", "更新轮播子图", "删除轮播子图"]),
+    ("图片", ["查询图片", "上传图片", "删除图片"]),
+    ("文章", ["查询文章", "新增文章", "更新文章", "删除文章"]),
+    ("通知(公告)", ["查询通知列表", "新建通知", "更新通知", "删除通知"]),
+    (
+        "文件",
+        [
+            "查询文件列表",
+            "上传文件",
+            "新建文件夹",
+            "重命名文件",
+            "移动文件",
+            "复制文件",
+            "删除文件",
+        ],
+    ),
+    ("字典类型", ["查询字典类型列表", "新建字典类型", "更新字典类型", "删除字典类型"]),
+    ("字典数据", ["查询字典数据列表", "新建字典数据", "更新字典数据", "删除字典数据"]),
+    ("参数", ["查询参数配置列表", "新建参数配置", "更新参数配置", "删除参数配置"]),
+    ("登录日志", ["查询登录日志列表"]),
+    ("操作日志", ["搜索操作日志"]),
+    ("错误日志", ["查询错误日志列表"]),
+]
+
+# (module, name) in the order of the contract's catalogue.
+CATALOGUE: list[tuple[str, str]] = [(module, name) for module, names in _MODULES for name in names]
+
+ADMIN_BLUEPRINTS = ("v2", "cms")
+
+
+class UndeclaredRoute(RuntimeError):
+    """An admin route declares no access; the app refuses to start."""
+
+
+def admin_view_accesses(app: Flask) -> dict:
+    """endpoint -> Access of every admin route."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in ADMIN_BLUEPRINTS:
+            continue
+        view = app.view_functions[rule.endpoint]
+        found[rule.endpoint] = getattr(view, "access", None)
+    return found
+
+
+def check_declarations(app: Flask) -> None:
+    """Refuse to start when an admin route declares nothing."""
+    missing = sorted(
+        endpoint for endpoint, access in admin_view_accesses(app).items() if access is None
+    )
+    if missing:
+        raise UndeclaredRoute("admin routes without a declared permission: " + ", ".join(missing))
+
+
+def declared_permissions(app: Flask) -> list[tuple[str, str]]:
+    """(module, name) pairs declared by routes: catalogue order first, then the rest."""
+    declared = {
+        (access.module, access.name)
+        for access in admin_view_accesses(app).values()
+        if access is not None and access.kind == "perm"
+    }
+    ordered = [pair for pair in CATALOGUE if pair in declared]
+    return ordered + sorted(declared - set(ordered))
+
+
+def sync_permissions(app: Flask) -> None:
+    """Insert new pairs (catalogue first, keeping ids stable) and mark undeclared ones retired."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Permission
+
+    declared = set(declared_permissions(app))
+    existing = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
+    wanted = CATALOGUE + [pair for pair in declared_permissions(app) if pair not in CATALOGUE]
+    for module, name in wanted:
+        if (module, name) not in existing:
+            row = Permission(module=module, name=name)
+            db.session.add(row)
+            existing[(module, name)] = row
+    for pair, row in existing.items():
+        row.retired = pair not in declared
+    db.session.commit()

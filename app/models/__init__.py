@@ -1,0 +1,66 @@
+"""All models, imported so that metadata and migrations see every table."""
+
+from app.models.access import Auth, Element, Group, Permission, Route, group_2_element, menu
+from app.models.catalog import (
+    Banner,
+    BannerItem,
+    Category,
+    Image,
+    Product,
+    ProductImage,
+    ProductProperty,
+    Theme,
+    theme_product,
+)
+from app.models.content import Article, Notice
+from app.models.log import ErrorLog, LoginLog, OperLog
+from app.models.order import (
+    IdempotencyKey,
+    Order,
+    OrderEvent,
+    OrderProduct,
+    OrderStatus,
+    Payment,
+    Refund,
+)
+from app.models.system import Config, Dict, DictType, File
+from app.models.user import Address, Identity, RefreshToken, User
+
+__all__ = [
+    "Address",
+    "Article",
+    "Auth",
+    "Banner",
+    "BannerItem",
+    "Category",
+    "Config",
+    "Dict",
+    "DictType",
+    "Element",
+    "ErrorLog",
+    "File",
+    "Group",
+    "IdempotencyKey",
+    "Identity",
+    "Image",
+    "LoginLog",
+    "Notice",
+    "OperLog",
+    "Order",
+    "OrderEvent",
+    "OrderProduct",
+    "OrderStatus",
+    "Payment",
+    "Permission",
+    "Product",
+    "ProductImage",
+    "ProductProperty",
+    "RefreshToken",
+    "Refund",
+    "Route",
+    "Theme",
+    "User",
+    "group_2_element",
+    "menu",
+    "theme_product",
+]

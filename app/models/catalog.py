@@ -1,0 +1,155 @@
+"""Catalog: images, categories, products with images and properties, themes, banners."""
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.urls import stored_image_url
+from app.extensions import db
+from app.models.base import Money, SoftDeleteMixin, TimestampMixin
+
+IMAGE_STATIC, IMAGE_NETWORK, IMAGE_UPLOADED = 1, 2, 3
+
+
+class Image(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "image"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(255))
+    source: Mapped[int] = mapped_column(SmallInteger, default=IMAGE_STATIC, server_default="1")
+
+    @property
+    def absolute_url(self) -> str:
+        return stored_image_url(self.url, self.source)
+
+
+def image_url(image: Image | None) -> str:
+    return image.absolute_url if image is not None else ""
+
+
+class Category(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    description: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    topic_img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+
+    topic_img = relationship("Image", lazy="joined")
+
+
+class Product(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "product"
+    __table_args__ = (
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        Index("ix_product_create_time", "create_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    price = mapped_column(Money, nullable=False)
+    stock: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    main_img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+    summary: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    on_sale: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    main_img = relationship("Image", lazy="joined")
+    category = relationship("Category", lazy="select")
+    images = relationship(
+        "ProductImage", order_by="ProductImage.order", lazy="select", cascade="all, delete-orphan"
+    )
+    properties = relationship(
+        "ProductProperty",
+        order_by="(ProductProperty.order, ProductProperty.id)",
+        lazy="select",
+        cascade="all, delete-orphan",
+    )
+
+
+class ProductImage(TimestampMixin, db.Model):
+    __tablename__ = "product_image"
+    __table_args__ = (
+        UniqueConstraint("product_id", "img_id"),
+        Index("ix_product_image_product_id_order", "product_id", "order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    img_id: Mapped[int] = mapped_column(ForeignKey("image.id"))
+    order: Mapped[int] = mapped_column(Integer)
+
+    img = relationship("Image", lazy="joined")
+
+
+class ProductProperty(TimestampMixin, db.Model):
+    __tablename__ = "product_property"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    detail: Mapped[str] = mapped_column(String(255))
+    order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Theme(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    description: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    topic_img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+    head_img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+
+    topic_img = relationship("Image", foreign_keys=[topic_img_id], lazy="joined")
+    head_img = relationship("Image", foreign_keys=[head_img_id], lazy="joined")
+
+
+theme_product = Table(
+    "theme_product",
+    db.metadata,
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("product.id", ondelete="CASCADE"), primary_key=True),
+    Column("order", Integer, nullable=False, default=0, server_default="0"),
+    Column("create_time", Integer, nullable=False, default=0, server_default="0"),
+)
+
+
+class Banner(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "banner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    description: Mapped[str] = mapped_column(String(255), default="", server_default="")
+
+    items = relationship(
+        "BannerItem",
+        order_by="(BannerItem.order, BannerItem.id)",
+        lazy="select",
+        back_populates="banner",
+    )
+
+
+class BannerItem(TimestampMixin, SoftDeleteMixin, db.Model):
+    __tablename__ = "banner_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    banner_id: Mapped[int] = mapped_column(ForeignKey("banner.id"), index=True)
+    img_id: Mapped[int] = mapped_column(ForeignKey("image.id"))
+    key_word: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    type: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    img = relationship("Image", lazy="joined")
+    banner = relationship("Banner", back_populates="items")

@@ -1,0 +1,135 @@
+"""Orders, their lines and events, payments, refunds and idempotency keys."""
+
+import enum
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import CreateTimeMixin, Money, TimestampMixin
+
+
+class OrderStatus(enum.IntEnum):
+    UNPAID = 1
+    PAID = 2
+    DELIVERED = 3
+    PAID_BUT_OUT_OF = 4
+    HANDLED_OUT_OF = 5
+    RECEIVED = 6
+    CANCELLED = 7
+    REFUNDING = 8
+    REFUNDED = 9
+    REFUND_FAILED = 10
+
+
+class Order(TimestampMixin, db.Model):
+    __tablename__ = "order"
+    __table_args__ = (
+        Index("ix_order_user_id_create_time", "user_id", "create_time"),
+        Index("ix_order_order_status_expire_time", "order_status", "expire_time"),
+        Index("ix_order_create_time", "create_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_no: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    order_status: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    snap_name: Mapped[str] = mapped_column(String(100))
+    snap_img: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    snap_items: Mapped[list] = mapped_column(JSON)
+    snap_address: Mapped[dict] = mapped_column(JSON)
+    total_count: Mapped[int] = mapped_column(Integer)
+    total_price = mapped_column(Money, nullable=False)
+    remark: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    expire_time: Mapped[int] = mapped_column(Integer)
+    pay_time: Mapped[int | None] = mapped_column(Integer)
+    cancel_time: Mapped[int | None] = mapped_column(Integer)
+    delivery_time: Mapped[int | None] = mapped_column(Integer)
+    receive_time: Mapped[int | None] = mapped_column(Integer)
+    carrier: Mapped[str | None] = mapped_column(String(50))
+    tracking_no: Mapped[str | None] = mapped_column(String(50))
+    prepay_id: Mapped[str | None] = mapped_column(String(64))
+    prepay_time: Mapped[int | None] = mapped_column(Integer)
+    stock_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    user = relationship("User", lazy="select")
+    lines = relationship("OrderProduct", order_by="OrderProduct.product_id", lazy="select")
+    events = relationship("OrderEvent", order_by="OrderEvent.id", lazy="select")
+    payments = relationship("Payment", order_by="Payment.id", lazy="select")
+    refunds = relationship("Refund", order_by="Refund.id", lazy="select")
+
+
+class OrderProduct(db.Model):
+    __tablename__ = "order_product"
+    __table_args__ = (CheckConstraint("count > 0", name="count_positive"),)
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    price = mapped_column(Money, nullable=False)
+
+
+class OrderEvent(CreateTimeMixin, db.Model):
+    __tablename__ = "order_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    from_status: Mapped[int | None] = mapped_column(SmallInteger)
+    to_status: Mapped[int] = mapped_column(SmallInteger)
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
+
+
+class Payment(CreateTimeMixin, db.Model):
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    transaction_id: Mapped[str] = mapped_column(String(64), unique=True)
+    out_trade_no: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(8), default="CNY", server_default="CNY")
+    trade_state: Mapped[str] = mapped_column(String(32))
+    payer_openid: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    success_time: Mapped[int | None] = mapped_column(Integer)
+    needs_refund: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    raw: Mapped[dict] = mapped_column(JSON)
+
+
+class Refund(TimestampMixin, db.Model):
+    __tablename__ = "refund"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"))
+    out_refund_no: Mapped[str] = mapped_column(String(64), unique=True)
+    refund_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    success_time: Mapped[int | None] = mapped_column(Integer)
+
+
+class IdempotencyKey(CreateTimeMixin, db.Model):
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict | None] = mapped_column(JSON)

@@ -1,0 +1,5 @@
+"""Demo catalog: images, categories, products, themes, banner."""
+
+
+def seed_catalog() -> None:
+    """Load the demo catalog (idempotent)."""

@@ -1,0 +1,5 @@
+"""Demo orders: two sample orders of user 2."""
+
+
+def seed_orders() -> None:
+    """Load the demo orders (idempotent)."""

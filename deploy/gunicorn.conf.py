@@ -1,0 +1,84 @@
+"""Gunicorn settings for mini-shop-server.
+
+Run from the repository root:  gunicorn -c deploy/gunicorn.conf.py server:app
+Every value can be tuned through the environment (see deploy/env.example).
+"""
+
+import os
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _cpu_count() -> int:
+    # sched_getaffinity honours CPU pinning (taskset, cpusets); cpu_count does not.
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# --- Socket ---------------------------------------------------------------------------------
+# A unix socket by default: nginx runs on the same host. Use e.g. 0.0.0.0:8000 when the proxy
+# or load balancer lives elsewhere, and list its address in FORWARDED_ALLOW_IPS.
+bind = [os.environ.get("GUNICORN_BIND", "unix:/run/mini-shop/gunicorn.sock")]
+# Socket file mode rw-rw----: only the service user and its group (which nginx joins) connect.
+umask = 0o007
+
+# --- Workers --------------------------------------------------------------------------------
+# Every worker holds its own SQLAlchemy pool (pool_size + max_overflow connections), so
+# workers x hosts x per-worker connections must stay below the database's max_connections.
+workers = _env_int("WEB_CONCURRENCY", 2 * _cpu_count() + 1)
+threads = _env_int("GUNICORN_THREADS", 1)
+# sync is enough behind nginx, which buffers slow clients in both directions. Threads help
+# when requests wait on WeChat's API; keep GUNICORN_THREADS at or below the pool size.
+worker_class = "gthread" if threads > 1 else "sync"
+
+# Each worker imports the app itself. With preload_app the master would build the app (and
+# possibly open database connections) before forking, and the children would share those
+# sockets; loading per worker keeps one clean pool per process and lets HUP reload new code.
+preload_app = False
+
+# Recycle workers now and then to cap slow memory growth; the jitter keeps them from all
+# restarting at the same moment.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+
+# --- Timeouts -------------------------------------------------------------------------------
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Only used by gthread workers; sync workers close the connection after each response.
+keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
+
+# Worker heartbeat files in RAM rather than on disk, when the host has /dev/shm.
+if os.access("/dev/shm", os.W_OK):
+    worker_tmp_dir = "/dev/shm"
+
+# Gunicorn 25.1+ opens a control socket; keep it in the service's runtime directory
+# (systemd sets RUNTIME_DIRECTORY) instead of the service user's home. Older versions
+# ignore the setting.
+if os.environ.get("RUNTIME_DIRECTORY"):
+    control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"].split(":")[0], "gunicorn.ctl")
+
+# --- Proxy ----------------------------------------------------------------------------------
+# Addresses allowed to set the X-Forwarded-Proto family of headers (comma separated, CIDR
+# allowed). Connections over the unix socket are always trusted by gunicorn.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Only the header nginx overwrites on every request. Gunicorn's other defaults
+# (X-Forwarded-Ssl, X-Forwarded-Protocol) would reach it straight from clients.
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+
+# --- Logging --------------------------------------------------------------------------------
+# stdout/stderr go to the journal under systemd. The access line ends with the request id
+# (the one nginx passes on) and the request time in milliseconds.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = (
+    '%({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" '
+    "rid=%({x-request-id}i)s rt=%(M)sms pid=%(p)s"
+)
+
+proc_name = "mini-shop"

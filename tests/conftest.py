@@ -1,0 +1,104 @@
+"""Test app, database isolation and auth fixtures.
+
+The suite runs on a throw-away SQLite file by default and on the database named by
+TEST_DATABASE_URL (e.g. mysql+pymysql://root@127.0.0.1:3306/test) when it is set. Every test
+starts from the system seed: after each test all rows are deleted and the system data reloaded,
+so tests that commit from several threads are isolated too.
+"""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import cache, db, limiter
+from app.seed import seed_system
+from tests import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app(
+        {"DATABASE_URL": url, "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads"))},
+        env_mode="testing",
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_system(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _wipe() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        mysql = connection.dialect.name == "mysql"
+        if mysql:
+            connection.execute(text("SET FOREIGN_KEY_CHECKS=0"))
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if mysql:
+            connection.execute(text("SET FOREIGN_KEY_CHECKS=1"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated(app):
+    with app.app_context():
+        yield
+        _wipe()
+        seed_system(app)
+        db.session.remove()
+        cache.clear()
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app):
+    """The full demo data set (accounts, groups, catalog, content, orders)."""
+    from app.seed.demo import seed_demo
+
+    seed_demo()
+    db.session.remove()
+
+
+@pytest.fixture
+def customer():
+    return factories.make_user(email="customer@example.com", nickname="Customer")
+
+
+@pytest.fixture
+def other_customer():
+    return factories.make_user(email="other@example.com", nickname="Other")
+
+
+@pytest.fixture
+def super_admin():
+    return factories.make_user(email="root@example.com", nickname="Root", auth=2)
+
+
+@pytest.fixture
+def customer_headers(customer):
+    return factories.auth_headers(customer)
+
+
+@pytest.fixture
+def other_headers(other_customer):
+    return factories.auth_headers(other_customer)
+
+
+@pytest.fixture
+def super_headers(super_admin):
+    return factories.auth_headers(super_admin)
