@@ -1,4 +1,4 @@
-"""One pagination helper: `paginate(select, form, serialize)` -> {items, total, current_page, total_page}."""
+"""One pagination helper: {items, total, current_page, total_page} for any select."""
 
 import math
 
