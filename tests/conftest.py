@@ -61,6 +61,21 @@ def _isolated(app):
 
 
 @pytest.fixture
+def make_app(app):
+    """Build another app on the same test database, with config overrides."""
+
+    def build(env_mode="testing", **overrides):
+        settings = {
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"],
+            **overrides,
+        }
+        return create_app(settings, env_mode=env_mode)
+
+    return build
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -1,6 +1,7 @@
 """Every error becomes the contract's envelope here, and nowhere else."""
 
 import logging
+import time
 import traceback
 
 from flask import Flask, g, jsonify, request
@@ -24,6 +25,7 @@ logger = logging.getLogger("mini_shop.errors")
 # MySQL error numbers: lost connection / cannot connect / server gone, and deadlock / lock wait.
 _UNREACHABLE = {2002, 2003, 2006, 2013, 2055, 1040, 1053}
 _LOCK_ERRORS = {1205, 1213}
+_CHECK_CONSTRAINT = 4025
 
 
 def request_url() -> str:
@@ -59,8 +61,21 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_rate_limit(error: RateLimitExceeded):
-    retry_after = getattr(error, "retry_after", None) or 60
-    return render(TooManyRequests(headers={"Retry-After": str(int(retry_after))}))
+    return render(TooManyRequests(headers={"Retry-After": str(_retry_after(error))}))
+
+
+def _retry_after(error: RateLimitExceeded) -> int:
+    """Seconds until the breached window resets (at least 1)."""
+    from app.extensions import limiter
+
+    try:
+        breached = limiter.current_limit
+        if breached is not None:
+            return max(1, int(breached.reset_at - time.time()))
+        return max(1, int(error.limit.limit.get_expiry()))
+    except Exception:  # the storage may be unreachable; a window length is a fair hint
+        logger.debug("could not read the rate-limit window", exc_info=True)
+        return 60
 
 
 def handle_integrity_error(error: IntegrityError):
@@ -74,7 +89,8 @@ def handle_integrity_error(error: IntegrityError):
 def handle_database_error(error: DBAPIError):
     _rollback()
     errno = _mysql_errno(error)
-    if errno in _LOCK_ERRORS or "database is locked" in str(error.orig):
+    if errno in _LOCK_ERRORS or errno == _CHECK_CONSTRAINT or \
+            "database is locked" in str(error.orig):
         return render(Conflict())
     if isinstance(error, OperationalError) or error.connection_invalidated:
         logger.warning("database unavailable: %s", error.orig)

@@ -100,9 +100,11 @@ def sync_permissions(app: Flask) -> None:
     declared = set(declared_permissions(app))
     existing = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
     wanted = CATALOGUE + [pair for pair in declared_permissions(app) if pair not in CATALOGUE]
-    for module, name in wanted:
+    fresh = not existing
+    for position, (module, name) in enumerate(wanted, start=1):
         if (module, name) not in existing:
-            row = Permission(module=module, name=name)
+            # A fresh database gets the contract's ids whatever its auto-increment counter says.
+            row = Permission(id=position if fresh else None, module=module, name=name)
             db.session.add(row)
             existing[(module, name)] = row
     for pair, row in existing.items():

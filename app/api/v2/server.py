@@ -6,8 +6,8 @@ import socket
 import sys
 import time
 import uuid
+from importlib.metadata import version
 
-import flask
 import psutil
 from flask import Blueprint, current_app
 
@@ -79,7 +79,7 @@ def get_server():
                 "name": "mini-shop-server",
                 "version": current_app.config.get("APP_VERSION", "1.0.0"),
                 "python": sys.version.split()[0],
-                "flask": flask.__version__ if hasattr(flask, "__version__") else "3",
+                "flask": version("flask"),
                 "start_time": format_time(STARTED_AT),
                 "uptime": int(time.time()) - STARTED_AT,
             },

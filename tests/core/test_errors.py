@@ -1,0 +1,139 @@
+"""The error envelope, code.md kept in step with the exception classes, /error_code."""
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Blueprint
+
+from app.core.exceptions import all_exceptions
+
+CODE_MD = Path(__file__).resolve().parents[2] / "code.md"
+
+
+def _code_table() -> dict[int, tuple[str, str]]:
+    rows = {}
+    for line in CODE_MD.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\|\s*(\d+)\s*\|\s*(\w+)\s*\|\s*(\w+)\s*\|", line)
+        if match:
+            rows[int(match.group(1))] = (match.group(2), match.group(3))
+    return rows
+
+
+def test_code_md_lists_every_exception_and_nothing_else():
+    table = _code_table()
+    documented = {code for code in table if code not in (0, 1, 2)}
+    defined = {cls.error_code for cls in all_exceptions()}
+    assert documented == defined
+    for cls in all_exceptions():
+        http, name = table[cls.error_code]
+        assert name == cls.__name__
+        assert http == ("4xx" if name == "HTTPError" else str(cls.code))
+
+
+def test_error_codes_are_unique():
+    codes = [cls.error_code for cls in all_exceptions()]
+    assert len(codes) == len(set(codes))
+
+
+def test_error_code_page_renders_the_table(client):
+    response = client.get("/error_code")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "<table>" in html
+    for code in (999, 1000, 50020, 85010):
+        assert f"<td>{code}</td>" in html
+
+
+def test_unknown_url_answers_404_1007(client):
+    response = client.get("/v1/no/such/thing")
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "error_code": 1007,
+        "msg": "Not Found",
+        "request_url": "GET /v1/no/such/thing",
+    }
+
+
+def test_trailing_slash_answers_404(client):
+    response = client.get("/v1/user/")
+    assert response.status_code == 404
+    assert response.get_json()["error_code"] == 1007
+
+
+def test_wrong_method_answers_405_1007(client):
+    response = client.put("/v1/token/verify")
+    assert response.status_code == 405
+    assert response.get_json()["error_code"] == 1007
+
+
+def test_malformed_json_answers_400_1000(client):
+    response = client.post("/v1/token", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error_code"] == 1000
+    assert "JSON" in response.get_json()["msg"]
+
+
+def test_non_object_json_answers_400(client):
+    response = client.post("/v1/token", json=[1, 2, 3])
+    assert response.status_code == 400
+    assert response.get_json()["msg"] == "The request body must be a JSON object"
+
+
+def test_wrong_content_type_answers_400(client):
+    response = client.post(
+        "/v1/token", data="account=a&type=101", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error_code"] == 1000
+
+
+def test_oversized_json_body_answers_413_1007(client):
+    body = '{"account": "' + "a" * (1024 * 1024 + 10) + '", "type": 101}'
+    response = client.post("/v1/token", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["error_code"] == 1007
+
+
+@pytest.fixture
+def crashing_client(make_app):
+    """A client of an app with one extra route that raises an unexpected error."""
+    app = make_app()
+    bp = Blueprint("boom", __name__)
+
+    @bp.get("/__test/crash")
+    def crash():
+        raise RuntimeError("secret internal detail SELECT * FROM user")
+
+    app.register_blueprint(bp)
+    return app.test_client()
+
+
+def test_unexpected_error_answers_500_without_internals_and_is_logged(crashing_client):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import ErrorLog
+
+    response = crashing_client.get("/__test/crash", headers={"X-Request-ID": "req-123"})
+    assert response.status_code == 500
+    body = response.get_json()
+    assert body == {
+        "error_code": 999,
+        "msg": "Internal server error",
+        "request_url": "GET /__test/crash",
+    }
+    assert "secret" not in response.get_data(as_text=True)
+    row = db.session.scalars(select(ErrorLog)).one()
+    assert row.exception == "RuntimeError"
+    assert row.request_id == "req-123"
+    assert "Traceback" in row.traceback
+    assert row.path == "/__test/crash"
+
+
+def test_request_id_is_echoed_or_generated(client):
+    assert (
+        client.get("/health", headers={"X-Request-ID": "abc-1"}).headers["X-Request-ID"] == "abc-1"
+    )
+    generated = client.get("/health", headers={"X-Request-ID": "bad id!"}).headers["X-Request-ID"]
+    assert generated != "bad id!" and len(generated) == 32

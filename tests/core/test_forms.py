@@ -1,0 +1,137 @@
+"""The validation layer: strict JSON types, presence, pagination."""
+
+from decimal import Decimal
+
+import pytest
+
+from app.core.exceptions import ParameterException
+from app.core.forms import (
+    BaseForm,
+    BooleanField,
+    EnumField,
+    IdListField,
+    IntegerField,
+    MoneyField,
+    PageForm,
+    StringField,
+    UnixTimeField,
+    parse_id_list,
+)
+from app.core.pagination import page_dict
+
+
+class SampleForm(BaseForm):
+    name = StringField(required=True, min_length=1, max_length=5)
+    note = StringField(max_length=10, nullable=True)
+    count = IntegerField(min_value=1, max_value=9)
+    flag = BooleanField()
+    price = MoneyField()
+    kind = EnumField(choices=(1, 2))
+    ids = IdListField(max_count=3)
+    start = UnixTimeField()
+
+
+def errors_of(data: dict) -> dict:
+    form = SampleForm(data)
+    form.validate()
+    return form.errors
+
+
+@pytest.mark.parametrize("value", ["1.5", True, "{1}", 1.5, [], None])
+def test_integer_field_rejects_non_integers(app, value):
+    assert "count" in errors_of({"name": "a", "count": value if value != 1.5 else Decimal("1.5")})
+
+
+def test_integer_field_accepts_digit_strings(app):
+    form = SampleForm({"name": "a", "count": "7"})
+    assert form.validate() and form.count.data == 7
+
+
+def test_string_field_trims_then_checks_length(app):
+    form = SampleForm({"name": "  abc  "})
+    assert form.validate() and form.name.data == "abc"
+    assert errors_of({"name": "   "})["name"] == ["Must be 1 to 5 characters."]
+    assert errors_of({"name": 12})["name"] == ["Not a valid string."]
+
+
+def test_required_and_null_rules(app):
+    assert errors_of({})["name"] == ["This field is required."]
+    assert errors_of({"name": None})["name"] == ["May not be null."]
+    form = SampleForm({"name": "a", "note": None})
+    assert form.validate() and form.note.present and form.note.data is None
+
+
+def test_present_lists_only_sent_fields(app):
+    form = SampleForm({"name": "a", "flag": False, "unknown": "ignored"})
+    assert form.validate()
+    assert form.present() == {"name": "a", "flag": False}
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("12.5", Decimal("12.50")),
+        (Decimal("0.01"), Decimal("0.01")),
+        (3, Decimal("3.00")),
+    ],
+)
+def test_money_field_reads_exactly(app, value, expected):
+    form = SampleForm({"name": "a", "price": value})
+    assert form.validate() and form.price.data == expected
+
+
+@pytest.mark.parametrize("value", ["1.234", Decimal("1.234"), "-1", "0", "abc", True])
+def test_money_field_rejects_bad_amounts(app, value):
+    assert "price" in errors_of({"name": "a", "price": value})
+
+
+def test_boolean_and_enum_fields(app):
+    form = SampleForm({"name": "a", "flag": "0", "kind": "2"})
+    assert form.validate() and form.flag.data is False and form.kind.data == 2
+    assert "kind" in errors_of({"name": "a", "kind": 3})
+    assert "flag" in errors_of({"name": "a", "flag": "yes"})
+
+
+def test_id_lists_from_text_or_array(app):
+    assert parse_id_list("1,2,2,3") == [1, 2, 3]
+    form = SampleForm({"name": "a", "ids": [3, 1]})
+    assert form.validate() and form.ids.data == [3, 1]
+    assert "ids" in errors_of({"name": "a", "ids": "1,x"})
+    assert "ids" in errors_of({"name": "a", "ids": [1, 2, 3, 4]})
+    assert "ids" in errors_of({"name": "a", "ids": [0]})
+
+
+def test_unix_time_drops_the_fraction(app):
+    form = SampleForm({"name": "a", "start": Decimal("1700000000.789")})
+    assert form.validate() and form.start.data == 1700000000
+
+
+def test_validate_or_raise_answers_one_message_and_the_error_map(app):
+    with pytest.raises(ParameterException) as caught:
+        SampleForm({"name": "", "count": "x"}).validate_or_raise()
+    error = caught.value
+    assert error.msg.startswith("name: ")
+    assert set(error.errors) == {"name", "count"}
+
+
+def test_page_form_bounds(app):
+    assert PageForm({"page": "2", "size": "100"}).validate()
+    for bad in ({"size": "0"}, {"size": "101"}, {"page": "0"}, {"page": "{1}"}):
+        assert not PageForm(bad).validate()
+
+
+def test_page_dict_counts_pages():
+    assert page_dict([], 0, 1, 10)["total_page"] == 0
+    assert page_dict([1], 21, 3, 10) == {
+        "items": [1],
+        "total": 21,
+        "current_page": 3,
+        "total_page": 3,
+    }
+
+
+def test_json_schema_describes_fields():
+    schema = SampleForm.json_schema()
+    assert schema["required"] == ["name"]
+    assert schema["properties"]["count"] == {"type": "integer", "minimum": 1, "maximum": 9}
+    assert schema["properties"]["note"]["x-nullable"] is True

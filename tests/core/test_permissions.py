@@ -1,0 +1,55 @@
+"""The permission registry: declarations, stable ids, refusal to start."""
+
+import pytest
+from flask import Blueprint
+from sqlalchemy import select
+
+from app.core.auth import permission
+from app.core.permissions import CATALOGUE, UndeclaredRoute, check_declarations, sync_permissions
+from app.extensions import db
+from app.models import Permission
+
+
+def test_catalogue_matches_the_contract_ids():
+    assert len(CATALOGUE) == 67
+    assert CATALOGUE[0] == ("用户", "查询用户列表")
+    assert CATALOGUE[5] == ("订单", "查询订单列表")
+    assert CATALOGUE[66] == ("错误日志", "查询错误日志列表")
+
+
+def test_fresh_database_has_catalogue_ids(app):
+    rows = db.session.scalars(select(Permission).order_by(Permission.id)).all()
+    assert [(row.module, row.name) for row in rows][:67] == CATALOGUE
+    assert [row.id for row in rows][:67] == list(range(1, 68))
+
+
+def test_app_refuses_to_start_with_an_undeclared_admin_route(make_app):
+    app = make_app()
+    bp = Blueprint("naked", __name__)
+
+    @bp.get("/v2/naked")
+    def naked():
+        return "x"
+
+    app.register_blueprint(bp, name="v2.naked")
+    with pytest.raises(UndeclaredRoute, match="naked"):
+        check_declarations(app)
+
+
+def test_new_declarations_are_appended_and_ids_stay_stable(make_app):
+    app = make_app()
+    bp = Blueprint("extra", __name__)
+
+    @bp.get("/v2/extra")
+    @permission("新权限", "测试")
+    def extra():
+        return "x"
+
+    app.register_blueprint(bp, name="v2.extra")
+    with app.app_context():
+        sync_permissions(app)
+        rows = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
+        assert rows[("测试", "新权限")].id > 67
+        assert rows[("用户", "查询用户列表")].id == 1
+        assert rows[("测试", "新权限")].retired is False
+        db.session.remove()
