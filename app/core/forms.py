@@ -163,6 +163,10 @@ class StringField(JSONField):
     def convert(self, value):
         if not isinstance(value, str):
             raise ValueError("Not a valid string.")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates ("\ud800") cannot be stored
+            raise ValueError("Not a valid string.") from None
         if self.trim:
             value = value.strip()
         if not self.min_length <= len(value) <= self.max_length:

@@ -135,3 +135,7 @@ def test_json_schema_describes_fields():
     assert schema["required"] == ["name"]
     assert schema["properties"]["count"] == {"type": "integer", "minimum": 1, "maximum": 9}
     assert schema["properties"]["note"]["x-nullable"] is True
+
+
+def test_string_field_rejects_lone_surrogates(app):
+    assert errors_of({"name": "\ud800"})["name"] == ["Not a valid string."]
