@@ -62,9 +62,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.api import misc, v1, v2
+    from app.api import misc, uploads, v1, v2
 
     app.register_blueprint(misc.bp)
+    app.register_blueprint(uploads.bp)
     app.register_blueprint(v1.api)
     v2.mount(app)
 

@@ -3,8 +3,10 @@
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.timefmt import render_time
+from app.core.urls import upload_url
 from app.extensions import db
-from app.models.base import SoftDeleteMixin, TimestampMixin
+from app.models.base import SoftDeleteMixin, TimestampMixin, now
 
 
 class Config(TimestampMixin, db.Model):
@@ -19,6 +21,26 @@ class Config(TimestampMixin, db.Model):
     public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     remark: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
+    @property
+    def typed_value(self):
+        from app.services.config_params import parse_value  # the service imports this model
+
+        return parse_value(self.value, self.value_type)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "key": self.key,
+            "value": self.typed_value,
+            "value_type": self.value_type,
+            "type": self.type,
+            "public": self.public,
+            "remark": self.remark,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
 
 class DictType(TimestampMixin, db.Model):
     __tablename__ = "dict_type"
@@ -28,6 +50,17 @@ class DictType(TimestampMixin, db.Model):
     type: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     remark: Mapped[str] = mapped_column(String(255), default="", server_default="")
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "status": self.status,
+            "remark": self.remark,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
 
 
 class Dict(TimestampMixin, db.Model):
@@ -48,6 +81,22 @@ class Dict(TimestampMixin, db.Model):
     status: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     remark: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "order": self.order,
+            "label": self.label,
+            "value": self.value,
+            "css_class": self.css_class,
+            "list_class": self.list_class,
+            "is_default": self.is_default,
+            "status": self.status,
+            "remark": self.remark,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
 
 class File(TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "file"
@@ -65,3 +114,39 @@ class File(TimestampMixin, SoftDeleteMixin, db.Model):
     storage_key: Mapped[str] = mapped_column(String(255), default="", server_default="")
     sha256: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    @property
+    def url(self) -> str:
+        return "" if self.is_folder or not self.storage_key else upload_url(self.storage_key)
+
+    def to_dict(self) -> dict:
+        """The File object of the admin API (storage key and hash never leave the server)."""
+        return {
+            "id": self.id,
+            "parent_id": self.parent_id or 0,
+            "name": self.name,
+            "extension": "" if self.is_folder else self.extension,
+            "is_folder": self.is_folder,
+            "size": 0 if self.is_folder else self.size,
+            "url": self.url,
+            "mime_type": "" if self.is_folder else self.mime_type,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
+    @staticmethod
+    def root_dict() -> dict:
+        """Folder 0, the root of the file manager, which has no row."""
+        stamp = render_time(now())
+        return {
+            "id": 0,
+            "parent_id": 0,
+            "name": "",
+            "extension": "",
+            "is_folder": True,
+            "size": 0,
+            "url": "",
+            "mime_type": "",
+            "create_time": stamp,
+            "update_time": stamp,
+        }
