@@ -14,9 +14,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.timefmt import render_time
 from app.core.urls import stored_image_url
 from app.extensions import db
-from app.models.base import Money, SoftDeleteMixin, TimestampMixin
+from app.models.base import Money, SoftDeleteMixin, TimestampMixin, money_text
 
 IMAGE_STATIC, IMAGE_NETWORK, IMAGE_UPLOADED = 1, 2, 3
 
@@ -32,6 +33,14 @@ class Image(TimestampMixin, SoftDeleteMixin, db.Model):
     def absolute_url(self) -> str:
         return stored_image_url(self.url, self.source)
 
+    def to_admin(self) -> dict:
+        return {
+            "id": self.id,
+            "url": self.absolute_url,
+            "source": self.source,
+            "create_time": render_time(self.create_time),
+        }
+
 
 def image_url(image: Image | None) -> str:
     return image.absolute_url if image is not None else ""
@@ -46,6 +55,23 @@ class Category(TimestampMixin, SoftDeleteMixin, db.Model):
     topic_img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
 
     topic_img = relationship("Image", lazy="joined")
+
+    def to_v1(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "image": image_url(self.topic_img),
+        }
+
+    def to_admin(self, product_count: int) -> dict:
+        return {
+            **self.to_v1(),
+            "topic_img_id": self.topic_img_id,
+            "product_count": product_count,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
 
 
 class Product(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -77,6 +103,52 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
         cascade="all, delete-orphan",
     )
 
+    def to_summary(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "price": money_text(self.price),
+            "stock": self.stock,
+            "category_id": self.category_id,
+            "main_image": image_url(self.main_img),
+            "summary": self.summary,
+        }
+
+    def live_images(self) -> list["ProductImage"]:
+        # A detail image whose image row was deleted is skipped (its `img` loads as None).
+        return [item for item in self.images if item.img is not None]
+
+    def properties_data(self, *, with_order: bool = False) -> list[dict]:
+        return [prop.to_dict(with_order=with_order) for prop in self.properties]
+
+    def to_detail(self) -> dict:
+        return {
+            **self.to_summary(),
+            "images": [item.img.absolute_url for item in self.live_images()],
+            "properties": self.properties_data(),
+        }
+
+    def to_admin_summary(self) -> dict:
+        return {
+            **self.to_summary(),
+            "on_sale": self.on_sale,
+            "main_img_id": self.main_img_id,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
+    def image_items(self) -> list[dict]:
+        return [item.to_item() for item in self.live_images()]
+
+    def to_admin_detail(self, theme_ids: list[int]) -> dict:
+        return {
+            **self.to_admin_summary(),
+            "images": [item.img.absolute_url for item in self.live_images()],
+            "image_items": self.image_items(),
+            "properties": self.properties_data(with_order=True),
+            "theme_ids": theme_ids,
+        }
+
 
 class ProductImage(TimestampMixin, db.Model):
     __tablename__ = "product_image"
@@ -92,6 +164,9 @@ class ProductImage(TimestampMixin, db.Model):
 
     img = relationship("Image", lazy="joined")
 
+    def to_item(self) -> dict:
+        return {"img_id": self.img_id, "order": self.order, "url": image_url(self.img)}
+
 
 class ProductProperty(TimestampMixin, db.Model):
     __tablename__ = "product_property"
@@ -101,6 +176,12 @@ class ProductProperty(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(30), default="", server_default="")
     detail: Mapped[str] = mapped_column(String(255))
     order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    def to_dict(self, *, with_order: bool = True) -> dict:
+        data = {"id": self.id, "name": self.name, "detail": self.detail}
+        if with_order:
+            data["order"] = self.order
+        return data
 
 
 class Theme(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -114,6 +195,44 @@ class Theme(TimestampMixin, SoftDeleteMixin, db.Model):
 
     topic_img = relationship("Image", foreign_keys=[topic_img_id], lazy="joined")
     head_img = relationship("Image", foreign_keys=[head_img_id], lazy="joined")
+    # Linked products in link order, then by id; deleted products drop out automatically.
+    # Links are written through the theme_product table, never through this collection.
+    products = relationship(
+        "Product",
+        secondary=lambda: theme_product,
+        order_by=lambda: (theme_product.c.order, Product.id),
+        viewonly=True,
+        lazy="select",
+    )
+
+    def to_v1(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "topic_img_url": image_url(self.topic_img),
+            "head_img_url": image_url(self.head_img),
+        }
+
+    def to_v1_detail(self) -> dict:
+        """The theme with its products; load `products` filtered to on-sale ones."""
+        return {**self.to_v1(), "products": [p.to_summary() for p in self.products]}
+
+    def to_admin(self) -> dict:
+        return {
+            **self.to_v1(),
+            "topic_img_id": self.topic_img_id,
+            "head_img_id": self.head_img_id,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
+    def to_admin_detail(self) -> dict:
+        return {
+            **self.to_admin(),
+            "products": [p.to_admin_summary() for p in self.products],
+            "product_ids": [p.id for p in self.products],
+        }
 
 
 theme_product = Table(
@@ -140,6 +259,26 @@ class Banner(TimestampMixin, SoftDeleteMixin, db.Model):
         back_populates="banner",
     )
 
+    def to_v1(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "items": [item.to_v1() for item in self.items],
+        }
+
+    def to_admin(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
+    def to_admin_detail(self) -> dict:
+        return {**self.to_admin(), "items": [item.to_admin() for item in self.items]}
+
 
 class BannerItem(TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "banner_item"
@@ -153,3 +292,24 @@ class BannerItem(TimestampMixin, SoftDeleteMixin, db.Model):
 
     img = relationship("Image", lazy="joined")
     banner = relationship("Banner", back_populates="items")
+
+    def to_v1(self) -> dict:
+        return {
+            "id": self.id,
+            "key_word": self.key_word,
+            "type": self.type,
+            "image": image_url(self.img),
+        }
+
+    def to_admin(self) -> dict:
+        return {
+            "id": self.id,
+            "banner_id": self.banner_id,
+            "img_id": self.img_id,
+            "image": image_url(self.img),
+            "key_word": self.key_word,
+            "type": self.type,
+            "order": self.order,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
