@@ -1,10 +1,15 @@
 """Content: articles and notices."""
 
 from sqlalchemy import ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.timefmt import render_time
 from app.extensions import db
 from app.models.base import SoftDeleteMixin, TimestampMixin
+
+# Rich text holds up to 100,000 characters: MySQL's TEXT stops at 64 KiB, MEDIUMTEXT at 16 MiB.
+RichText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 
 
 class Article(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -15,12 +20,43 @@ class Article(TimestampMixin, SoftDeleteMixin, db.Model):
     type: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     title: Mapped[str] = mapped_column(String(255))
     summary: Mapped[str] = mapped_column(String(500), default="", server_default="")
-    content: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(RichText, default="")
     theme: Mapped[int | None] = mapped_column(SmallInteger)
     img: Mapped[str] = mapped_column(String(255), default="", server_default="")
     views: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     author = relationship("User", lazy="joined")
+
+    @property
+    def author_name(self) -> str:
+        return (self.author.nickname or "") if self.author is not None else ""
+
+    def to_summary(self) -> dict:
+        """ArticleSummary of the customer API."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "summary": self.summary,
+            "img": self.img,
+            "author": self.author_name,
+            "views": self.views,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
+    def to_detail(self) -> dict:
+        return {**self.to_summary(), "content": self.content}
+
+    def to_admin(self, *, with_content: bool = False) -> dict:
+        data = {
+            **self.to_summary(),
+            "theme": self.theme,
+            "author_id": self.author_id,
+        }
+        if with_content:
+            data["content"] = self.content
+        return data
 
 
 class Notice(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -29,8 +65,27 @@ class Notice(TimestampMixin, SoftDeleteMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
     title: Mapped[str] = mapped_column(String(64))
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(RichText)
     status: Mapped[bool] = mapped_column(default=True, server_default="1")
     remark: Mapped[str] = mapped_column(String(255), default="", server_default="")
     create_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     update_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+    def to_public(self) -> dict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "content": self.content,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
+
+    def to_admin(self) -> dict:
+        return {
+            **self.to_public(),
+            "status": self.status,
+            "remark": self.remark,
+            "create_by": self.create_by,
+            "update_by": self.update_by,
+        }

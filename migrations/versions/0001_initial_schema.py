@@ -7,6 +7,7 @@ Create Date: 2026-11-25 14:45:08.727620
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 
 import app.models.base
 
@@ -130,7 +131,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('type', sa.SmallInteger(), server_default='1', nullable=False),
     sa.Column('title', sa.String(length=64), nullable=False),
-    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('content', sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql', 'mariadb'), nullable=False),
     sa.Column('status', sa.Boolean(), server_default='1', nullable=False),
     sa.Column('remark', sa.String(length=255), server_default='', nullable=False),
     sa.Column('create_by', sa.String(length=100), server_default='', nullable=False),
@@ -308,7 +309,7 @@ def upgrade():
     sa.Column('type', sa.SmallInteger(), server_default='1', nullable=False),
     sa.Column('title', sa.String(length=255), nullable=False),
     sa.Column('summary', sa.String(length=500), server_default='', nullable=False),
-    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('content', sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql', 'mariadb'), nullable=False),
     sa.Column('theme', sa.SmallInteger(), nullable=True),
     sa.Column('img', sa.String(length=255), server_default='', nullable=False),
     sa.Column('views', sa.Integer(), server_default='0', nullable=False),

@@ -1,0 +1,195 @@
+"""Config parameters: typed values (stored as text, answered as JSON of their `value_type`).
+
+`parse_value` reads a stored text as its type; `store_value` turns what a client sent into the
+stored text, or raises ConfigValueInvalid. The write workflows below keep built-in rows' key and
+types fixed.
+"""
+
+import json
+import re
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.core.exceptions import (
+    ConfigNotFound,
+    ConfigProtected,
+    ConfigValueInvalid,
+    Duplicated,
+    ParameterException,
+)
+from app.extensions import db
+from app.models import Config
+
+VALUE_TYPES = ("str", "int", "bool", "json")
+KEY_PATTERN = r"[A-Za-z0-9._-]{1,64}"
+MAX_VALUE_LENGTH = 255
+_INT_TEXT = re.compile(r"-?[0-9]{1,18}")
+_BOOL_WORDS = {"true": True, "false": False, "1": True, "0": False}
+
+
+def parse_value(text: str, value_type: str):
+    """The stored text as a JSON value of its type; a text that does not parse stays a string."""
+    try:
+        if value_type == "int":
+            return int(text)
+        if value_type == "bool":
+            return _BOOL_WORDS[text.strip().lower()]
+        if value_type == "json":
+            return json.loads(text)
+    except (ValueError, KeyError, TypeError):
+        return text
+    return text
+
+
+def _json_default(value):
+    if isinstance(value, Decimal) and value.is_finite():
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise ValueError("not a JSON number")
+
+
+def store_value(value, value_type: str) -> str:
+    """The text to store for `value` (a string, or a JSON value of the type)."""
+    if isinstance(value, str) and len(value) > MAX_VALUE_LENGTH:
+        raise ParameterException(
+            f"value: Must be at most {MAX_VALUE_LENGTH} characters.",
+            errors={"value": [f"Must be at most {MAX_VALUE_LENGTH} characters."]},
+        )
+    text = _convert(value, value_type)
+    if len(text) > MAX_VALUE_LENGTH:
+        raise ConfigValueInvalid(f"The value is longer than {MAX_VALUE_LENGTH} characters")
+    return text
+
+
+def _convert(value, value_type: str) -> str:
+    if value_type == "str":
+        if isinstance(value, str):
+            return value
+        raise ConfigValueInvalid("The value must be a string")
+    if value_type == "int":
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**18:
+            return str(value)
+        if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
+            return str(int(value))
+        raise ConfigValueInvalid("The value must be an integer")
+    if value_type == "bool":
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
+            return "true" if _BOOL_WORDS[value.strip().lower()] else "false"
+        raise ConfigValueInvalid("The value must be a boolean")
+    # json: a string is JSON text; any other value is the JSON value itself
+    try:
+        if isinstance(value, str):
+            json.loads(value, parse_constant=_reject_constant, parse_float=_finite_float)
+            return value
+        return json.dumps(
+            value,
+            ensure_ascii=False,
+            allow_nan=False,
+            default=_json_default,
+            separators=(",", ":"),
+        )
+    except ValueError:
+        raise ConfigValueInvalid("The value must be valid JSON (no NaN or Infinity)") from None
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return number
+
+
+# ----------------------------------------------------------------- workflows
+
+CONFIG_FIELDS = ("name", "key", "value_type", "type", "public", "remark")
+PROTECTED_FIELDS = ("key", "value_type", "type")
+
+
+def get_config(config_id: int):
+    # Flask's int converter accepts ids of any size; SQLite cannot bind integers past 64 bits.
+    row = db.session.get(Config, config_id) if 0 < config_id < 2**63 else None
+    if row is None:
+        raise ConfigNotFound()
+    return row
+
+
+def find_config(key: str):
+    row = db.session.scalar(select(Config).where(Config.key == key))
+    if row is None:
+        raise ConfigNotFound()
+    return row
+
+
+def config_value(key: str, default=None):
+    """A parameter's typed value for server code, or `default` when the row is missing."""
+    row = db.session.scalar(select(Config).where(Config.key == key))
+    return default if row is None else parse_value(row.value, row.value_type)
+
+
+def _check_key_free(key: str, own_id: int | None = None) -> None:
+    other = db.session.scalar(select(Config.id).where(Config.key == key))
+    if other is not None and other != own_id:
+        raise Duplicated("A config parameter with this key already exists")
+
+
+def create_config(values: dict):
+    _check_key_free(values["key"])
+    value_type = values.get("value_type", "str")
+    row = Config(
+        name=values["name"],
+        key=values["key"],
+        value=store_value(values["value"], value_type),
+        value_type=value_type,
+        type=values.get("type", False),
+        public=values.get("public", False),
+        remark=values.get("remark") or "",
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def update_config(config_id: int, values: dict):
+    """Change the fields sent; built-in rows keep their key, value type and built-in flag."""
+    row = get_config(config_id)
+    if row.type:
+        for name in PROTECTED_FIELDS:
+            if name in values and values[name] != getattr(row, name):
+                raise ConfigProtected()
+    if "key" in values and values["key"] != row.key:
+        _check_key_free(values["key"], row.id)
+    value_type = values.get("value_type", row.value_type)
+    sent, current = values.get("value"), row.typed_value
+    unchanged = value_type == row.value_type and type(sent) is type(current) and sent == current
+    if "value" in values and not unchanged:
+        # a row sent back as fetched carries the rendered value; that keeps the stored text
+        row.value = store_value(values["value"], value_type)
+    elif value_type != row.value_type:
+        # the stored text must still make sense under the new type
+        row.value = store_value(row.value, value_type)
+    for name in CONFIG_FIELDS:
+        if name in values:
+            setattr(row, name, values[name])
+    db.session.commit()
+    return row
+
+
+def set_config_value(key: str, value):
+    row = find_config(key)
+    row.value = store_value(value, row.value_type)
+    db.session.commit()
+    return row
+
+
+def delete_config(config_id: int) -> None:
+    row = get_config(config_id)
+    if row.type:
+        raise ConfigProtected()
+    db.session.delete(row)
+    db.session.commit()

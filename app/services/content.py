@@ -1,0 +1,329 @@
+"""Content workflows: HTML sanitizing, summaries, articles, notices and dictionaries."""
+
+import html
+import re
+
+import bleach
+from sqlalchemy import delete, select, update
+
+from app.core.exceptions import (
+    ArticleNotFound,
+    DictNotFound,
+    DictTypeNotFound,
+    Duplicated,
+    NoticeNotFound,
+)
+from app.extensions import db
+from app.models import Article, Dict, DictType, Notice
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "del",
+        "div",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "*": ["class", "title"],
+    "a": ["href", "title", "target", "rel"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "td": ["colspan", "rowspan", "align"],
+    "th": ["colspan", "rowspan", "align"],
+    "col": ["span", "width"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Elements whose text is code or markup, not prose: dropped whole before bleach strips tags,
+# so "<script>alert(1)</script>" leaves nothing behind rather than the text "alert(1)".
+_DROPPED_ELEMENTS = re.compile(
+    r"<(script|style|iframe|object|embed|template|noscript|textarea|title)\b[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_SPACES = re.compile(r"\s+")
+SUMMARY_LENGTH = 60
+# Flask's int converter accepts ids of any size; SQLite cannot bind integers past 64 bits.
+MAX_ID = 2**63 - 1
+
+
+def sanitize_html(text: str) -> str:
+    """Rich text reduced to the allow-list: no scripts, event handlers or javascript: URLs."""
+    if not text:
+        return ""
+    text = _DROPPED_ELEMENTS.sub("", text)
+    return bleach.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def html_text(text: str) -> str:
+    """The readable text of an HTML fragment, white space collapsed."""
+    if not text:
+        return ""
+    stripped = bleach.clean(_DROPPED_ELEMENTS.sub("", text), tags=set(), strip=True)
+    return _SPACES.sub(" ", html.unescape(stripped)).strip()
+
+
+def summary_from(content: str) -> str:
+    """The first 60 characters of the content's text followed by "...", or "" without text."""
+    text = html_text(content)
+    return text[:SUMMARY_LENGTH] + "..." if text else ""
+
+
+def _get(model, row_id: int, not_found: type[Exception]):
+    """The live row of `model` with this id, or `not_found` raised."""
+    row = None
+    if 0 < row_id <= MAX_ID:
+        row = db.session.scalar(select(model).where(model.id == row_id))
+    if row is None:
+        raise not_found()
+    return row
+
+
+# ------------------------------------------------------------------- articles
+
+ARTICLE_FIELDS = ("title", "type", "img", "summary", "content", "theme")
+
+
+def _apply_article(article: Article, values: dict) -> None:
+    for name in ARTICLE_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(article, name, sanitize_html(value) if name == "content" else value)
+    if not article.summary:
+        article.summary = summary_from(article.content)
+
+
+def create_article(author, values: dict) -> Article:
+    """A new article by `author` from the validated fields."""
+    article = Article(author_id=author.id, summary="", content="", img="", type=1)
+    _apply_article(article, values)
+    db.session.add(article)
+    db.session.commit()
+    return article
+
+
+def get_article(article_id: int) -> Article:
+    return _get(Article, article_id, ArticleNotFound)
+
+
+def update_article(article_id: int, values: dict) -> Article:
+    """Change the fields sent; an emptied summary is filled from the content again."""
+    article = get_article(article_id)
+    _apply_article(article, values)
+    db.session.commit()
+    return article
+
+
+def delete_article(article_id: int) -> None:
+    get_article(article_id).soft_delete()
+    db.session.commit()
+
+
+def view_article(article_id: int) -> Article:
+    """Count one view with an atomic increment and answer the article."""
+    if not 0 < article_id <= MAX_ID:
+        raise ArticleNotFound()
+    result = db.session.execute(
+        update(Article)
+        .where(Article.id == article_id, Article.delete_time.is_(None))
+        .values(views=Article.views + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ArticleNotFound()
+    db.session.commit()
+    return get_article(article_id)
+
+
+# -------------------------------------------------------------------- notices
+
+NOTICE_FIELDS = ("type", "title", "content", "status", "remark")
+
+
+def _apply_notice(notice: Notice, values: dict) -> None:
+    for name in NOTICE_FIELDS:
+        if name in values:
+            value = values[name]
+            setattr(notice, name, sanitize_html(value) if name == "content" else value)
+
+
+def create_notice(editor, values: dict) -> Notice:
+    """A new notice; `create_by` and `update_by` name the caller."""
+    name = editor.display_name[:100]
+    notice = Notice(status=True, remark="", create_by=name, update_by=name)
+    _apply_notice(notice, values)
+    db.session.add(notice)
+    db.session.commit()
+    return notice
+
+
+def get_notice(notice_id: int, *, published_only: bool = False) -> Notice:
+    notice = _get(Notice, notice_id, NoticeNotFound)
+    if published_only and not notice.status:
+        raise NoticeNotFound()
+    return notice
+
+
+def update_notice(notice_id: int, editor, values: dict) -> Notice:
+    notice = get_notice(notice_id)
+    _apply_notice(notice, values)
+    notice.update_by = editor.display_name[:100]
+    db.session.commit()
+    return notice
+
+
+def delete_notices(ids: list[int]) -> list[int]:
+    """Soft delete every notice of `ids`; if one is missing nothing is deleted."""
+    notices = db.session.scalars(select(Notice).where(Notice.id.in_(ids))).all()
+    if len(notices) != len(ids):
+        raise NoticeNotFound()
+    for notice in notices:
+        notice.soft_delete()
+    db.session.commit()
+    return ids
+
+
+# --------------------------------------------------------------- dictionaries
+
+DICT_TYPE_FIELDS = ("name", "type", "status", "remark")
+DICT_FIELDS = (
+    "type",
+    "order",
+    "label",
+    "value",
+    "css_class",
+    "list_class",
+    "is_default",
+    "status",
+    "remark",
+)
+
+
+def get_dict_type(type_id: int) -> DictType:
+    return _get(DictType, type_id, DictTypeNotFound)
+
+
+def _check_type_free(kind: str, own_id: int | None = None) -> None:
+    other = db.session.scalar(select(DictType.id).where(DictType.type == kind))
+    if other is not None and other != own_id:
+        raise Duplicated("A dictionary type with this type already exists")
+
+
+def create_dict_type(values: dict) -> DictType:
+    _check_type_free(values["type"])
+    row = DictType(**{name: values[name] for name in DICT_TYPE_FIELDS})
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def update_dict_type(type_id: int, values: dict) -> DictType:
+    """Change the fields sent; a new `type` renames its entries in the same transaction."""
+    row = get_dict_type(type_id)
+    old_type = row.type
+    if "type" in values and values["type"] != old_type:
+        _check_type_free(values["type"], row.id)
+        db.session.execute(
+            update(Dict)
+            .where(Dict.type == old_type)
+            .values(type=values["type"])
+            .execution_options(synchronize_session="fetch")
+        )
+    for name in DICT_TYPE_FIELDS:
+        if name in values:
+            setattr(row, name, values[name])
+    db.session.commit()
+    return row
+
+
+def delete_dict_type(type_id: int) -> None:
+    """Delete the type and every entry of it."""
+    row = get_dict_type(type_id)
+    db.session.execute(
+        delete(Dict).where(Dict.type == row.type).execution_options(synchronize_session=False)
+    )
+    db.session.delete(row)
+    db.session.commit()
+
+
+def get_dict(dict_id: int) -> Dict:
+    return _get(Dict, dict_id, DictNotFound)
+
+
+def _check_dict_free(kind: str, value: str, own_id: int | None = None) -> None:
+    if db.session.scalar(select(DictType.id).where(DictType.type == kind)) is None:
+        raise DictTypeNotFound()
+    other = db.session.scalar(select(Dict.id).where(Dict.type == kind, Dict.value == value))
+    if other is not None and other != own_id:
+        raise Duplicated("This value already exists in the dictionary type")
+
+
+def create_dict(values: dict) -> Dict:
+    _check_dict_free(values["type"], values["value"])
+    row = Dict(**{name: values[name] for name in DICT_FIELDS})
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def update_dict(dict_id: int, values: dict) -> Dict:
+    row = get_dict(dict_id)
+    kind, value = values.get("type", row.type), values.get("value", row.value)
+    if (kind, value) != (row.type, row.value):
+        _check_dict_free(kind, value, row.id)
+    for name in DICT_FIELDS:
+        if name in values:
+            setattr(row, name, values[name])
+    db.session.commit()
+    return row
+
+
+def delete_dict(dict_id: int) -> None:
+    db.session.delete(get_dict(dict_id))
+    db.session.commit()
