@@ -4,7 +4,18 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.zerd import zerd_command
+
 order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
+
+
+@order_cli.command("expire")
+def order_expire_command():
+    """Cancel overdue unpaid orders, auto-receive old deliveries, settle refunds, purge keys."""
+    from app.services.orders import expire_orders
+
+    report = expire_orders()
+    click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
 
 
 @click.command("seed")
@@ -32,3 +43,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(seed_system_command)
     app.cli.add_command(order_cli)
+    app.cli.add_command(zerd_command)

@@ -1,5 +1,122 @@
 """Pay: WeChat Pay pre-order, query and notifications."""
 
-from flask import Blueprint
+import logging
+import traceback
+
+from flask import Blueprint, jsonify, request
+
+from app.api.v1.order import ORDER_SUMMARY
+from app.core.auth import current_user, login_required, public
+from app.core.docs import STR, doc, obj
+from app.core.errors import record_error
+from app.core.exceptions import (
+    APIException,
+    NotifyDataMismatch,
+    NotifyOrderUnknown,
+    NotifySignatureInvalid,
+)
+from app.core.limits import limit_prepay
+from app.core.response import ok
+from app.extensions import db
+from app.services import payment
+from app.validators.order import PayOrderForm
 
 bp = Blueprint("pay", __name__, url_prefix="/pay")
+logger = logging.getLogger(__name__)
+
+PAY_PARAMETERS = obj(
+    ["timeStamp", "nonceStr", "package", "signType", "paySign"],
+    timeStamp=STR,
+    nonceStr=STR,
+    package=STR,
+    signType=STR,
+    paySign=STR,
+)
+WECHAT_FAIL = obj(["code", "message"], code=STR, message=STR)
+NOTIFY_RESPONSES = {
+    "204": {"description": "Accepted (no body)"},
+    "default": {"description": "Rejected, in the WeChat format", "schema": WECHAT_FAIL},
+}
+NOTIFY_BODY = obj(
+    ["id", "event_type", "resource"],
+    id=STR,
+    event_type=STR,
+    resource_type=STR,
+    summary=STR,
+    resource=obj(
+        ["algorithm", "ciphertext", "nonce"],
+        algorithm=STR,
+        ciphertext=STR,
+        nonce=STR,
+        associated_data=STR,
+        original_type=STR,
+    ),
+)
+_LOGGED = (NotifySignatureInvalid, NotifyDataMismatch, NotifyOrderUnknown)
+
+
+@bp.post("/pre_order")
+@login_required
+@limit_prepay
+@doc("Get the wx.requestPayment parameters of my order", body=PayOrderForm, data=PAY_PARAMETERS)
+def pre_order():
+    """Create (or reuse) the WeChat prepay of an unpaid order and sign it."""
+    form = PayOrderForm().validate_or_raise()
+    return ok(payment.pre_order(current_user(), form.id.data))
+
+
+@bp.post("/query")
+@login_required
+@doc("Ask WeChat for my order's payment state", body=PayOrderForm, data=ORDER_SUMMARY)
+def query_payment():
+    """Ask WeChat whether an unpaid order was paid, and apply it."""
+    form = PayOrderForm().validate_or_raise()
+    return ok(payment.query_order(current_user(), form.id.data).to_summary())
+
+
+def _wechat_answer(handler):
+    """Run a notification handler; answer 204, or WeChat's {"code": "FAIL"} format."""
+    body = request.get_data(cache=True)
+    try:
+        handler(request.headers, body)
+    except APIException as error:
+        db.session.rollback()
+        if isinstance(error, _LOGGED):
+            record_error(error, "", exception_name=type(error).__name__)
+        response = jsonify({"code": "FAIL", "message": error.msg})
+        response.status_code = error.code
+        return response
+    except Exception as error:  # WeChat retries on a 5xx
+        db.session.rollback()
+        logger.error("notification failed", exc_info=error)
+        record_error(error, traceback.format_exc())
+        response = jsonify({"code": "FAIL", "message": "Internal server error"})
+        response.status_code = 500
+        return response
+    return "", 204
+
+
+@bp.post("/notify")
+@public
+@doc(
+    "WeChat payment notification",
+    raw_body=NOTIFY_BODY,
+    responses=NOTIFY_RESPONSES,
+    auth=False,
+)
+def pay_notify():
+    """Apply a verified WeChat payment notification."""
+    return _wechat_answer(payment.handle_pay_notification)
+
+
+@bp.post("/refund_notify")
+@public
+@doc(
+    "WeChat refund notification",
+    raw_body=NOTIFY_BODY,
+    responses=NOTIFY_RESPONSES,
+    auth=False,
+)
+def refund_notify():
+    """Apply a verified WeChat refund notification."""
+    return _wechat_answer(payment.handle_refund_notification)

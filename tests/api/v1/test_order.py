@@ -1,0 +1,237 @@
+"""POST/GET/PUT /v1/order: placement, listing, detail, cancel, receive."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import IdempotencyKey, Order, OrderEvent, OrderProduct, OrderStatus, Product
+from tests.factories import make_address, make_image, make_order, make_product
+
+
+def _stock(product_id: int) -> int:
+    db.session.expire_all()
+    return db.session.get(Product, product_id).stock
+
+
+def _post(client, headers, body, **extra_headers):
+    return client.post("/v1/order", json=body, headers={**headers, **extra_headers})
+
+
+def test_create_order_reserves_stock_and_snapshots(client, customer, customer_headers):
+    address = make_address(customer, name="李四", mobile="13900000000")
+    image = make_image("/p1.png")
+    first = make_product(name="Tea", price="12.90", stock=5, main_img_id=image.id)
+    second = make_product(name="Rice", price="0.10", stock=3)
+    body = {
+        "products": [
+            {"product_id": first.id, "count": 1},
+            {"product_id": second.id, "count": 2},
+            {"product_id": first.id, "count": "1"},
+        ],
+        "remark": "  leave at door ",
+        "price": "0.01",
+    }
+    response = _post(client, customer_headers, body)
+    assert response.status_code == 201, response.get_json()
+    data = response.get_json()["data"]
+    assert data["total_price"] == "26.00"
+    assert data["total_count"] == 4
+    assert data["pass"] is True
+    assert len(data["order_no"]) == 20 and data["order_no"].isdigit()
+    assert data["expire_time"] - data["create_time"] == 1800
+
+    order = db.session.get(Order, data["order_id"])
+    assert order.order_status == OrderStatus.UNPAID
+    assert order.snap_name == "Tea 等"
+    assert order.snap_img.endswith("/static/images/p1.png")
+    assert order.snap_address["name"] == "李四" and order.snap_address["mobile"] == "13900000000"
+    assert order.remark == "leave at door"
+    assert order.total_price == Decimal("26.00")
+    assert [(i["id"], i["count"], i["price"], i["total_price"]) for i in order.snap_items] == [
+        (first.id, 2, "12.90", "25.80"),
+        (second.id, 2, "0.10", "0.20"),
+    ]
+    lines = db.session.scalars(select(OrderProduct).where(OrderProduct.order_id == order.id)).all()
+    assert {(line.product_id, line.count) for line in lines} == {(first.id, 2), (second.id, 2)}
+    assert _stock(first.id) == 3 and _stock(second.id) == 1
+    events = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)).all()
+    assert [(e.from_status, e.to_status, e.actor_type, e.actor_id) for e in events] == [
+        (None, 1, "customer", customer.id)
+    ]
+    assert address.id
+
+
+def test_create_order_out_of_stock_rolls_back(client, customer, customer_headers):
+    make_address(customer)
+    plenty = make_product(stock=10)
+    short = make_product(name="Short", stock=1)
+    body = {
+        "products": [{"product_id": plenty.id, "count": 2}, {"product_id": short.id, "count": 2}]
+    }
+    response = _post(client, customer_headers, body)
+    assert response.status_code == 409
+    payload = response.get_json()
+    assert payload["error_code"] == 50020
+    assert payload["detail"]["p_status_array"] == [
+        {"id": plenty.id, "name": plenty.name, "count": 2, "stock": 10, "has_stock": True},
+        {"id": short.id, "name": "Short", "count": 2, "stock": 1, "has_stock": False},
+    ]
+    assert _stock(plenty.id) == 10 and _stock(short.id) == 1
+    assert db.session.scalar(select(Order.id)) is None
+
+
+def test_create_order_missing_product_is_404(client, customer, customer_headers):
+    make_address(customer)
+    off = make_product(on_sale=False)
+    response = _post(client, customer_headers, {"products": [{"product_id": off.id, "count": 1}]})
+    assert response.status_code == 404
+    assert response.get_json()["error_code"] == 30010
+    assert response.get_json()["detail"] == {"product_ids": [off.id]}
+
+
+def test_create_order_caps_after_merge_are_400(client, app, customer, customer_headers):
+    make_address(customer)
+    product = make_product(stock=500)
+    lines = [{"product_id": product.id, "count": 50}, {"product_id": product.id, "count": 50}]
+    response = _post(client, customer_headers, {"products": lines})
+    assert response.status_code == 400 and response.get_json()["error_code"] == 1000
+    many = [{"product_id": make_product().id, "count": 1} for _ in range(21)]
+    response = _post(client, customer_headers, {"products": many})
+    assert response.status_code == 400
+    for bad in ([], [{"product_id": product.id, "count": 0}], [{"product_id": "x", "count": 1}]):
+        assert _post(client, customer_headers, {"products": bad}).status_code == 400
+    assert _stock(product.id) == 500
+
+
+def test_create_order_address_rules(client, customer, other_customer, customer_headers):
+    product = make_product()
+    body = {"products": [{"product_id": product.id, "count": 1}]}
+    response = _post(client, customer_headers, body)
+    assert response.status_code == 400 and response.get_json()["error_code"] == 60030
+    foreign = make_address(other_customer)
+    response = _post(client, customer_headers, {**body, "address_id": foreign.id})
+    assert response.status_code == 404 and response.get_json()["error_code"] == 60010
+    make_address(customer, is_default=False, name="Old")
+    make_address(customer, is_default=True, name="Default")
+    response = _post(client, customer_headers, body)
+    order = db.session.get(Order, response.get_json()["data"]["order_id"])
+    assert order.snap_address["name"] == "Default"
+
+
+def test_create_order_needs_login(client):
+    response = client.post("/v1/order", json={"products": []})
+    assert response.status_code == 401
+
+
+def test_create_order_idempotency_key_replays_first_answer(client, customer, customer_headers):
+    make_address(customer)
+    product = make_product(stock=5)
+    body = {"products": [{"product_id": product.id, "count": 1}]}
+    first = _post(client, customer_headers, body, **{"Idempotency-Key": "abc-1"})
+    second = _post(client, customer_headers, body, **{"Idempotency-Key": "abc-1"})
+    assert first.status_code == second.status_code == 201
+    assert first.get_json() == second.get_json()
+    assert _stock(product.id) == 4
+    assert db.session.query(Order).count() == 1
+    other = _post(
+        client,
+        customer_headers,
+        {"products": [{"product_id": product.id, "count": 2}]},
+        **{"Idempotency-Key": "abc-1"},
+    )
+    assert other.status_code == 409 and other.get_json()["error_code"] == 50050
+    bad = _post(client, customer_headers, body, **{"Idempotency-Key": "white space"})
+    assert bad.status_code == 400
+
+
+def test_create_order_idempotency_key_running_is_409(client, customer, customer_headers):
+    from app.services.orders import request_hash
+
+    make_address(customer)
+    product = make_product(stock=5)
+    body = {"products": [{"product_id": product.id, "count": 1}]}
+    digest = request_hash("POST", "/v1/order", body)
+    db.session.add(IdempotencyKey(user_id=customer.id, key="k1", request_hash=digest))
+    db.session.commit()
+    response = _post(client, customer_headers, body, **{"Idempotency-Key": "k1"})
+    assert response.status_code == 409 and response.get_json()["error_code"] == 1010
+    assert _stock(product.id) == 5
+
+
+def test_create_order_failed_key_can_be_retried(client, customer, customer_headers):
+    product = make_product(stock=5)
+    body = {"products": [{"product_id": product.id, "count": 1}]}
+    first = _post(client, customer_headers, body, **{"Idempotency-Key": "retry"})
+    assert first.get_json()["error_code"] == 60030
+    make_address(customer)
+    second = _post(client, customer_headers, body, **{"Idempotency-Key": "retry"})
+    assert second.status_code == 201
+
+
+def test_list_orders_filters_and_pages(client, customer, other_customer, customer_headers):
+    product = make_product(stock=50)
+    first = make_order(customer, (product, 1))
+    second = make_order(
+        customer, (product, 2), order_status=OrderStatus.PAID, create_time=first.create_time + 5
+    )
+    make_order(other_customer, (product, 1))
+    response = client.get("/v1/order?page=1&size=10", headers=customer_headers)
+    data = response.get_json()["data"]
+    assert [item["id"] for item in data["items"]] == [second.id, first.id]
+    assert data["total"] == 2 and data["total_page"] == 1
+    item = data["items"][0]
+    assert item["total_price"] == "19.80" and item["pay_time"] is None
+    assert "prepay_id" not in item
+    paid = client.get("/v1/order?status=2,3", headers=customer_headers).get_json()["data"]
+    assert [item["id"] for item in paid["items"]] == [second.id]
+    for bad in ("page={1}&size={10}", "status=11", "status=a"):
+        response = client.get(f"/v1/order?{bad}", headers=customer_headers)
+        assert response.status_code == 400 and response.get_json()["error_code"] == 1000
+
+
+def test_get_order_owner_scoped(client, customer, other_customer, customer_headers):
+    order = make_order(other_customer, (make_product(), 1))
+    response = client.get(f"/v1/order/{order.id}", headers=customer_headers)
+    assert response.status_code == 404 and response.get_json()["error_code"] == 50010
+    mine = make_order(customer, (make_product(price="3.00"), 3))
+    data = client.get(f"/v1/order/{mine.id}", headers=customer_headers).get_json()["data"]
+    assert data["snap_items"][0]["total_price"] == "9.00"
+    assert data["snap_address"]["mobile"] == "13800138000"
+    assert data["carrier"] is None and isinstance(data["create_time"], int)
+
+
+def test_cancel_order_releases_stock_once(client, customer, customer_headers):
+    product = make_product(stock=5)
+    order = make_order(customer, (product, 2))
+    assert _stock(product.id) == 3
+    response = client.put(f"/v1/order/{order.id}/cancel", headers=customer_headers)
+    assert response.status_code == 201
+    assert response.get_json()["data"]["order_status"] == OrderStatus.CANCELLED
+    assert response.get_json()["data"]["cancel_time"] is not None
+    assert _stock(product.id) == 5
+    again = client.put(f"/v1/order/{order.id}/cancel", headers=customer_headers)
+    assert again.status_code == 409 and again.get_json()["error_code"] == 50030
+    assert _stock(product.id) == 5
+    events = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)).all()
+    assert [(e.to_status, e.actor_type) for e in events] == [(1, "customer"), (7, "customer")]
+
+
+def test_cancel_order_of_another_user_is_404(client, other_customer, customer_headers):
+    order = make_order(other_customer, (make_product(), 1))
+    response = client.put(f"/v1/order/{order.id}/cancel", headers=customer_headers)
+    assert response.status_code == 404
+    assert db.session.get(Order, order.id).order_status == OrderStatus.UNPAID
+
+
+def test_receive_order_only_when_delivered(client, customer, customer_headers):
+    order = make_order(customer, (make_product(), 1))
+    response = client.put(f"/v1/order/{order.id}/receive", headers=customer_headers)
+    assert response.status_code == 409 and response.get_json()["error_code"] == 50030
+    db.session.query(Order).filter_by(id=order.id).update({"order_status": OrderStatus.DELIVERED})
+    db.session.commit()
+    response = client.put(f"/v1/order/{order.id}/receive", headers=customer_headers)
+    assert response.status_code == 201
+    db.session.expire_all()
+    stored = db.session.get(Order, order.id)
+    assert stored.order_status == OrderStatus.RECEIVED and stored.receive_time is not None
