@@ -1,5 +1,6 @@
 """Rows for tests, with sensible defaults. Every factory commits and answers the row."""
 
+import contextlib
 import itertools
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from app.models import (
     Auth,
     Category,
     Group,
+    Identity,
     Image,
     Permission,
     Product,
@@ -100,3 +102,361 @@ def make_product(
             **fields,
         )
     )
+
+
+WX_TEST_BASE_URL = "https://wechat.test"
+JSCODE2SESSION_URL = f"{WX_TEST_BASE_URL}/sns/jscode2session"
+
+
+@contextlib.contextmanager
+def wechat_configured(app):
+    """Configure a fake WeChat app and answer its HTTP calls with `responses` (yielded)."""
+    import responses
+
+    keys = ("WX_APP_ID", "WX_APP_SECRET", "WX_API_BASE_URL")
+    saved = {key: app.config.get(key) for key in keys}
+    app.config.update(
+        WX_APP_ID="wx-test-app", WX_APP_SECRET="wx-test-secret", WX_API_BASE_URL=WX_TEST_BASE_URL
+    )
+    try:
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            yield mock
+    finally:
+        app.config.update(saved)
+
+
+def make_wechat_user(openid: str, **fields) -> User:
+    """A WeChat-only user (no password) holding the mini-program identity `openid`."""
+    user = make_user(password=None, **fields)
+    if "email" not in fields:
+        user.email = None  # WeChat-only: no other login method
+    db.session.add(Identity(user_id=user.id, type=200, identifier=openid))
+    db.session.commit()
+    return user
+
+
+def make_article(author: User, *, title=None, **fields):
+    """An article by `author` (content stored as given: tests pass sanitized HTML)."""
+    from app.models import Article
+
+    values = {"type": 1, "summary": "", "content": "<p>text</p>", "img": "", "views": 0}
+    values.update(fields)
+    return _commit(Article(author_id=author.id, title=title or f"article{next(_seq)}", **values))
+
+
+def make_notice(*, title=None, **fields):
+    from app.models import Notice
+
+    values = {"type": 1, "content": "<p>notice</p>", "status": True, "remark": ""}
+    values.update(fields)
+    return _commit(Notice(title=title or f"notice{next(_seq)}", **values))
+
+
+def make_dict_type(*, type=None, **fields):
+    from app.models import DictType
+
+    n = next(_seq)
+    values = {"name": f"dict type {n}", "status": True, "remark": ""}
+    values.update(fields)
+    return _commit(DictType(type=type or f"test_type_{n}", **values))
+
+
+def make_dict(dict_type, *, value=None, **fields):
+    from app.models import Dict
+
+    n = next(_seq)
+    values = {"label": f"label{n}", "order": 0, "list_class": "", "status": True}
+    values.update(fields)
+    return _commit(Dict(type=dict_type.type, value=value or f"v{n}", **values))
+
+
+def make_config(*, key=None, value="x", value_type="str", **fields):
+    from app.models import Config
+
+    n = next(_seq)
+    values = {"name": f"param {n}", "type": False, "public": False, "remark": ""}
+    values.update(fields)
+    return _commit(
+        Config(key=key or f"test.param{n}", value=value, value_type=value_type, **values)
+    )
+
+
+def make_theme(name=None, products=(), **fields):
+    """A theme linked to `products` in the order given."""
+    from app.models import Theme, theme_product
+
+    theme = _commit(Theme(name=name or f"theme{next(_seq)}", **fields))
+    for position, product in enumerate(products, start=1):
+        db.session.execute(
+            theme_product.insert().values(
+                theme_id=theme.id, product_id=product.id, order=position, create_time=0
+            )
+        )
+    db.session.commit()
+    return theme
+
+
+def make_product_image(product, image=None, order=None):
+    from sqlalchemy import func, select
+
+    from app.models import ProductImage
+
+    image = image or make_image()
+    if order is None:
+        count = select(func.count()).where(ProductImage.product_id == product.id)
+        order = db.session.scalar(count) + 1
+    return _commit(ProductImage(product_id=product.id, img_id=image.id, order=order))
+
+
+def make_property(product, name="产地", detail="杭州", order=0):
+    from app.models import ProductProperty
+
+    return _commit(ProductProperty(product_id=product.id, name=name, detail=detail, order=order))
+
+
+def make_banner(name=None, **fields):
+    from app.models import Banner
+
+    return _commit(Banner(name=name or f"banner{next(_seq)}", **fields))
+
+
+def make_banner_item(banner, image=None, type=0, key_word="", order=0):
+    from app.models import BannerItem
+
+    image = image or make_image()
+    return _commit(
+        BannerItem(banner_id=banner.id, img_id=image.id, type=type, key_word=key_word, order=order)
+    )
+
+
+def png_bytes(size=(4, 4), color=(200, 30, 30)) -> bytes:
+    """A real, small PNG made with Pillow."""
+    import io
+
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes(size=(4, 4), color=(30, 200, 30)) -> bytes:
+    """A real, small JPEG made with Pillow."""
+    import io
+
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def make_folder(name=None, parent_id=0):
+    from app.models import File
+
+    return _commit(File(parent_id=parent_id, name=name or f"folder{next(_seq)}", is_folder=True))
+
+
+# ---------------------------------------------------------------- orders and WeChat Pay
+
+
+def make_order(user, *lines, address=None, **fields):
+    """Place an order through the service: lines are (product, count) pairs."""
+    from app.models import Order
+    from app.services.orders import place_order
+
+    if address is None and not db.session.query(Address).filter_by(user_id=user.id).count():
+        make_address(user)
+    items = [{"product_id": product.id, "count": count} for product, count in lines]
+    order = place_order(user.id, items, address.id if address else None)
+    if fields:
+        db.session.query(Order).filter_by(id=order.id).update(fields)
+        db.session.commit()
+    return db.session.get(Order, order.id)
+
+
+def make_wx_identity(user, openid=None):
+    from app.models import Identity
+
+    return _commit(Identity(user_id=user.id, type=200, identifier=openid or f"openid-{user.id}"))
+
+
+class FakeWeChatPay:
+    """WeChat Pay v3 for tests: real RSA keys for merchant and platform, signed answers.
+
+    `install(app, monkeypatch)` puts the keys into the app config; `notification()` builds a
+    signed, encrypted notification; `answer()` builds a signed HTTP answer for `responses`.
+    """
+
+    APP_ID = "wx-test-app"
+    MCHID = "1900000001"
+    BASE = "https://wechatpay.test"
+    KEY_ID = "PUB_KEY_ID_TEST"
+    APIV3_KEY = "0123456789abcdef0123456789abcdef"
+    _keys = None
+
+    def __init__(self):
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        if FakeWeChatPay._keys is None:
+            FakeWeChatPay._keys = tuple(
+                rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(3)
+            )
+        self.merchant_key, self.platform_key, self.forger_key = FakeWeChatPay._keys
+        self.requests = []
+
+    @staticmethod
+    def _private_pem(key) -> str:
+        from cryptography.hazmat.primitives import serialization
+
+        return key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+    @staticmethod
+    def _public_pem(key) -> str:
+        from cryptography.hazmat.primitives import serialization
+
+        return (
+            key.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
+
+    def config(self) -> dict:
+        return {
+            "WX_APP_ID": self.APP_ID,
+            "WECHATPAY_MCHID": self.MCHID,
+            "WECHATPAY_PRIVATE_KEY": self._private_pem(self.merchant_key),
+            "WECHATPAY_CERT_SERIAL_NO": "MERCHANTSERIAL01",
+            "WECHATPAY_APIV3_KEY": self.APIV3_KEY,
+            "WECHATPAY_PUBLIC_KEY": self._public_pem(self.platform_key),
+            "WECHATPAY_PUBLIC_KEY_ID": self.KEY_ID,
+            "WECHATPAY_NOTIFY_URL": "https://shop.test/v1/pay/notify",
+            "WECHATPAY_REFUND_NOTIFY_URL": "https://shop.test/v1/pay/refund_notify",
+            "WECHATPAY_API_BASE_URL": self.BASE,
+            "WECHATPAY_TIMEOUT": 2,
+        }
+
+    def install(self, app, monkeypatch):
+        for key, value in self.config().items():
+            monkeypatch.setitem(app.config, key, value)
+        return self
+
+    @staticmethod
+    def sign(key, message: str) -> str:
+        import base64
+
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from cryptography.hazmat.primitives.hashes import SHA256
+
+        return base64.b64encode(key.sign(message.encode(), PKCS1v15(), SHA256())).decode()
+
+    def signed_headers(self, body: str, *, timestamp=None, key=None, serial=None) -> dict:
+        import secrets
+        import time
+
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        nonce = secrets.token_hex(16)
+        return {
+            "Wechatpay-Timestamp": timestamp,
+            "Wechatpay-Nonce": nonce,
+            "Wechatpay-Serial": serial or self.KEY_ID,
+            "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+            "Wechatpay-Signature": self.sign(
+                key or self.platform_key, f"{timestamp}\n{nonce}\n{body}\n"
+            ),
+        }
+
+    def notification(self, event_type: str, resource: dict, **sign_options) -> tuple[dict, str]:
+        """(headers, body) of a signed notification carrying `resource` encrypted."""
+        import base64
+        import json
+        import secrets
+
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        nonce = secrets.token_hex(6)
+        associated = "transaction"
+        cipher = AESGCM(self.APIV3_KEY.encode()).encrypt(
+            nonce.encode(), json.dumps(resource).encode(), associated.encode()
+        )
+        body = json.dumps(
+            {
+                "id": secrets.token_hex(8),
+                "create_time": "2026-01-01T00:00:00+08:00",
+                "resource_type": "encrypt-resource",
+                "event_type": event_type,
+                "summary": "",
+                "resource": {
+                    "original_type": associated,
+                    "algorithm": "AEAD_AES_256_GCM",
+                    "ciphertext": base64.b64encode(cipher).decode(),
+                    "associated_data": associated,
+                    "nonce": nonce,
+                },
+            }
+        )
+        headers = self.signed_headers(body, **sign_options)
+        headers["Content-Type"] = "application/json"
+        return headers, body
+
+    def transaction(self, order, **overrides) -> dict:
+        from app.models.base import yuan_to_fen
+
+        data = {
+            "appid": self.APP_ID,
+            "mchid": self.MCHID,
+            "out_trade_no": order.order_no,
+            "transaction_id": f"4200{order.id:08d}",
+            "trade_type": "JSAPI",
+            "trade_state": "SUCCESS",
+            "trade_state_desc": "支付成功",
+            "success_time": "2026-01-01T12:00:00+08:00",
+            "payer": {"openid": "openid-x"},
+            "amount": {"total": yuan_to_fen(order.total_price), "currency": "CNY"},
+        }
+        data.update(overrides)
+        return data
+
+    def verify_request(self, request) -> None:
+        """Check the merchant signature of an outgoing request (Authorization header)."""
+        import base64
+        import re
+        from urllib.parse import urlsplit
+
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from cryptography.hazmat.primitives.hashes import SHA256
+
+        header = request.headers["Authorization"]
+        fields = dict(re.findall(r'(\w+)="([^"]*)"', header))
+        assert fields["mchid"] == self.MCHID
+        split = urlsplit(request.url)
+        path = split.path + (f"?{split.query}" if split.query else "")
+        body = request.body or ""
+        if isinstance(body, bytes):
+            body = body.decode()
+        message = (
+            f"{request.method}\n{path}\n{fields['timestamp']}\n{fields['nonce_str']}\n{body}\n"
+        )
+        self.merchant_key.public_key().verify(
+            base64.b64decode(fields["signature"]), message.encode(), PKCS1v15(), SHA256()
+        )
+
+    def answer(self, status: int, body: dict | None):
+        """A `responses` callback answering `body`, signed by the platform key."""
+        import json
+
+        def callback(request):
+            self.verify_request(request)
+            self.requests.append(request)
+            text = json.dumps(body) if body is not None else ""
+            headers = self.signed_headers(text)
+            headers["Content-Type"] = "application/json"
+            return status, headers, text
+
+        return callback
