@@ -17,6 +17,7 @@ def create_app(config: dict | None = None, env_mode: str | None = None) -> Flask
     _configure_logging(app)
     _configure_json(app)
     _init_extensions(app)
+    _configure_url_map(app)
     _register_blueprints(app)
     _register_errors_and_hooks(app)
     _register_commands(app)
@@ -59,6 +60,12 @@ def _init_extensions(app: Flask) -> None:
     if app.config["ENV_MODE"] == "production":
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     from app.core import db as _sqlite_pragmas  # noqa: F401
+
+
+def _configure_url_map(app: Flask) -> None:
+    from app.core.http import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def _register_blueprints(app: Flask) -> None:

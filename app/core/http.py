@@ -4,9 +4,18 @@ import re
 import uuid
 
 from flask import Flask, g, request
+from werkzeug.routing import IntegerConverter
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 FRAMEABLE_PATHS = ("/apidocs", "/flasgger_static", "/error_code", "/apispec_1.json")
+
+
+class IdConverter(IntegerConverter):
+    """`<int:id>` path segments: ids beyond the INTEGER columns match no route (404)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def client_ip() -> str:

@@ -137,3 +137,10 @@ def test_request_id_is_echoed_or_generated(client):
     )
     generated = client.get("/health", headers={"X-Request-ID": "bad id!"}).headers["X-Request-ID"]
     assert generated != "bad id!" and len(generated) == 32
+
+
+def test_path_id_beyond_integer_columns_answers_404(client, super_headers):
+    response = client.get("/v1/product/99999999999999999999999")
+    assert response.status_code == 404
+    assert response.get_json()["error_code"] == 1007
+    assert client.get("/v1/product/2147483648").status_code == 404
