@@ -27,7 +27,14 @@ def request_id() -> str:
     return g.get("request_id", "")
 
 
-def _assign_request_id() -> None:
+# Per-request values kept on `g`. An app context can outlive one request (tests, CLI code that
+# makes requests), so they are cleared when a request starts.
+_REQUEST_SCOPED = ("flask_httpauth_user", "granted_permissions", "auth_error", "token_payload")
+
+
+def _start_request() -> None:
+    for key in _REQUEST_SCOPED:
+        g.pop(key, None)
     sent = request.headers.get("X-Request-ID", "")
     g.request_id = sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
 
@@ -55,5 +62,5 @@ def _cms_origins() -> list[str]:
 
 
 def init_http(app: Flask) -> None:
-    app.before_request(_assign_request_id)
+    app.before_request(_start_request)
     app.after_request(_security_headers)

@@ -115,3 +115,15 @@ def test_super_only_route_refuses_staff(client, super_headers):
     staff = make_staff(("用户", "查询用户列表"))
     assert client.get("/v2/server", headers=auth_headers(staff)).status_code == 403
     assert client.get("/v2/server", headers=super_headers).status_code == 200
+
+
+def test_permission_changes_apply_to_the_next_request(client):
+    from app.models import Auth, Permission
+
+    staff = make_staff()
+    headers = auth_headers(staff)
+    assert client.get("/v2/user/list", headers=headers).status_code == 403
+    permission = db.session.query(Permission).filter_by(name="查询用户列表").one()
+    db.session.add(Auth(group_id=staff.group_id, permission_id=permission.id))
+    db.session.commit()
+    assert client.get("/v2/user/list", headers=headers).status_code == 200
