@@ -54,6 +54,7 @@ RESOURCES = [
 
 for resource in RESOURCES:
     api.register_blueprint(resource)
+api.after_request(log.record_operation)
 
 
 def mount(app: Flask) -> None:

@@ -1,5 +1,41 @@
-"""Admin menu routes."""
+"""Group menus: the routes a group sees in the CMS sidebar."""
 
 from flask import Blueprint
 
+from app.api.v2.route import ROUTE_TREE
+from app.core.auth import current_user, staff_required, super_required
+from app.core.docs import doc
+from app.core.exceptions import Forbidden
+from app.core.response import created, ok
+from app.services import access
+from app.validators.admin import GroupQueryForm, MenuUpdateForm
+
 bp = Blueprint("menu", __name__, url_prefix="/menu")
+
+
+@bp.get("")
+@staff_required
+@doc(
+    "A menu tree: a group's (super admin) or the caller's own",
+    query=GroupQueryForm,
+    data=ROUTE_TREE,
+)
+def get_menu():
+    """Show a group's menu tree, or without group_id the caller's own."""
+    form = GroupQueryForm().validate_or_raise()
+    user = current_user()
+    if form.group_id.data is None:
+        return ok(access.own_menu(user))
+    if not user.is_super:
+        raise Forbidden()
+    return ok(access.group_menu(access.get_group(form.group_id.data).id))
+
+
+@bp.put("")
+@super_required
+@doc("Replace a group's menu", body=MenuUpdateForm, data=ROUTE_TREE, status=201)
+def update_menu():
+    """Grant a group exactly the routes found in the nested nodes."""
+    form = MenuUpdateForm().validate_or_raise()
+    group = access.get_group(form.group_id.data)
+    return created(access.set_menu(group, form.routes.data))

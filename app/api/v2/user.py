@@ -1,5 +1,110 @@
-"""Admin user routes."""
+"""Users as the CMS manages them: customers and staff, never super admins."""
 
 from flask import Blueprint
 
+from app.api.v2.admin import ADMIN_USER
+from app.core.auth import current_user, permission
+from app.core.docs import ID, doc, page_of, path_ids
+from app.core.pagination import paginate
+from app.core.response import created, deleted, ok
+from app.services import access
+from app.validators.admin import PasswordResetForm, UserGroupForm, UserListForm
+
 bp = Blueprint("user", __name__, url_prefix="/user")
+
+MODULE = "用户"
+
+
+@bp.get("/list")
+@permission("查询用户列表", MODULE)
+@doc("List users", query=UserListForm, data=page_of(ADMIN_USER))
+def list_users():
+    """List every user who is not a super admin."""
+    form = UserListForm().validate_or_raise()
+    statement = access.user_list_statement(form.group_id.data, form.keyword.data)
+    return ok(paginate(statement, form, lambda user: user.to_admin()))
+
+
+@bp.get("/<int:uid>")
+@permission("查询用户列表", MODULE)
+@doc("Get a user", data=ADMIN_USER, path=path_ids("uid"))
+def get_user(uid):
+    """Show one user."""
+    return ok(access.get_user(uid).to_admin())
+
+
+def _set_group(uid: int):
+    form = UserGroupForm().validate_or_raise()
+    user = access.set_user_group(current_user(), access.get_user(uid), form.group_id.data)
+    return created(user.to_admin())
+
+
+@bp.put("/<int:uid>/group")
+@permission("更新用户分组", MODULE)
+@doc(
+    "Move a user to a group", body=UserGroupForm, data=ADMIN_USER, status=201, path=path_ids("uid")
+)
+def update_user_group(uid):
+    """Put a user in a group, or (0 or null) make them a customer."""
+    return _set_group(uid)
+
+
+@bp.put("/<int:uid>")
+@permission("更新用户分组", MODULE)
+@doc(
+    "Move a user to a group (CMS form)",
+    body=UserGroupForm,
+    data=ADMIN_USER,
+    status=201,
+    path=path_ids("uid"),
+)
+def update_user(uid):
+    """Put a user in a group, as the CMS user edit form sends it."""
+    return _set_group(uid)
+
+
+@bp.put("/<int:uid>/password")
+@permission("更改用户密码", MODULE)
+@doc(
+    "Reset a user's password",
+    body=PasswordResetForm,
+    data=ADMIN_USER,
+    status=201,
+    path=path_ids("uid"),
+)
+def reset_user_password(uid):
+    """Set a new password and revoke every token of the user."""
+    form = PasswordResetForm().validate_or_raise()
+    user = access.get_user(uid)
+    access.guard_user_target(current_user(), user)
+    return created(access.reset_password(user, form.new_password.data).to_admin())
+
+
+@bp.put("/<int:uid>/active")
+@permission("更改用户状态", MODULE)
+@doc("Enable a user", data=ADMIN_USER, status=201, path=path_ids("uid"))
+def activate_user(uid):
+    """Let a disabled user log in again."""
+    user = access.get_user(uid)
+    access.guard_user_target(current_user(), user)
+    return created(access.set_active(user, True).to_admin())
+
+
+@bp.put("/<int:uid>/disable")
+@permission("更改用户状态", MODULE)
+@doc("Disable a user", data=ADMIN_USER, status=201, path=path_ids("uid"))
+def disable_user(uid):
+    """Disable a user and revoke every token."""
+    user = access.get_user(uid)
+    access.guard_user_target(current_user(), user)
+    return created(access.set_active(user, False).to_admin())
+
+
+@bp.delete("/<int:uid>")
+@permission("删除用户", MODULE)
+@doc("Delete a user", data=ID, status=202, path=path_ids("uid"))
+def delete_user(uid):
+    """Soft-delete a user as DELETE /v1/user does."""
+    user = access.get_user(uid)
+    access.guard_user_target(current_user(), user)
+    return deleted({"id": access.delete_user(current_user(), user)})

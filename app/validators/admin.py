@@ -1,0 +1,239 @@
+"""Forms of the CMS access-control and log routes: admins, users, groups, grants, menus,
+routes, page elements and logs."""
+
+from wtforms.validators import ValidationError
+
+from app.core.forms import (
+    BaseForm,
+    BooleanField,
+    IdListField,
+    IntegerField,
+    PageForm,
+    RawField,
+    StringField,
+    UnixTimeField,
+)
+
+USERNAME_PATTERN = r"[A-Za-z][A-Za-z0-9_]{1,23}"
+EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s]+"
+MOBILE_PATTERN = r"1[3-9][0-9]{9}"
+SIGN_PATTERN = r"[A-Za-z0-9._:-]+"
+
+
+def _username(**kwargs):
+    return StringField(
+        min_length=2,
+        max_length=24,
+        pattern=USERNAME_PATTERN,
+        pattern_message="Must start with a letter, then letters, digits or _.",
+        **kwargs,
+    )
+
+
+def _email(**kwargs):
+    return StringField(
+        min_length=3,
+        max_length=100,
+        pattern=EMAIL_PATTERN,
+        pattern_message="Not a valid email address.",
+        **kwargs,
+    )
+
+
+def _mobile(**kwargs):
+    return StringField(
+        min_length=11,
+        max_length=11,
+        pattern=MOBILE_PATTERN,
+        pattern_message="Not a valid mobile number.",
+        **kwargs,
+    )
+
+
+# ------------------------------------------------------------------- people
+
+
+class AdminListForm(PageForm):
+    group_id = IntegerField(min_value=1)
+
+
+class AdminCreateForm(BaseForm):
+    nickname = StringField(required=True, min_length=1, max_length=24)
+    username = _username()
+    email = _email()
+    mobile = _mobile()
+    password = StringField(required=True, min_length=8, max_length=64, trim=False)
+    confirm_password = StringField(required=True, max_length=64, trim=False)
+    group_id = IntegerField(required=True, min_value=1)
+
+    def validate_username(self, field):
+        if not any(self._fields[name].data for name in ("username", "email", "mobile")):
+            raise ValidationError("Give at least one of username, email, mobile.")
+
+    def validate_password(self, field):
+        if field.data is not None and not field.data.strip():
+            raise ValidationError("May not be only white space.")
+
+    def validate_confirm_password(self, field):
+        if field.data != self.password.data:
+            raise ValidationError("Must equal password.")
+
+
+class AdminUpdateForm(BaseForm):
+    nickname = StringField(min_length=1, max_length=24)
+    username = _username(nullable=True)
+    email = _email(nullable=True)
+    mobile = _mobile(nullable=True)
+    group_id = IntegerField(min_value=1)
+
+
+class PasswordResetForm(BaseForm):
+    new_password = StringField(required=True, min_length=8, max_length=64, trim=False)
+    confirm_password = StringField(required=True, max_length=64, trim=False)
+
+    def validate_new_password(self, field):
+        if field.data is not None and not field.data.strip():
+            raise ValidationError("May not be only white space.")
+
+    def validate_confirm_password(self, field):
+        if field.data != self.new_password.data:
+            raise ValidationError("Must equal new_password.")
+
+
+class UserListForm(PageForm):
+    group_id = IntegerField(min_value=1)
+    keyword = StringField(max_length=50)
+
+
+class UserGroupForm(BaseForm):
+    group_id = IntegerField(required=True, min_value=0, nullable=True)
+
+
+# ------------------------------------------------------------------- groups
+
+
+class GroupCreateForm(BaseForm):
+    name = StringField(required=True, min_length=1, max_length=60)
+    info = StringField(max_length=255, default="")
+    auth_ids = IdListField(max_count=100, default=list)
+
+
+class GroupUpdateForm(BaseForm):
+    name = StringField(min_length=1, max_length=60)
+    info = StringField(max_length=255)
+
+
+class GroupMigrateForm(BaseForm):
+    src_id = IntegerField(required=True, min_value=1)
+    dest_id = IntegerField(required=True, min_value=1)
+
+    def validate_dest_id(self, field):
+        if field.data is not None and field.data == self.src_id.data:
+            raise ValidationError("Must differ from src_id.")
+
+
+class GroupQueryForm(BaseForm):
+    """An optional group; absent means the caller's own."""
+
+    group_id = IntegerField(min_value=1)
+
+
+class GroupRequiredForm(BaseForm):
+    group_id = IntegerField(required=True, min_value=1)
+
+
+class AuthGrantForm(BaseForm):
+    group_id = IntegerField(required=True, min_value=1)
+    auth_ids = IdListField(required=True, min_count=1, max_count=200)
+
+
+# -------------------------------------------------------------- menus, routes
+
+
+class MenuUpdateForm(BaseForm):
+    group_id = IntegerField(required=True, min_value=1)
+    routes = RawField(required=True, description="array of nodes {id, children}, any depth")
+
+    def validate_routes(self, field):
+        if not isinstance(field.data, list):
+            raise ValidationError("Must be a list of nodes.")
+
+
+class RouteCreateForm(BaseForm):
+    title = StringField(required=True, min_length=1, max_length=50)
+    name = StringField(required=True, min_length=1, max_length=50)
+    path = StringField(required=True, min_length=1, max_length=200)
+    parent_id = IntegerField(min_value=0, default=0)
+    icon = StringField(max_length=100, default="", nullable=True)
+    component = StringField(max_length=200, nullable=True)
+    hidden = BooleanField(default=False)
+    order = IntegerField(min_value=0, max_value=1_000_000)
+
+
+class RouteUpdateForm(BaseForm):
+    title = StringField(min_length=1, max_length=50)
+    name = StringField(min_length=1, max_length=50)
+    path = StringField(min_length=1, max_length=200)
+    parent_id = IntegerField(min_value=0)
+    icon = StringField(max_length=100, nullable=True)
+    component = StringField(max_length=200, nullable=True)
+    hidden = BooleanField()
+    order = IntegerField(min_value=0, max_value=1_000_000, nullable=True)
+
+
+# ------------------------------------------------------------------ elements
+
+
+class ElementCreateForm(BaseForm):
+    name = StringField(required=True, min_length=1, max_length=50)
+    sign = StringField(
+        required=True,
+        min_length=1,
+        max_length=100,
+        pattern=SIGN_PATTERN,
+        pattern_message="Use letters, digits, '.', '_', ':' or '-'.",
+    )
+    route_id = IntegerField(required=True, min_value=1)
+
+
+class ElementUpdateForm(BaseForm):
+    name = StringField(min_length=1, max_length=50)
+    sign = StringField(
+        min_length=1,
+        max_length=100,
+        pattern=SIGN_PATTERN,
+        pattern_message="Use letters, digits, '.', '_', ':' or '-'.",
+    )
+    route_id = IntegerField(min_value=1)
+
+
+class ElementDeployForm(BaseForm):
+    group_id = IntegerField(required=True, min_value=1)
+    element_ids = IdListField(required=True, max_count=500)
+
+
+class ElementByRouteForm(PageForm):
+    route_id = IntegerField(min_value=1)
+
+
+# ---------------------------------------------------------------------- logs
+
+
+class _TimeRangeForm(PageForm):
+    start = UnixTimeField(description="Unix seconds, inclusive")
+    end = UnixTimeField(description="Unix seconds, inclusive")
+
+
+class LoginLogListForm(_TimeRangeForm):
+    username = StringField(max_length=100)
+    status = BooleanField()
+
+
+class OperLogListForm(_TimeRangeForm):
+    username = StringField(max_length=100)
+    keyword = StringField(max_length=100)
+    method = StringField(max_length=10)
+
+
+class ErrorLogListForm(_TimeRangeForm):
+    keyword = StringField(max_length=100)
