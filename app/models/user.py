@@ -18,6 +18,7 @@ from app.models.base import CreateTimeMixin, SoftDeleteMixin, TimestampMixin
 
 AUTH_USER = 1
 AUTH_SUPER = 2
+IDENTIFIER_FIELDS = ("username", "email", "mobile")
 
 
 class User(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -74,6 +75,13 @@ class User(TimestampMixin, SoftDeleteMixin, db.Model):
         if not self.avatar or self.avatar.startswith(("http://", "https://")):
             return self.avatar or ""
         return upload_url(self.avatar)
+
+    def can_log_in(self, **changes) -> bool:
+        """Whether the account, with `changes` applied, keeps a way to log in: a WeChat
+        identity, or a password with at least one of user name, email, mobile."""
+        wx_bound = changes.get("wx_bound", self.wx_bound)
+        identifiers = [changes.get(name, getattr(self, name)) for name in IDENTIFIER_FIELDS]
+        return bool(wx_bound or (self.password_hash and any(identifiers)))
 
     def revoke_tokens(self) -> None:
         """Every access and refresh token issued before now stops working."""

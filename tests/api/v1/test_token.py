@@ -1,10 +1,20 @@
 """POST /v1/token and friends: password logins, verify, refresh rotation, logout."""
 
-from sqlalchemy import select
+import threading
+
+import requests
+import responses
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import LoginLog, RefreshToken, User
-from tests.factories import PASSWORD, make_user
+from app.models import Identity, LoginLog, RefreshToken, User
+from tests.factories import (
+    JSCODE2SESSION_URL,
+    PASSWORD,
+    make_user,
+    make_wechat_user,
+    wechat_configured,
+)
 
 
 def login(client, account, secret=PASSWORD, type_=101):
@@ -134,3 +144,119 @@ def test_delete_token_revokes_every_token_of_the_user(client, customer):
     assert revoked.get_json()["msg"] == "Token revoked"
     refresh = client.post("/v1/token/refresh", json={"refresh_token": pair["refresh_token"]})
     assert refresh.get_json()["error_code"] == 11050
+
+
+# ----------------------------------------------------------- WeChat mini-program (200)
+
+
+def wx_login(client, code="wx-code"):
+    return client.post("/v1/token", json={"account": code, "secret": "", "type": 200})
+
+
+def test_create_token_wechat_first_login_creates_user(client, app):
+
+    with wechat_configured(app) as wx:
+        wx.add(
+            responses.GET,
+            JSCODE2SESSION_URL,
+            json={"openid": "o-tok", "unionid": "u-tok", "session_key": "sk-secret"},
+        )
+        response = wx_login(client)
+    body = response.get_json()
+    assert (response.status_code, body["error_code"]) == (200, 0)
+    data = body["data"]
+    assert data["scope"] == "user" and data["refresh_token"]
+    assert "sk-secret" not in response.get_data(as_text=True)
+    user = db.session.get(User, data["uid"])
+    assert (user.password_hash, user.auth, user.last_login_time is not None) == (None, 1, True)
+    kinds = db.session.execute(
+        select(Identity.type, Identity.identifier).order_by(Identity.type)
+    ).all()
+    assert kinds == [(200, "o-tok"), (201, "u-tok")]
+    me = client.get("/v1/user", headers={"Authorization": f"Bearer {data['token']}"})
+    assert me.get_json()["data"]["wx_bound"] is True
+    log = db.session.scalars(select(LoginLog)).one()
+    assert (log.user_id, log.user_name, log.client_type, log.status) == (user.id, "", 200, True)
+
+
+def test_create_token_wechat_existing_user_logs_nickname(client, app):
+
+    user = make_wechat_user("o-known", nickname="小明")
+    with wechat_configured(app) as wx:
+        wx.add(responses.GET, JSCODE2SESSION_URL, json={"openid": "o-known"})
+        response = wx_login(client, code="code-never-logged")
+    assert response.get_json()["data"]["uid"] == user.id
+    log = db.session.scalars(select(LoginLog)).one()
+    assert (log.user_name, log.status) == ("小明", True)
+    assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_create_token_wechat_errors_map_to_contract_codes(client, app):
+
+    cases = [
+        ({"json": {"errcode": 40029}}, 400, 11020),
+        ({"json": {"errcode": 45011}}, 429, 1008),
+        ({"json": {"errcode": -1}}, 502, 11030),
+        ({"body": requests.exceptions.ReadTimeout()}, 502, 11030),
+    ]
+    for kwargs, status, code in cases:
+        with wechat_configured(app) as wx:
+            wx.add(responses.GET, JSCODE2SESSION_URL, **kwargs)
+            response = wx_login(client, code="secret-code")
+        assert (response.status_code, response.get_json()["error_code"]) == (status, code)
+    logs = db.session.scalars(select(LoginLog)).all()
+    assert [(log.status, log.client_type) for log in logs] == [(False, 200)] * len(cases)
+    assert all(log.user_name == "" and "secret-code" not in log.message for log in logs)
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_token_wechat_not_configured_answers_11040(client):
+    response = wx_login(client)
+    assert (response.status_code, response.get_json()["error_code"]) == (503, 11040)
+    assert db.session.scalars(select(LoginLog)).one().status is False
+
+
+def test_create_token_wechat_disabled_user_answers_20020(client, app):
+
+    make_wechat_user("o-off", active=False)
+    with wechat_configured(app) as wx:
+        wx.add(responses.GET, JSCODE2SESSION_URL, json={"openid": "o-off"})
+        response = wx_login(client)
+    assert (response.status_code, response.get_json()["error_code"]) == (403, 20020)
+
+
+def test_create_token_wechat_concurrent_first_logins_share_one_user(app, monkeypatch):
+    from app.services import wechat
+
+    both_looked = threading.Barrier(2, timeout=10)
+    waited = threading.local()
+    real_find = wechat.find_user_by_openid
+
+    def find_then_wait(openid):
+        # Both requests look the openid up (and find nobody) before either creates the user.
+        user = real_find(openid)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            both_looked.wait()
+        return user
+
+    monkeypatch.setattr(wechat, "find_user_by_openid", find_then_wait)
+    results = []
+
+    def log_in():
+        with app.test_client() as client:
+            response = wx_login(client)
+            results.append((response.status_code, response.get_json()))
+
+    with wechat_configured(app) as wx:
+        wx.add(responses.GET, JSCODE2SESSION_URL, json={"openid": "o-race"})
+        threads = [threading.Thread(target=log_in) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert [status for status, _ in results] == [200, 200], results
+    assert results[0][1]["data"]["uid"] == results[1][1]["data"]["uid"]
+    db.session.rollback()  # end this session's snapshot, taken before the threads wrote
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert db.session.scalar(select(func.count(Identity.id))) == 1

@@ -1,0 +1,34 @@
+"""Forms of the address book routes (/v1/address)."""
+
+from app.core.forms import BaseForm, BooleanField, StringField
+from app.validators.user import MOBILE_PATTERN
+
+
+def _mobile(required: bool) -> StringField:
+    return StringField(
+        required=required,
+        min_length=11,
+        max_length=11,
+        pattern=MOBILE_PATTERN,
+        pattern_message="Not a valid mobile number.",
+        description="^1[3-9][0-9]{9}$",
+    )
+
+
+class AddressUpdateForm(BaseForm):
+    name = StringField(min_length=1, max_length=30, description="recipient")
+    mobile = _mobile(required=False)
+    province = StringField(min_length=1, max_length=20)
+    city = StringField(min_length=1, max_length=20)
+    country = StringField(max_length=20, description="district or county")
+    detail = StringField(min_length=1, max_length=100, description="street address")
+    is_default = BooleanField(default=False, description="true makes this the default address")
+
+
+class AddressCreateForm(AddressUpdateForm):
+    name = StringField(required=True, min_length=1, max_length=30, description="recipient")
+    mobile = _mobile(required=True)
+    province = StringField(required=True, min_length=1, max_length=20)
+    city = StringField(required=True, min_length=1, max_length=20)
+    country = StringField(max_length=20, default="", description="district or county")
+    detail = StringField(required=True, min_length=1, max_length=100, description="street address")

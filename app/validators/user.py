@@ -1,0 +1,150 @@
+"""Forms of the caller's own account routes (/v1/user)."""
+
+from wtforms.validators import ValidationError
+
+from app.core.forms import BaseForm, EnumField, StringField
+
+USERNAME_PATTERN = r"[A-Za-z][A-Za-z0-9_]*"
+EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s.]+"
+MOBILE_PATTERN = r"1[3-9][0-9]{9}"
+LOGIN_METHOD_TYPES = (100, 101, 102, 200)
+
+
+def username_field(**kwargs) -> StringField:
+    return StringField(
+        min_length=2,
+        max_length=24,
+        pattern=USERNAME_PATTERN,
+        pattern_message="Must be a letter followed by letters, digits or _.",
+        description="a letter followed by letters, digits or _",
+        **kwargs,
+    )
+
+
+def email_field(**kwargs) -> StringField:
+    return StringField(
+        max_length=100,
+        pattern=EMAIL_PATTERN,
+        pattern_message="Not a valid email address.",
+        description="stored lower-case",
+        **kwargs,
+    )
+
+
+def mobile_field(**kwargs) -> StringField:
+    return StringField(
+        min_length=11,
+        max_length=11,
+        pattern=MOBILE_PATTERN,
+        pattern_message="Not a valid mobile number.",
+        description="11 digits, ^1[3-9][0-9]{9}$",
+        **kwargs,
+    )
+
+
+def password_field(**kwargs) -> StringField:
+    return StringField(min_length=8, max_length=64, trim=False, **kwargs)
+
+
+def check_not_blank(field) -> None:
+    """Passwords are not trimmed, but one made only of white space is refused."""
+    if not field.errors and field.data is not None and not field.data.strip():
+        raise ValidationError("May not be only white space.")
+
+
+def check_equal(field, other) -> None:
+    # Fields validate in declaration order, so `other` has its errors already.
+    if not field.errors and not other.errors and field.present and field.data != other.data:
+        raise ValidationError(f"Must equal {other.name}.")
+
+
+def clean_email(value: str | None) -> str | None:
+    return value.lower() if value else value
+
+
+class UserCreateForm(BaseForm):
+    username = username_field()
+    email = email_field()
+    mobile = mobile_field()
+    password = password_field(required=True)
+    confirm_password = StringField(required=True, max_length=64, trim=False)
+    nickname = StringField(min_length=1, max_length=24)
+
+    def validate_username(self, field):
+        if not field.errors and not any(
+            self[name].data for name in ("username", "email", "mobile")
+        ):
+            raise ValidationError("Give at least one of username, email or mobile.")
+
+    def validate_password(self, field):
+        check_not_blank(field)
+
+    def validate_confirm_password(self, field):
+        check_equal(field, self.password)
+
+
+class UserUpdateForm(BaseForm):
+    nickname = StringField(min_length=1, max_length=24)
+    username = username_field(nullable=True)
+    email = email_field(nullable=True)
+    mobile = mobile_field(nullable=True)
+
+
+class PasswordChangeForm(BaseForm):
+    old_password = StringField(
+        min_length=1,
+        max_length=64,
+        trim=False,
+        nullable=True,
+        description="required when the account has a password",
+    )
+    new_password = password_field(required=True)
+    confirm_password = StringField(required=True, max_length=64, trim=False)
+
+    def validate_new_password(self, field):
+        check_not_blank(field)
+
+    def validate_confirm_password(self, field):
+        check_equal(field, self.new_password)
+
+
+class AvatarUrlForm(BaseForm):
+    avatar = StringField(
+        required=True,
+        min_length=1,
+        max_length=255,
+        pattern=r"https?://[^\s/?#]+[^\s]*",
+        pattern_message="Must be an absolute http:// or https:// URL.",
+        description="absolute http:// or https:// URL",
+    )
+
+
+ACCOUNT_FIELDS_BY_TYPE = {100: "username", 101: "email", 102: "mobile"}
+
+
+class BindForm(BaseForm):
+    type = EnumField(required=True, choices=LOGIN_METHOD_TYPES)
+    account = StringField(
+        required=True,
+        min_length=1,
+        max_length=128,
+        description="user name, email, mobile, or a fresh wx.login code for 200",
+    )
+    secret = password_field(description="sets the password when the account has none")
+
+    def validate_account(self, field):
+        # A user name, email or mobile is checked exactly as at registration.
+        name = ACCOUNT_FIELDS_BY_TYPE.get(self.type.data)
+        if field.errors or name is None:
+            return
+        check = UserUpdateForm({name: field.data})
+        if not check.validate():
+            raise ValidationError(check.errors[name][0])
+        field.data = check[name].data
+
+    def validate_secret(self, field):
+        check_not_blank(field)
+
+
+class UnbindForm(BaseForm):
+    type = EnumField(required=True, choices=LOGIN_METHOD_TYPES)
