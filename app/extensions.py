@@ -1,6 +1,7 @@
 """Extensions, created unbound; create_app() binds them."""
 
 from flasgger import Swagger
+from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 from flask_cors import CORS
 from flask_limiter import Limiter
@@ -35,4 +36,61 @@ def _limiter_key() -> str:
     return client_ip()
 
 
-limiter = Limiter(key_func=_limiter_key)
+class PerAppLimiter(Limiter):
+    """Flask-Limiter keeping its switch and storage per app, not per extension object.
+
+    The extension object is module-level and Flask-Limiter stores `enabled` and the storage on
+    it, so a second app (tests build several: testing, production, rate-limited) would switch
+    limiting on or off, and swap the storage, for every app. Here those attributes live in
+    `app.extensions["limiter_state"]` of the app in context.
+    """
+
+    _PER_APP = (
+        "enabled",
+        "initialized",
+        "_storage",
+        "_limiter",
+        "_storage_dead",
+        "_swallow_errors",
+    )
+
+    def __init__(self, *args, **kwargs):
+        self.__dict__["_unbound_state"] = {}
+        super().__init__(*args, **kwargs)
+
+    def _app_state(self) -> dict:
+        if has_app_context():
+            return current_app.extensions.setdefault("limiter_state", {})
+        return self.__dict__["_unbound_state"]
+
+    def __getattribute__(self, name):
+        if name in PerAppLimiter._PER_APP:
+            state = self._app_state()
+            if name in state:
+                return state[name]
+            return self.__dict__["_unbound_state"].get(name, _UNBOUND_DEFAULTS[name])
+        return super().__getattribute__(name)
+
+    def __setattr__(self, name, value):
+        if name in PerAppLimiter._PER_APP:
+            self._app_state()[name] = value
+        else:
+            super().__setattr__(name, value)
+
+    def init_app(self, app: Flask) -> None:
+        state = app.extensions.setdefault("limiter_state", {})
+        state.update(enabled=True, _swallow_errors=None)
+        with app.app_context():
+            super().init_app(app)
+
+
+_UNBOUND_DEFAULTS = {
+    "enabled": True,
+    "initialized": False,
+    "_storage": None,
+    "_limiter": None,
+    "_storage_dead": False,
+    "_swallow_errors": None,
+}
+
+limiter = PerAppLimiter(key_func=_limiter_key)

@@ -30,13 +30,27 @@ def app(tmp_path_factory):
         db.drop_all()
         db.create_all()
         seed_system(app)
+        _SYSTEM_ROWS.update(_snapshot())
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
-def _wipe() -> None:
+# The system seed as loaded once: restored after every test with one insert per table.
+_SYSTEM_ROWS: dict = {}
+
+
+def _snapshot() -> dict:
+    with db.engine.connect() as connection:
+        return {
+            table: [dict(row._mapping) for row in connection.execute(table.select())]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def _reset_database() -> None:
+    """Delete every row, then restore the system seed."""
     db.session.remove()
     with db.engine.begin() as connection:
         mysql = connection.dialect.name == "mysql"
@@ -44,6 +58,9 @@ def _wipe() -> None:
             connection.execute(text("SET FOREIGN_KEY_CHECKS=0"))
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+        for table, rows in _SYSTEM_ROWS.items():
+            if rows:
+                connection.execute(table.insert(), rows)
         if mysql:
             connection.execute(text("SET FOREIGN_KEY_CHECKS=1"))
 
@@ -52,9 +69,7 @@ def _wipe() -> None:
 def _isolated(app):
     with app.app_context():
         yield
-        _wipe()
-        seed_system(app)
-        db.session.remove()
+        _reset_database()
         cache.clear()
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()

@@ -89,8 +89,11 @@ def handle_integrity_error(error: IntegrityError):
 def handle_database_error(error: DBAPIError):
     _rollback()
     errno = _mysql_errno(error)
-    if errno in _LOCK_ERRORS or errno == _CHECK_CONSTRAINT or \
-            "database is locked" in str(error.orig):
+    if (
+        errno in _LOCK_ERRORS
+        or errno == _CHECK_CONSTRAINT
+        or "database is locked" in str(error.orig)
+    ):
         return render(Conflict())
     if isinstance(error, OperationalError) or error.connection_invalidated:
         logger.warning("database unavailable: %s", error.orig)

@@ -185,15 +185,20 @@ class StringField(JSONField):
         return out
 
 
+INT_LIMIT = 2**31 - 1  # every integer column is a 32-bit INTEGER
+
+
 def parse_int(value) -> int:
     """An integer from a JSON integer or a string of digits; anything else is a ValueError."""
     if isinstance(value, bool):
         raise ValueError("Not a valid integer.")
-    if isinstance(value, int):
-        return value
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
-        return int(value)
-    raise ValueError("Not a valid integer.")
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValueError("Not a valid integer.")
+    if abs(value) > INT_LIMIT:
+        raise ValueError(f"Must be between {-INT_LIMIT} and {INT_LIMIT}.")
+    return value
 
 
 class IntegerField(JSONField):
@@ -330,7 +335,7 @@ def parse_id_list(value, *, min_count=0, max_count=100) -> list[int]:
         ids = list(value)
     else:
         raise ValueError("Must be a list of positive integers.")
-    if any(item < 1 for item in ids):
+    if any(item < 1 or item > INT_LIMIT for item in ids):
         raise ValueError("Must be a list of positive integers.")
     ids = list(dict.fromkeys(ids))
     if not min_count <= len(ids) <= max_count:

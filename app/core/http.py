@@ -11,11 +11,16 @@ FRAMEABLE_PATHS = ("/apidocs", "/flasgger_static", "/error_code", "/apispec_1.js
 
 
 class IdConverter(IntegerConverter):
-    """`<int:id>` path segments: ids beyond the INTEGER columns match no route (404)."""
+    """`<int:id>` path segments. An id beyond the INTEGER columns names no row, so it becomes -1
+    and the view answers its own not-found error (refusing it here would make Werkzeug answer
+    405 when the path exists for another method)."""
 
-    def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
+    MAX_ID = 2**31 - 1
+
+    def to_python(self, value: str) -> int:
+        if len(value) > 10 or int(value) > self.MAX_ID:
+            return -1
+        return int(value)
 
 
 def client_ip() -> str:

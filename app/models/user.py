@@ -1,5 +1,7 @@
 """Accounts: users, third-party identities, refresh tokens, addresses."""
 
+import os
+
 from sqlalchemy import (
     Boolean,
     ForeignKey,
@@ -15,6 +17,21 @@ from app.core.timefmt import render_time
 from app.core.urls import upload_url
 from app.extensions import db
 from app.models.base import CreateTimeMixin, SoftDeleteMixin, TimestampMixin
+
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash of a random value, checked when there is no real one (same timing)."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(os.urandom(16).hex()))
+    return _DUMMY_HASH[0]
+
+
+def spend_password_check(raw: str) -> None:
+    """Take as long as a password check for an account that does not exist."""
+    check_password_hash(_dummy_hash(), raw)
+
 
 AUTH_USER = 1
 AUTH_SUPER = 2
@@ -47,7 +64,10 @@ class User(TimestampMixin, SoftDeleteMixin, db.Model):
         self.password_hash = generate_password_hash(raw)
 
     def check_password(self, raw: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, raw)
+        # Without a password a hash is still checked, so the answer takes as long either way.
+        return check_password_hash(self.password_hash or _dummy_hash(), raw) and bool(
+            self.password_hash
+        )
 
     # -- roles
     @property

@@ -19,7 +19,7 @@ from app.core.limits import check_login_failures, count_login_failure
 from app.extensions import db
 from app.models import Auth, Permission, User
 from app.models.base import now
-from app.models.user import AUTH_USER, IDENTIFIER_FIELDS
+from app.models.user import AUTH_USER, IDENTIFIER_FIELDS, spend_password_check
 from app.services.login_log import write_login_log
 from app.services.tokens import revoke_user_tokens, token_pair
 
@@ -53,6 +53,8 @@ def password_login(client_type: int, account: str, secret: str) -> User:
     except TooManyRequests:
         _log_failure(client_type, account, user, "Too many failed attempts")
         raise
+    if user is None:
+        spend_password_check(secret or "")
     if user is None or not user.check_password(secret or ""):
         count_login_failure(account, user)
         _log_failure(client_type, account, user, "Wrong account or password")

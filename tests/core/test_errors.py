@@ -139,8 +139,10 @@ def test_request_id_is_echoed_or_generated(client):
     assert generated != "bad id!" and len(generated) == 32
 
 
-def test_path_id_beyond_integer_columns_answers_404(client, super_headers):
-    response = client.get("/v1/product/99999999999999999999999")
-    assert response.status_code == 404
-    assert response.get_json()["error_code"] == 1007
-    assert client.get("/v1/product/2147483648").status_code == 404
+def test_path_id_beyond_integer_columns_answers_the_domain_404(client, super_headers):
+    for huge in ("99999999999999999999999", "2147483648", "9" * 5000):
+        response = client.get(f"/v1/product/{huge}")
+        assert response.status_code == 404
+        assert response.get_json()["error_code"] == 30010
+    response = client.delete("/v2/product/99999999999999999999", headers=super_headers)
+    assert (response.status_code, response.get_json()["error_code"]) == (404, 30010)

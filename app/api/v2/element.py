@@ -91,7 +91,7 @@ def update_element(id):
 def delete_elements(ids):
     """Delete one element or a comma list, with their grants."""
     try:
-        element_ids = parse_id_list(ids, min_count=1, max_count=500)
+        element_ids = parse_id_list(ids, min_count=1)
     except ValueError as error:
         raise ParameterException(f"ids: {error}") from None
     return deleted({"ids": access.delete_elements(element_ids)})

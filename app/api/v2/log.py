@@ -217,7 +217,7 @@ def clear_error_logs():
 def delete_error_logs(ids):
     """Delete one error log row or a comma list."""
     try:
-        log_ids = parse_id_list(ids, min_count=1, max_count=500)
+        log_ids = parse_id_list(ids, min_count=1)
     except ValueError as error:
         raise ParameterException(f"ids: {error}") from None
     return deleted({"ids": oper_log.delete_logs(ErrorLog, log_ids)})

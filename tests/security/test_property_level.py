@@ -1,0 +1,160 @@
+"""Property-level access: protected fields sent to write routes are never assigned.
+
+Write routes are taken from the route map by the rows they touch (user, address, article); each
+gets a body of protected fields and the row is compared before and after on those columns.
+"""
+
+import pytest
+
+from app.extensions import db
+from app.models import Address, Article, User
+from tests import factories
+from tests.security.helpers import call, routes, snapshot
+
+PROTECTED = {
+    "id": 4242,
+    "uid": 4242,
+    "user_id": 4242,
+    "auth": 2,
+    "token_version": 77,
+    "password": "hacked-password-1",
+    "password_hash": "plain",
+    "create_time": 1,
+    "update_time": 1,
+    "delete_time": 1,
+    "views": 9999,
+    "order_status": 2,
+    "author": "Mallory",
+    "author_id": 4242,
+    "active": False,
+    "last_login_time": 1,
+}
+USER_COLUMNS = ("id", "auth", "group_id", "token_version", "password_hash", "create_time")
+USER_COLUMNS += ("delete_time", "active", "last_login_time")
+
+# Routes whose contract lists a field that PROTECTED also holds: the listed change is legit.
+LISTED = {
+    "password": {"password_hash", "token_version"},
+    "disable": {"active", "token_version"},
+    "active": {"active"},
+}
+GROUP_ROUTES = {"/v2/user/<int:uid>", "/v2/user/<int:uid>/group", "/v2/admin/<int:uid>"}
+
+
+def _changed(before, after, columns):
+    return {c: (before[c], after[c]) for c in columns if before[c] != after[c]}
+
+
+def _user_write_routes(app, prefixes):
+    return [r for r in routes(app, *prefixes) if r.method in ("PUT", "POST")]
+
+
+def test_own_profile_routes_never_assign_protected_fields(app, client, customer):
+    headers = factories.auth_headers(customer)
+    checked, failures = [], []
+    for route in _user_write_routes(app, ("/v1/user",)):
+        if route.kind != "login":
+            continue
+        body = {**PROTECTED, "group_id": factories.make_group().id}
+        before = snapshot(User, customer.id)
+        response = call(client, route, route.path(), headers, body)
+        after = snapshot(User, customer.id)
+        checked.append(str(route))
+        assert response.status_code < 500, (str(route), response.get_json())
+        allowed = LISTED.get(route.rule.rsplit("/", 1)[-1], set())
+        changed = _changed(before, after, [c for c in USER_COLUMNS if c not in allowed])
+        if changed:
+            failures.append(f"{route}: {changed}")
+    print(f"property-level own profile: {len(checked)} routes covered: {checked}")
+    assert checked
+    assert not failures, failures
+
+
+def test_admin_user_routes_never_assign_protected_fields(app, client, super_admin):
+    headers = factories.auth_headers(super_admin)
+    checked, failures = [], []
+    for route in _user_write_routes(app, ("/v2/user/", "/v2/admin/")):
+        if "uid" not in route.int_params:
+            continue
+        target = factories.make_staff(email=f"target{len(checked)}@example.com")
+        body = dict(PROTECTED)
+        if route.rule not in GROUP_ROUTES:
+            body["group_id"] = factories.make_group().id
+        before = snapshot(User, target.id)
+        response = call(client, route, route.path(target.id), headers, body)
+        after = snapshot(User, target.id)
+        checked.append(str(route))
+        assert response.status_code < 500, (str(route), response.get_json())
+        allowed = set(LISTED.get(route.rule.rsplit("/", 1)[-1], set()))
+        allowed |= LISTED.get(route.rule.split("/")[3], set())  # /v2/admin/<verb>/<uid>
+        if route.rule in GROUP_ROUTES:
+            allowed.add("group_id")
+        changed = _changed(before, after, [c for c in USER_COLUMNS if c not in allowed])
+        if changed:
+            failures.append(f"{route}: {changed}")
+    print(f"property-level admin user routes: {len(checked)} routes covered")
+    if not checked:
+        pytest.skip("no /v2/user or /v2/admin write route with a uid yet")
+    assert not failures, failures
+
+
+def test_registration_never_assigns_protected_fields(app, client):
+    if not any(r.rule == "/v1/user" and r.method == "POST" for r in routes(app, "/v1/user")):
+        pytest.skip("POST /v1/user does not exist yet")
+    group = factories.make_group()
+    body = {
+        **PROTECTED,
+        "group_id": group.id,
+        "email": "new@example.com",
+        "password": "long-enough-1",
+        "confirm_password": "long-enough-1",
+    }
+    response = client.post("/v1/user", json=body)
+    assert response.status_code == 201, response.get_json()
+    user = db.session.query(User).filter_by(email="new@example.com").one()
+    assert (user.auth, user.group_id, user.token_version, user.active) == (1, None, 0, True)
+    assert user.id != PROTECTED["id"]
+    assert user.check_password("long-enough-1")
+    assert user.last_login_time is None
+
+
+def test_address_writes_keep_owner_and_ids(app, client, customer, other_customer):
+    headers = factories.auth_headers(customer)
+    address = factories.make_address(customer)
+    valid = {"name": "李四", "mobile": "13900139000", "province": "江苏", "city": "南京"}
+    valid.update({"country": "玄武", "detail": "中山路2号"})
+    body = {**PROTECTED, **valid, "user_id": other_customer.id}
+    checked = []
+    for route in routes(app, "/v1/address"):
+        if route.method not in ("PUT", "POST"):
+            continue
+        checked.append(str(route))
+        before = snapshot(Address, address.id)
+        response = call(client, route, route.path(address.id), headers, body)
+        assert response.status_code < 500, (str(route), response.get_json())
+        after = snapshot(Address, address.id)
+        assert after["user_id"] == customer.id
+        assert after["create_time"] == before["create_time"]
+        assert after["delete_time"] is None
+    rows = db.session.query(Address).execution_options(include_deleted=True).all()
+    assert all(row.user_id == customer.id for row in rows), [(r.id, r.user_id) for r in rows]
+    assert all(row.id != PROTECTED["id"] for row in rows)
+    print(f"property-level address: {len(checked)} routes covered")
+    assert checked
+
+
+def test_article_update_ignores_views_author_and_times(app, client, super_admin):
+    if not any(r.rule == "/v2/article/<int:id>" and r.method == "PUT" for r in routes(app)):
+        pytest.skip("PUT /v2/article/<id> does not exist yet")
+    author = factories.make_user()
+    article = factories.make_article(author, views=3)
+    before = snapshot(Article, article.id)
+    body = {**PROTECTED, "title": "Edited title"}
+    response = client.put(
+        f"/v2/article/{article.id}", json=body, headers=factories.auth_headers(super_admin)
+    )
+    assert response.status_code == 201, response.get_json()
+    after = snapshot(Article, article.id)
+    assert after["title"] == "Edited title"
+    for column in ("id", "views", "author_id", "create_time", "delete_time"):
+        assert after[column] == before[column], column
