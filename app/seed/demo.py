@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.core.permissions import CATALOGUE
 from app.extensions import db
-from app.models import Address, Auth, Group, Permission, User, menu
+from app.models import Address, Auth, File, Group, Permission, User, menu
 from app.seed.catalog import seed_catalog
 from app.seed.content import seed_content
 from app.seed.orders import seed_orders
@@ -118,10 +118,23 @@ def seed_accounts() -> None:
     db.session.commit()
 
 
+DEMO_FOLDERS = [(2, "图片文件"), (3, "pdf文件")]
+
+
+def seed_folders() -> None:
+    """The demo file-manager folders at the root (folder 68 is system data)."""
+    existing = set(db.session.scalars(select(File.name).where(File.parent_id == 0, File.is_folder)))
+    for folder_id, name in DEMO_FOLDERS:
+        if name not in existing:
+            db.session.add(File(id=folder_id, parent_id=0, name=name, is_folder=True))
+    db.session.commit()
+
+
 # Each step takes no arguments and is idempotent. Catalog, content and orders add theirs here.
 DEMO_STEPS = [
     seed_groups,
     seed_accounts,
+    seed_folders,
     seed_catalog,
     seed_content,
     seed_orders,
