@@ -1,0 +1,41 @@
+"""No GET changes state: every GET route, called by a super admin and by a customer on the demo
+data, leaves every table as it was (the one exception is the article view counter)."""
+
+from app.extensions import db
+from tests import factories
+from tests.security.helpers import routes
+
+# GET /v1/article/{id} counts a view with an atomic increment (README §12).
+COUNTERS = {"/v1/article/<int:id>"}
+
+
+def _dump() -> dict:
+    with db.engine.connect() as connection:
+        return {
+            table.name: sorted(map(repr, connection.execute(table.select()).all()))
+            for table in db.metadata.sorted_tables
+        }
+
+
+def test_get_routes_change_nothing(app, client, demo):
+    from app.models import User
+
+    boss = db.session.get(User, 1)
+    customer = db.session.get(User, 2)
+    callers = [factories.auth_headers(boss), factories.auth_headers(customer), {}]
+    before = _dump()
+    called = 0
+    for route in routes(app, "/v1/", "/v2/", "/cms/"):
+        if route.method != "GET" or route.rule in COUNTERS:
+            continue
+        for headers in callers:
+            response = client.get(
+                route.path(1, key="sys.paginator.size", name="x", ids="1"), headers=headers
+            )
+            assert response.status_code < 500, f"{route}: {response.get_data(as_text=True)}"
+            called += 1
+    db.session.remove()
+    after = _dump()
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert called > 100
+    assert changed == []
