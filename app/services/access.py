@@ -48,6 +48,13 @@ def get_group(group_id: int) -> Group:
     return group
 
 
+def requested_group_id(group_id: int | None, caller: User) -> int | None:
+    """The group a query names (which must exist), else the caller's own group, if any."""
+    if group_id:
+        return get_group(group_id).id
+    return caller.group_id
+
+
 def guard_admin_target(caller: User, target: User, *, self_forbidden: bool) -> None:
     """Admin routes: never another super admin; for destructive actions not the caller."""
     if target.id == caller.id:

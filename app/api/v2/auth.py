@@ -32,11 +32,9 @@ def list_permissions():
 def list_group_permissions():
     """List a group's permissions (default: the caller's group)."""
     form = GroupQueryForm().validate_or_raise()
-    group_id = form.group_id.data or current_user().group_id
+    group_id = access.requested_group_id(form.group_id.data, current_user())
     if group_id is None:
         return ok({"items": []})
-    if form.group_id.data:
-        access.get_group(group_id)
     return ok({"items": [p.to_dict() for p in access.group_permissions(group_id)]})
 
 

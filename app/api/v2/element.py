@@ -37,11 +37,9 @@ def list_own_signs():
 def list_group_elements():
     """List a group's elements (default: the caller's group)."""
     form = GroupQueryForm().validate_or_raise()
-    group_id = form.group_id.data or current_user().group_id
+    group_id = access.requested_group_id(form.group_id.data, current_user())
     if group_id is None:
         return ok({"items": []})
-    if form.group_id.data:
-        access.get_group(group_id)
     return ok({"items": [e.to_dict() for e in access.group_elements(group_id)]})
 
 
