@@ -43,14 +43,8 @@ def list_recent_products():
     return catalog.cached_json(lambda: catalog.recent_products(form.count.data))
 
 
-def _products_by_category():
-    form = ProductsByCategoryForm().validate_or_raise()
-    return catalog.cached_json(
-        lambda: catalog.products_by_category_page(form.category_id.data, form)
-    )
-
-
 @bp.get("/by_category")
+@bp.get("/list/by_category")  # the original's path
 @public
 @doc(
     "List a category's products, paginated",
@@ -60,20 +54,10 @@ def _products_by_category():
 )
 def list_products_by_category():
     """List the on-sale products of a category a page at a time."""
-    return _products_by_category()
-
-
-@bp.get("/list/by_category")
-@public
-@doc(
-    "List a category's products, paginated (the original's path)",
-    query=ProductsByCategoryForm,
-    data=page_of(PRODUCT_SUMMARY),
-    auth=False,
-)
-def list_products_by_category_compat():
-    """List the on-sale products of a category a page at a time."""
-    return _products_by_category()
+    form = ProductsByCategoryForm().validate_or_raise()
+    return catalog.cached_json(
+        lambda: catalog.products_by_category_page(form.category_id.data, form)
+    )
 
 
 @bp.get("/all/by_category")
