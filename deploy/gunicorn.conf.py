@@ -42,9 +42,11 @@ worker_class = "gthread" if threads > 1 else "sync"
 preload_app = False
 
 # Recycle workers now and then to cap slow memory growth; the jitter keeps them from all
-# restarting at the same moment.
-max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# restarting at the same moment. A worker needs about two CPU-seconds to import and build the
+# app, so recycling must stay rare: at 1,000 requests the benchmark lost most of a 2-CPU host
+# to reboots, and workers recycling together left nobody to answer for seconds.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _env_int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 
 # --- Timeouts -------------------------------------------------------------------------------
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
@@ -59,7 +61,11 @@ if os.access("/dev/shm", os.W_OK):
 # Gunicorn 25.1+ opens a control socket; keep it in the service's runtime directory
 # (systemd sets RUNTIME_DIRECTORY) instead of the service user's home. Older versions
 # ignore the setting.
-if os.environ.get("RUNTIME_DIRECTORY"):
+# GUNICORN_CONTROL_SOCKET names it outright: needed when several gunicorn masters run as one
+# user without systemd (they would all default to ~/.gunicorn/gunicorn.ctl).
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+elif os.environ.get("RUNTIME_DIRECTORY"):
     control_socket = os.path.join(os.environ["RUNTIME_DIRECTORY"].split(":")[0], "gunicorn.ctl")
 
 # --- Proxy ----------------------------------------------------------------------------------

@@ -1,0 +1,556 @@
+"""Benchmark: the shop under gunicorn against a trivial Flask app under the same settings.
+
+    uv run python bench/run.py [--duration 10] [--concurrency 16]
+
+DATABASE_URL names a MariaDB/MySQL database that this run EMPTIES and rebuilds (its name must
+start with "bench" unless --force-reset); without it a temporary SQLite file is used. See
+bench/README.md for what is measured and how.
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import loadgen  # noqa: E402
+from bench.seed_bulk import seed_bulk  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+ROUTE_WAIT_STEP = 15
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cpus": cpus,
+        "cpu_model": model,
+        "memory": memory,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
+
+
+def reset_database(url: str, force: bool) -> str:
+    """Empty the MariaDB/MySQL database of `url` (or build a SQLite file); answer its label."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        Path(parsed.database).unlink(missing_ok=True)
+        return "SQLite (temporary file)"
+    name = parsed.database or ""
+    if not name.startswith("bench") and not force:
+        sys.exit(
+            f"refusing to empty database {name!r}: the benchmark drops and recreates it. "
+            "Use a database whose name starts with 'bench', or pass --force-reset."
+        )
+    engine = create_engine(parsed.set(database="information_schema"))
+    with engine.begin() as connection:
+        version = connection.execute(text("SELECT VERSION()")).scalar()
+        connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        connection.execute(
+            text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        )
+    engine.dispose()
+    return f"MariaDB/MySQL {version}"
+
+
+def flask_command(args: list[str], env: dict) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "server", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+class Gunicorn:
+    """One gunicorn master started with deploy/gunicorn.conf.py on a loopback port."""
+
+    def __init__(self, target: str, env: dict, workdir: Path, name: str, extra=()):
+        self.port = free_port()
+        self.name = name
+        self.log = open(workdir / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop)
+        env = dict(env)
+        env["GUNICORN_BIND"] = f"127.0.0.1:{self.port}"
+        env["GUNICORN_CONTROL_SOCKET"] = str(workdir / f"{name}.ctl")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), *extra, target],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited; see {self.log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} did not answer {path} within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=35)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+# ---------------------------------------------------------------------------------- workload
+
+
+def endpoints(info: dict, rng: random.Random) -> list[dict]:
+    """The load: per endpoint, a list of [method, path, headers, body] picked at random."""
+    get = {"Accept": "application/json"}
+    themes = info["theme_ids"]
+    products = info["product_ids"]
+    categories = info["category_ids"]
+    orders = []
+    for _ in range(3000):
+        customer = rng.choice(info["customers"])
+        lines = {pid: rng.randint(1, 3) for pid in rng.sample(info["order_product_ids"], 2)}
+        if info["hot_product_ids"] and rng.random() < 0.1:
+            lines[rng.choice(info["hot_product_ids"])] = rng.randint(1, 2)
+        body = {"products": [{"product_id": p, "count": c} for p, c in lines.items()]}
+        orders.append(
+            [
+                "POST",
+                "/v1/order",
+                {
+                    "Authorization": f"Bearer {customer['token']}",
+                    "Content-Type": "application/json",
+                },
+                json.dumps(body),
+            ]
+        )
+    return [
+        {"name": "health", "requests": [["GET", "/health", get, None]]},
+        {"name": "banner", "requests": [["GET", f"/v1/banner/{info['banner_id']}", get, None]]},
+        {
+            "name": "theme ids",
+            "requests": [["GET", "/v1/theme?ids=" + ",".join(map(str, themes[:3])), get, None]],
+        },
+        {
+            "name": "theme detail",
+            "requests": [["GET", f"/v1/theme/{t}", get, None] for t in themes],
+        },
+        {"name": "product recent", "requests": [["GET", "/v1/product/recent", get, None]]},
+        {
+            "name": "product detail",
+            "requests": [
+                ["GET", f"/v1/product/{rng.choice(products)}", get, None] for _ in range(1000)
+            ],
+        },
+        {"name": "category all", "requests": [["GET", "/v1/category/all", get, None]]},
+        {
+            "name": "by category",
+            "requests": [
+                ["GET", f"/v1/product/by_category?category_id={c}", get, None] for c in categories
+            ],
+        },
+        {"name": "order", "requests": orders, "order": True},
+    ]
+
+
+def route_exists(app, method: str, path: str) -> bool:
+    from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+    adapter = app.url_map.bind("localhost")
+    try:
+        adapter.match(path.split("?", 1)[0], method=method)
+    except (NotFound, MethodNotAllowed):
+        return False
+    return True
+
+
+def count_statements(app, endpoint: dict) -> dict:
+    """SQL statements of one request, with an empty cache (cold) and right after (warm)."""
+    from sqlalchemy import event
+
+    from app.extensions import cache, db
+
+    method, path, headers, body = endpoint["requests"][0]
+    counts, statuses = [], []
+    with app.app_context():
+        engine = db.engine
+        cache.clear()
+    seen = {"n": 0}
+
+    def counter(*_args, **_kwargs):
+        seen["n"] += 1
+
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        client = app.test_client()
+        for attempt in range(2):
+            if endpoint.get("order") and attempt:
+                method, path, headers, body = endpoint["requests"][1]
+            seen["n"] = 0
+            response = client.open(path, method=method, headers=headers, data=body)
+            counts.append(seen["n"])
+            statuses.append(response.status_code)
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    return {"sql_cold": counts[0], "sql_warm": counts[1], "check_status": statuses}
+
+
+def stock_snapshot(app) -> tuple[dict, int]:
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Order, Product
+
+    with app.app_context():
+        table = Product.__table__
+        stocks = dict(db.session.execute(select(table.c.id, table.c.stock)).all())
+        last_order = db.session.execute(select(func.max(Order.__table__.c.id))).scalar() or 0
+        db.session.remove()
+    return stocks, last_order
+
+
+def oversell_check(app, before: dict, last_order: int, placed: int, in_flight: int) -> dict:
+    """No negative stock; per product, the stock decrease equals the units ordered.
+
+    Orders still in flight when the load generator stopped complete on the server without
+    being counted by it, so the database may hold up to `in_flight` orders more than the 201s.
+    The check waits until the order count stops moving, then reads stock and order lines in
+    one transaction, so an order committing in between cannot skew the comparison.
+    """
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Order, OrderProduct, Product
+
+    orders_table, lines, products = Order.__table__, OrderProduct.__table__, Product.__table__
+    count_orders = select(func.count()).where(orders_table.c.id > last_order)
+    with app.app_context():
+        engine = db.engine
+    previous, deadline = -1, time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            current = connection.execute(count_orders).scalar()
+        if current == previous:
+            break
+        previous = current
+        time.sleep(1)
+    with engine.connect() as connection, connection.begin():
+        if connection.dialect.name == "mysql":
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        after = dict(connection.execute(select(products.c.id, products.c.stock)).all())
+        ordered = dict(
+            connection.execute(
+                select(lines.c.product_id, func.sum(lines.c.count))
+                .where(lines.c.order_id > last_order)
+                .group_by(lines.c.product_id)
+            ).all()
+        )
+        orders = connection.execute(count_orders).scalar()
+    negative = [pid for pid, stock in after.items() if stock < 0]
+    mismatched = [
+        pid for pid in before if before[pid] - after.get(pid, 0) != int(ordered.get(pid, 0))
+    ]
+    return {
+        "orders_in_database": orders,
+        "orders_answered_201": placed,
+        "units_ordered": int(sum(ordered.values())),
+        "negative_stock_products": negative,
+        "stock_mismatch_products": mismatched,
+        "sold_out_products": [pid for pid, stock in after.items() if stock == 0],
+        "ok": not negative and not mismatched and placed <= orders <= placed + in_flight,
+    }
+
+
+def summarize(name: str, result: dict, order: bool = False) -> dict:
+    statuses = result["statuses"]
+    good = sum(n for key, n in statuses.items() if key.startswith("2"))
+    sold_out = statuses.get("409-50020", 0)
+    errors = sum(statuses.values()) - good - sold_out + result["socket_errors"]
+    return {
+        "endpoint": name,
+        "requests": result["requests"],
+        "rps": result["requests"] / result["duration_s"] if result["duration_s"] else 0.0,
+        "p50_ms": result["p50_ms"],
+        "p99_ms": result["p99_ms"],
+        "errors": errors,
+        "sold_out": sold_out if order else None,
+        "statuses": statuses,
+        "tool": result["tool"],
+    }
+
+
+def print_table(rows: list[dict]) -> None:
+    header = (
+        f"{'endpoint':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'SQL/req':>10}{'vs ceiling':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        if row.get("missing"):
+            print(f"{row['endpoint']:<16}{'(route not found: skipped)':>57}")
+            continue
+        sql = "-" if row.get("sql_cold") is None else f"{row['sql_cold']}/{row['sql_warm']}"
+        ratio = "-" if row.get("ratio") is None else f"{row['ratio'] * 100:.0f}%"
+        extra = f"  sold out: {row['sold_out']}" if row.get("sold_out") is not None else ""
+        print(
+            f"{row['endpoint']:<16}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+            f"{row['errors']:>8}{sql:>10}{ratio:>12}{extra}"
+        )
+    print("SQL/req: statements with an empty cache / on the next identical request.")
+    print("vs ceiling: requests/s over the mean of the two ceiling runs (first and last).")
+
+
+# -------------------------------------------------------------------------------------- main
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint")
+    parser.add_argument("--concurrency", type=int, default=16, help="open connections")
+    parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument("--categories", type=int, default=20)
+    parser.add_argument("--themes", type=int, default=10)
+    parser.add_argument("--users", type=int, default=1000, help="customers placing orders")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--only", default="", help="comma list of endpoint names to run (default: all)"
+    )
+    parser.add_argument(
+        "--wait-routes",
+        type=int,
+        default=0,
+        help="seconds to wait for missing catalog/order routes to appear before skipping them",
+    )
+    parser.add_argument("--force-reset", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the work files (logs)")
+    args = parser.parse_args(argv)
+
+    tool = args.tool
+    if tool == "auto":
+        tool = "wrk" if loadgen.wrk_available() else "python"
+    workdir = Path(tempfile.mkdtemp(prefix="mini-shop-bench-"))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+    database = reset_database(url, args.force_reset)
+    secret = secrets.token_urlsafe(48)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secret,
+        "ENV_MODE": "production",
+        "UPLOAD_FOLDER": str(workdir / "uploads"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
+        "PYTHONPATH": str(ROOT),
+        # Steady state: no worker recycling mid-run (a reboot costs a worker about two
+        # CPU-seconds, and the phase it lands in would pay for it). Override to measure it.
+        "GUNICORN_MAX_REQUESTS": os.environ.get("GUNICORN_MAX_REQUESTS", "0"),
+    }
+    print(f"database: {database}; load generator: {tool}; work files: {workdir}", flush=True)
+
+    print("building the schema and seeding ...", flush=True)
+    flask_command(["db", "upgrade"], env)
+    flask_command(["seed"], {**env, "ENV_MODE": "development"})
+    from app import create_app
+
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": secret, "UPLOAD_FOLDER": str(workdir / "uploads")},
+        env_mode="production",
+    )
+    started = time.monotonic()
+    info = seed_bulk(
+        app,
+        products=args.products,
+        categories=args.categories,
+        themes=args.themes,
+        users=args.users,
+    )
+    print(
+        f"bulk seed: {len(info['product_ids'])} products, {len(info['category_ids'])} categories,"
+        f" {len(info['theme_ids'])} themes, {len(info['customers'])} customers"
+        f" ({time.monotonic() - started:.1f}s)",
+        flush=True,
+    )
+
+    rng = random.Random(11)
+    plan = endpoints(info, rng)
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",")}
+        plan = [endpoint for endpoint in plan if endpoint["name"] in wanted]
+    deadline = time.monotonic() + args.wait_routes
+    while True:
+        missing = [e for e in plan if not route_exists(app, *e["requests"][0][:2])]
+        if not missing or time.monotonic() >= deadline:
+            break
+        print(f"waiting for routes: {', '.join(e['name'] for e in missing)}", flush=True)
+        time.sleep(ROUTE_WAIT_STEP)
+        app = create_app(
+            {"DATABASE_URL": url, "SECRET_KEY": secret, "UPLOAD_FOLDER": str(workdir / "uploads")},
+            env_mode="production",
+        )
+
+    rows = []
+    for endpoint in plan:
+        row = {"endpoint": endpoint["name"], "missing": endpoint in missing}
+        if not row["missing"]:
+            row.update(count_statements(app, endpoint))
+        rows.append(row)
+
+    servers = [
+        Gunicorn("server:app", env, workdir, "shop"),
+        Gunicorn("ceiling_app:app", env, workdir, "ceiling", ["--pythonpath", "bench"]),
+    ]
+    shop, ceiling = servers
+    results = {}
+    try:
+        shop.wait_ready("/health")
+        ceiling.wait_ready("/ping")
+
+        def spec(port: int, requests: list, duration: int) -> dict:
+            return {
+                "host": "127.0.0.1",
+                "port": port,
+                "duration": duration,
+                "concurrency": args.concurrency,
+                "requests": requests,
+            }
+
+        ping = [["GET", "/ping", {"Accept": "application/json"}, None]]
+        loadgen.drive(spec(ceiling.port, ping, 2), workdir, tool)  # warm-up
+        loadgen.drive(spec(shop.port, plan[0]["requests"], 2), workdir, tool)
+        print(f"ceiling: {args.duration}s ...", flush=True)
+        results["ceiling"] = summarize(
+            "ceiling", loadgen.drive(spec(ceiling.port, ping, args.duration), workdir, tool)
+        )
+        oversell = None
+        for endpoint, row in zip(plan, rows, strict=True):
+            if row["missing"]:
+                continue
+            print(f"{endpoint['name']}: {args.duration}s ...", flush=True)
+            if endpoint.get("order"):
+                before, last_order = stock_snapshot(app)
+            result = loadgen.drive(
+                spec(shop.port, endpoint["requests"], args.duration), workdir, tool
+            )
+            row.update(summarize(endpoint["name"], result, endpoint.get("order", False)))
+            if endpoint.get("order"):
+                placed = sum(n for key, n in result["statuses"].items() if key == "201")
+                oversell = oversell_check(app, before, last_order, placed, args.concurrency)
+        # The ceiling again at the end: the ratio uses the mean of both, which evens out
+        # other load on the machine drifting during the run.
+        print(f"ceiling (again): {args.duration}s ...", flush=True)
+        results["ceiling_end"] = summarize(
+            "ceiling (end)", loadgen.drive(spec(ceiling.port, ping, args.duration), workdir, tool)
+        )
+    finally:
+        for server in servers:
+            server.stop()
+
+    ceiling_rps = (results["ceiling"]["rps"] + results["ceiling_end"]["rps"]) / 2
+    for row in rows:
+        if not row["missing"]:
+            row["ratio"] = row["rps"] / ceiling_rps
+    ceiling_rows = [
+        dict(results[key], ratio=results[key]["rps"] / ceiling_rps, sql_cold=None, sql_warm=None)
+        for key in ("ceiling", "ceiling_end")
+    ]
+    table = [ceiling_rows[0], *rows, ceiling_rows[1]]
+    print()
+    print_table(table)
+    if oversell is not None:
+        verdict = "OK" if oversell["ok"] else "FAILED"
+        print(
+            f"oversell check {verdict}: {oversell['orders_answered_201']} orders answered 201, "
+            f"{oversell['orders_in_database']} in the database, {oversell['units_ordered']} units; "
+            f"negative stock: {oversell['negative_stock_products'] or 'none'}; "
+            f"stock != units ordered: {oversell['stock_mismatch_products'] or 'none'}; "
+            f"sold out: {len(oversell['sold_out_products'])} products"
+        )
+    workers = os.environ.get("WEB_CONCURRENCY") or str(2 * machine()["cpus"] + 1)
+    report = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join(["python", "bench/run.py", *(argv or sys.argv[1:])]),
+        "machine": machine(),
+        "database": database,
+        "load_generator": tool,
+        "settings": {
+            "duration_s": args.duration,
+            "concurrency": args.concurrency,
+            "gunicorn_workers": int(workers),
+            "gunicorn_threads": int(os.environ.get("GUNICORN_THREADS") or 1),
+            "cache_type": os.environ.get("CACHE_TYPE", "config.ini default"),
+            "products": len(info["product_ids"]),
+            "categories": len(info["category_ids"]),
+            "themes": len(info["theme_ids"]),
+            "customers": len(info["customers"]),
+        },
+        "rows": table,
+        "oversell_check": oversell,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"machine: {report['machine']['cpus']} CPUs, {report['machine']['cpu_model']}")
+    print(f"results: {path.relative_to(ROOT)}")
+    failed = oversell is not None and not oversell["ok"]
+    if failed or args.keep:
+        print(f"work files (gunicorn logs, wrk scripts): {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
