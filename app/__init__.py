@@ -16,6 +16,7 @@ def create_app(config: dict | None = None, env_mode: str | None = None) -> Flask
     app.config.from_mapping(settings)
     _configure_logging(app)
     _configure_json(app)
+    _configure_sessions(app)
     _init_extensions(app)
     _configure_url_map(app)
     _register_blueprints(app)
@@ -31,6 +32,12 @@ def _configure_logging(app: Flask) -> None:
         level=app.config.get("LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+
+
+def _configure_sessions(app: Flask) -> None:
+    from app.core.http import NoSessions
+
+    app.session_interface = NoSessions()
 
 
 def _configure_json(app: Flask) -> None:

@@ -4,10 +4,21 @@ import re
 import uuid
 
 from flask import Flask, g, request
+from flask.sessions import SessionInterface
 from werkzeug.routing import IntegerConverter
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 FRAMEABLE_PATHS = ("/apidocs", "/flasgger_static", "/error_code", "/apispec_1.json")
+
+
+class NoSessions(SessionInterface):
+    """Clients authenticate with tokens; no request reads or writes a cookie session."""
+
+    def open_session(self, app, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response):
+        return None
 
 
 class IdConverter(IntegerConverter):

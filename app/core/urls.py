@@ -8,7 +8,7 @@ def _base(key: str, default_path: str) -> str:
     if configured:
         return configured.rstrip("/")
     if has_request_context():
-        return request.host_url.rstrip("/") + default_path
+        return f"{request.scheme}://{request.host}{default_path}"
     return default_path
 
 

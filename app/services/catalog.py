@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from flask import current_app, request
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.exceptions import (
     BannerItemNotFound,
@@ -61,19 +61,23 @@ BANNER_ITEM_NO_LINK, BANNER_ITEM_PRODUCT, BANNER_ITEM_THEME = 0, 1, 2
 # ------------------------------------------------------------------ the cache
 
 
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
 def catalog_version() -> str:
     """The current catalog version; a fresh one when the cache lost it (never reused)."""
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+        cache.add(VERSION_KEY, _new_version(), timeout=0)
         version = cache.get(VERSION_KEY)
     return version
 
 
 def invalidate_catalog() -> None:
-    """Make every cached catalog answer unreachable (call after committing a catalog change)."""
+    """Make every cached catalog answer stale (call after committing a catalog change)."""
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+        cache.set(VERSION_KEY, _new_version(), timeout=0)
     except Exception:
         logger.exception("catalog cache invalidation failed")
 
@@ -82,10 +86,28 @@ def _max_age() -> int:
     return int(current_app.config.get("CATALOG_MAX_AGE", 60) or 0)
 
 
-def _entry_key(version: str) -> str:
+def _entry_key() -> str:
     # Image URLs are absolute and depend on the request host, so the host is part of the key.
-    where = f"{request.host_url}{request.full_path}"
-    return f"catalog:{version}:{hashlib.sha256(where.encode('utf-8')).hexdigest()}"
+    environ = request.environ  # raw WSGI values: cheaper than the decoded URL properties
+    where = (
+        f"{request.scheme}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}"
+        f"?{environ.get('QUERY_STRING', '')}"
+    )
+    return "catalog:" + hashlib.sha256(where.encode("utf-8")).hexdigest()
+
+
+def _read_entry(key: str) -> tuple[str, tuple | None]:
+    """The current version and the entry stored under key, in one cache round trip.
+
+    An entry carries the version it was built under; it is served only while that version is
+    current, so a write (which replaces the version) makes every entry stale at once.
+    """
+    version, entry = cache.get_many(VERSION_KEY, key)
+    if version is None:
+        version = catalog_version()
+    if entry is None or entry[0] != version:
+        return version, None
+    return version, entry
 
 
 def cached_json(build: Callable[[], object]):
@@ -93,24 +115,28 @@ def cached_json(build: Callable[[], object]):
     max_age = _max_age()
     # End the transaction opened by the token check, so that the data read below is at least
     # as new as the version read here (REPEATABLE READ snapshots start at the first read).
-    db.session.rollback()
-    key, body = None, None
+    # Anonymous cached reads never opened a session: leave it that way.
+    if db.session.registry.has():
+        db.session.rollback()
+    key, version, entry = None, None, None
     if max_age > 0:
         try:
-            key = _entry_key(catalog_version())
-            body = cache.get(key)
+            key = _entry_key()
+            version, entry = _read_entry(key)
         except Exception:
             logger.exception("catalog cache read failed")
             key = None
-    if body is None:
+    if entry is None:
         body = ok(build()).get_data()
+        entry = (version, hashlib.sha256(body).hexdigest()[:40], body)
         if key is not None:
             try:
-                cache.set(key, body, timeout=max_age)
+                cache.set(key, entry, timeout=max_age)
             except Exception:
                 logger.exception("catalog cache write failed")
+    _, etag, body = entry
     response = current_app.response_class(body, mimetype=current_app.json.mimetype)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:40])
+    response.set_etag(etag)
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     return response.make_conditional(request)
@@ -227,12 +253,17 @@ def all_products_by_category(category_id: int) -> dict:
 
 
 def public_product(product_id: int) -> dict:
+    # One statement: a product has few images and properties, so joining both collections
+    # costs less than two more round trips.
     statement = (
         select(Product)
         .where(Product.id == product_id, _on_sale())
-        .options(selectinload(Product.images), selectinload(Product.properties))
+        .options(joinedload(Product.images), joinedload(Product.properties))
     )
-    return _one(statement, ProductNotFound).to_detail()
+    row = db.session.scalars(statement).unique().first()
+    if row is None:
+        raise ProductNotFound()
+    return row.to_detail()
 
 
 # ---------------------------------------------------------------- categories

@@ -4,7 +4,6 @@ import ipaddress
 import logging
 
 from flask import request
-from user_agents import parse as parse_user_agent
 
 from app.core.http import client_ip
 from app.extensions import db
@@ -24,6 +23,9 @@ def ip_location(ip: str) -> str:
 def write_login_log(
     *, user_id, user_name: str, client_type: int, status: bool, message: str
 ) -> None:
+    # Imported here: the parser compiles many regexes, which doubled every worker's boot time.
+    from user_agents import parse as parse_user_agent
+
     agent = parse_user_agent(request.headers.get("User-Agent", ""))
     ip = client_ip()
     try:
