@@ -45,6 +45,12 @@ def load_config(env_mode: str | None = None, overrides: dict | None = None) -> d
     return settings
 
 
+def _with_charset(url: str) -> str:
+    if url.startswith("mysql") and "charset=" not in url:
+        url += ("&" if "?" in url else "?") + "charset=utf8mb4"
+    return url
+
+
 def _derive(settings: dict) -> None:
     """Fill in values computed from other keys."""
     database_url = settings.get("DATABASE_URL") or ""
@@ -53,9 +59,9 @@ def _derive(settings: dict) -> None:
         instance.mkdir(exist_ok=True)
         name = "mini_shop_test.db" if settings["ENV_MODE"] == "testing" else "mini_shop.db"
         database_url = f"sqlite:///{instance / name}"
-    if database_url.startswith("mysql") and "charset=" not in database_url:
-        database_url += ("&" if "?" in database_url else "?") + "charset=utf8mb4"
-    settings["SQLALCHEMY_DATABASE_URI"] = database_url
+    settings["SQLALCHEMY_DATABASE_URI"] = _with_charset(database_url)
+    replica_url = _with_charset(settings.get("DATABASE_REPLICA_URL") or "")
+    settings["SQLALCHEMY_BINDS"] = {"replica": replica_url} if replica_url else {}
     settings["SQLALCHEMY_RECORD_QUERIES"] = settings.get("TESTING", False)
     engine_options = {"pool_pre_ping": True}
     if database_url.startswith("mysql"):

@@ -13,6 +13,7 @@ Admin stock changes invalidate at once like every other admin write.
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
@@ -35,6 +36,7 @@ from app.core.exceptions import (
     ThemeNotFound,
 )
 from app.core.pagination import paginate
+from app.core.replica import replica_reads
 from app.core.response import ok
 from app.extensions import cache, db
 from app.models import (
@@ -62,7 +64,18 @@ BANNER_ITEM_NO_LINK, BANNER_ITEM_PRODUCT, BANNER_ITEM_THEME = 0, 1, 2
 
 
 def _new_version() -> str:
-    return uuid.uuid4().hex
+    # "<random>.<unix time of the write>": never reused, and it tells how recent the write is.
+    return f"{uuid.uuid4().hex}.{int(time.time())}"
+
+
+def _replica_is_safe(version: str | None) -> bool:
+    """Whether a replica has had time to receive the write that made this version."""
+    try:
+        written_at = int(str(version).rsplit(".", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    fresh = int(current_app.config.get("DATABASE_REPLICA_FRESH_SECONDS", 10) or 0)
+    return time.time() - written_at >= fresh
 
 
 def catalog_version() -> str:
@@ -127,7 +140,10 @@ def cached_json(build: Callable[[], object]):
             logger.exception("catalog cache read failed")
             key = None
     if entry is None:
-        body = ok(build()).get_data()
+        # A replica may serve the read unless a write happened too recently for it to have
+        # arrived there (else the old catalog would be cached again under the new version).
+        with replica_reads(enabled=_replica_is_safe(version)):
+            body = ok(build()).get_data()
         entry = (version, hashlib.sha256(body).hexdigest()[:40], body)
         if key is not None:
             try:
