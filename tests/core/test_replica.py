@@ -10,45 +10,48 @@ from tests.factories import auth_headers, make_category, make_user
 
 
 @pytest.fixture
-def replica_url(tmp_path):
-    """A replica holding a different name for category 1, so the answer tells who served it."""
+def category_id():
+    return make_category(name="from-primary").id
+
+
+@pytest.fixture
+def replica_url(tmp_path, category_id):
+    """A replica holding another name for the category, so the answer tells who served it."""
     url = f"sqlite:///{tmp_path / 'replica.db'}"
     engine = create_engine(url)
     Base.metadata.create_all(engine)
+    row = {
+        "id": category_id,
+        "name": "from-replica",
+        "description": "",
+        "create_time": 1,
+        "update_time": 1,
+    }
     with engine.begin() as connection:
-        connection.execute(
-            Category.__table__.insert(),
-            [
-                {
-                    "id": 1,
-                    "name": "from-replica",
-                    "description": "",
-                    "create_time": 1,
-                    "update_time": 1,
-                },
-            ],
-        )
+        connection.execute(Category.__table__.insert(), [row])
     yield url
     engine.dispose()
 
 
-def _name(client) -> str:
-    return client.get("/v1/category/1").get_json()["data"]["name"]
+def _name(client, category_id) -> str:
+    return client.get(f"/v1/category/{category_id}").get_json()["data"]["name"]
 
 
-def test_catalog_reads_use_the_replica_and_writes_the_primary(make_app, replica_url):
-    make_category(name="from-primary")
+def _rename(client, category_id, name, headers):
+    return client.put(f"/v2/category/{category_id}", json={"name": name}, headers=headers)
+
+
+def test_catalog_reads_use_the_replica_and_writes_the_primary(make_app, replica_url, category_id):
     app = make_app(DATABASE_REPLICA_URL=replica_url, DATABASE_REPLICA_FRESH_SECONDS=0)
     client = app.test_client()
-    assert _name(client) == "from-replica"
-    # an order-path or account read never uses the replica
+    assert _name(client, category_id) == "from-replica"
     admin = make_user(auth=2)
+    # account reads never use the replica (the admin exists only on the primary)
     me = client.get("/v1/user", headers=auth_headers(admin))
     assert me.get_json()["data"]["id"] == admin.id
-    # a write goes to the primary
-    response = client.put("/v2/category/1", json={"name": "renamed"}, headers=auth_headers(admin))
-    assert response.status_code == 201
-    assert db.session.scalar(select(Category.name).where(Category.id == 1)) == "renamed"
+    assert _rename(client, category_id, "renamed", auth_headers(admin)).status_code == 201
+    db.session.rollback()  # end this test's own snapshot before reading what the app wrote
+    assert db.session.scalar(select(Category.name).where(Category.id == category_id)) == "renamed"
     with create_engine(replica_url).connect() as connection:
         names = connection.execute(select(Category.__table__.c.name)).scalars().all()
     assert names == ["from-replica"]
@@ -56,14 +59,13 @@ def test_catalog_reads_use_the_replica_and_writes_the_primary(make_app, replica_
         db.engines["replica"].dispose()
 
 
-def test_reads_right_after_a_write_come_from_the_primary(make_app, replica_url):
-    make_category(name="from-primary")
+def test_reads_right_after_a_write_come_from_the_primary(make_app, replica_url, category_id):
     admin = make_user(auth=2)
     app = make_app(DATABASE_REPLICA_URL=replica_url, DATABASE_REPLICA_FRESH_SECONDS=60)
     client = app.test_client()
-    client.put("/v2/category/1", json={"name": "just-written"}, headers=auth_headers(admin))
-    # the replica has not caught up (it never will here): the fresh write is read from the primary
-    assert _name(client) == "just-written"
+    _rename(client, category_id, "just-written", auth_headers(admin))
+    # the replica has not caught up (it never will here): a fresh write is read from the primary
+    assert _name(client, category_id) == "just-written"
     with app.app_context():
         db.engines["replica"].dispose()
 
