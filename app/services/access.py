@@ -18,17 +18,17 @@ from app.core.exceptions import (
     RouteNotFound,
     UserNotFound,
 )
+from app.core.forms import INT_LIMIT
 from app.extensions import db
 from app.models import Auth, Element, Group, Permission, Route, User, group_2_element, menu
 from app.models.user import AUTH_USER
 from app.services.tokens import revoke_user_tokens
 
 # Ids beyond a 64-bit integer cannot name a row (and overflow SQLite's driver).
-MAX_ID = 2**63 - 1
 
 
 def _valid_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= INT_LIMIT
 
 
 # ---------------------------------------------------------------------- people
@@ -565,7 +565,7 @@ def set_menu(group: Group, nodes: list) -> list[dict]:
         value = node.get("id")
         if _valid_id(value):
             wanted.append(value)
-        elif isinstance(value, int) and not isinstance(value, bool) and value > MAX_ID:
+        elif isinstance(value, int) and not isinstance(value, bool) and value > INT_LIMIT:
             raise RouteNotFound()
         stack.extend(_node_children(node))
     existing = (

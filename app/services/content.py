@@ -13,6 +13,7 @@ from app.core.exceptions import (
     Duplicated,
     NoticeNotFound,
 )
+from app.core.forms import INT_LIMIT
 from app.extensions import db
 from app.models import Article, Dict, DictType, Notice
 
@@ -82,7 +83,6 @@ _DROPPED_ELEMENTS = re.compile(
 _SPACES = re.compile(r"\s+")
 SUMMARY_LENGTH = 60
 # Flask's int converter accepts ids of any size; SQLite cannot bind integers past 64 bits.
-MAX_ID = 2**63 - 1
 
 
 def sanitize_html(text: str) -> str:
@@ -117,7 +117,7 @@ def summary_from(content: str) -> str:
 def _get(model, row_id: int, not_found: type[Exception]):
     """The live row of `model` with this id, or `not_found` raised."""
     row = None
-    if 0 < row_id <= MAX_ID:
+    if 0 < row_id <= INT_LIMIT:
         row = db.session.scalar(select(model).where(model.id == row_id))
     if row is None:
         raise not_found()
@@ -166,7 +166,7 @@ def delete_article(article_id: int) -> None:
 
 def view_article(article_id: int) -> Article:
     """Count one view with an atomic increment and answer the article."""
-    if not 0 < article_id <= MAX_ID:
+    if not 0 < article_id <= INT_LIMIT:
         raise ArticleNotFound()
     result = db.session.execute(
         update(Article)
