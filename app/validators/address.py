@@ -1,23 +1,12 @@
 """Forms of the address book routes (/v1/address)."""
 
 from app.core.forms import BaseForm, BooleanField, StringField
-from app.validators.user import MOBILE_PATTERN
-
-
-def _mobile(required: bool) -> StringField:
-    return StringField(
-        required=required,
-        min_length=11,
-        max_length=11,
-        pattern=MOBILE_PATTERN,
-        pattern_message="Not a valid mobile number.",
-        description="^1[3-9][0-9]{9}$",
-    )
+from app.validators.user import mobile_field
 
 
 class AddressUpdateForm(BaseForm):
     name = StringField(min_length=1, max_length=30, description="recipient")
-    mobile = _mobile(required=False)
+    mobile = mobile_field()
     province = StringField(min_length=1, max_length=20)
     city = StringField(min_length=1, max_length=20)
     country = StringField(max_length=20, description="district or county")
@@ -27,7 +16,7 @@ class AddressUpdateForm(BaseForm):
 
 class AddressCreateForm(AddressUpdateForm):
     name = StringField(required=True, min_length=1, max_length=30, description="recipient")
-    mobile = _mobile(required=True)
+    mobile = mobile_field(required=True)
     province = StringField(required=True, min_length=1, max_length=20)
     city = StringField(required=True, min_length=1, max_length=20)
     country = StringField(max_length=20, default="", description="district or county")

@@ -13,41 +13,9 @@ from app.core.forms import (
     StringField,
     UnixTimeField,
 )
+from app.validators.user import email_field, mobile_field, username_field
 
-USERNAME_PATTERN = r"[A-Za-z][A-Za-z0-9_]{1,23}"
-EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-MOBILE_PATTERN = r"1[3-9][0-9]{9}"
 SIGN_PATTERN = r"[A-Za-z0-9._:-]+"
-
-
-def _username(**kwargs):
-    return StringField(
-        min_length=2,
-        max_length=24,
-        pattern=USERNAME_PATTERN,
-        pattern_message="Must start with a letter, then letters, digits or _.",
-        **kwargs,
-    )
-
-
-def _email(**kwargs):
-    return StringField(
-        min_length=3,
-        max_length=100,
-        pattern=EMAIL_PATTERN,
-        pattern_message="Not a valid email address.",
-        **kwargs,
-    )
-
-
-def _mobile(**kwargs):
-    return StringField(
-        min_length=11,
-        max_length=11,
-        pattern=MOBILE_PATTERN,
-        pattern_message="Not a valid mobile number.",
-        **kwargs,
-    )
 
 
 # ------------------------------------------------------------------- people
@@ -59,9 +27,9 @@ class AdminListForm(PageForm):
 
 class AdminCreateForm(BaseForm):
     nickname = StringField(required=True, min_length=1, max_length=24)
-    username = _username()
-    email = _email()
-    mobile = _mobile()
+    username = username_field()
+    email = email_field()
+    mobile = mobile_field()
     password = StringField(required=True, min_length=8, max_length=64, trim=False)
     confirm_password = StringField(required=True, max_length=64, trim=False)
     group_id = IntegerField(required=True, min_value=1)
@@ -81,9 +49,9 @@ class AdminCreateForm(BaseForm):
 
 class AdminUpdateForm(BaseForm):
     nickname = StringField(min_length=1, max_length=24)
-    username = _username(nullable=True)
-    email = _email(nullable=True)
-    mobile = _mobile(nullable=True)
+    username = username_field(nullable=True)
+    email = email_field(nullable=True)
+    mobile = mobile_field(nullable=True)
     group_id = IntegerField(min_value=1)
 
 
