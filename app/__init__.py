@@ -29,7 +29,7 @@ def create_app(config: dict | None = None, env_mode: str | None = None) -> Flask
 
 def _configure_logging(app: Flask) -> None:
     logging.basicConfig(
-        level=app.config.get("LOG_LEVEL", "INFO"),
+        level=app.config["LOG_LEVEL"],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
 
@@ -51,10 +51,10 @@ def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table on the metadata)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"])
     cache.init_app(app)
     limiter.init_app(app)
-    origins = [o.strip() for o in str(app.config.get("CORS_ORIGINS") or "").split(",") if o.strip()]
+    origins = list(app.config["CORS_ORIGINS"])
     cors.init_app(
         app,
         resources={r"/(v1|v2|cms)/.*": {"origins": origins or []}},
@@ -99,7 +99,7 @@ def _register_commands(app: Flask) -> None:
 
 
 def _register_docs(app: Flask) -> None:
-    if not app.config.get("SWAGGER_ENABLED", True):
+    if not app.config["SWAGGER_ENABLED"]:
         return
     from app.core.docs import SWAGGER_CONFIG, SWAGGER_TEMPLATE
 

@@ -4,6 +4,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.config import settings_table
 from app.zerd import zerd_command
 
 order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
@@ -39,7 +40,14 @@ def seed_system_command():
     click.echo("system data loaded")
 
 
+@click.command("settings")
+def settings_command():
+    """Print the settings table of the README (from app/config.py and config.ini)."""
+    click.echo(settings_table(), nl=False)
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(settings_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(seed_system_command)
     app.cli.add_command(order_cli)

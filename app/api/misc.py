@@ -36,6 +36,6 @@ def _code_rows() -> list[list[str]]:
 @bp.get("/error_code")
 def error_code():
     """Render code.md as an HTML table."""
-    if not current_app.config.get("ERROR_CODE_PAGE_ENABLED", True):
+    if not current_app.config["ERROR_CODE_PAGE_ENABLED"]:
         abort(404)
     return render_template("error_code.html", rows=_code_rows())

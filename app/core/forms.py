@@ -32,7 +32,7 @@ def json_body():
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
-    if len(raw) > current_app.config.get("JSON_MAX_LENGTH", 1048576):
+    if len(raw) > current_app.config["JSON_MAX_LENGTH"]:
         raise HTTPError("Request body is too large", code=413)
     if (
         request.mimetype

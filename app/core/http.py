@@ -73,8 +73,8 @@ def _security_headers(response):
 def _cms_origins() -> list[str]:
     from flask import current_app
 
-    raw = current_app.config.get("CORS_ORIGINS") or ""
-    return [origin.strip() for origin in str(raw).split(",") if origin.strip()]
+    raw = current_app.config["CORS_ORIGINS"]
+    return [origin.strip() for origin in raw if origin.strip()]
 
 
 def init_http(app: Flask) -> None:

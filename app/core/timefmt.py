@@ -17,7 +17,7 @@ def is_admin_request() -> bool:
 def format_time(ts: int | None) -> str | None:
     if ts is None:
         return None
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai"))
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
     return datetime.fromtimestamp(ts, zone).strftime(TIME_FORMAT)
 
 
@@ -29,5 +29,5 @@ def render_time(ts: int | None):
 
 
 def local_date(ts: int) -> str:
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai"))
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
     return datetime.fromtimestamp(ts, zone).strftime("%Y%m%d")

@@ -4,7 +4,7 @@ from flask import current_app, has_request_context, request
 
 
 def _base(key: str, default_path: str) -> str:
-    configured = current_app.config.get(key) or ""
+    configured = current_app.config[key]
     if configured:
         return configured.rstrip("/")
     if has_request_context():

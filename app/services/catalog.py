@@ -74,7 +74,7 @@ def _replica_is_safe(version: str | None) -> bool:
         written_at = int(str(version).rsplit(".", 1)[1])
     except (IndexError, ValueError):
         return False
-    fresh = int(current_app.config.get("DATABASE_REPLICA_FRESH_SECONDS", 10) or 0)
+    fresh = current_app.config["DATABASE_REPLICA_FRESH_SECONDS"]
     return time.time() - written_at >= fresh
 
 
@@ -96,7 +96,7 @@ def invalidate_catalog() -> None:
 
 
 def _max_age() -> int:
-    return int(current_app.config.get("CATALOG_MAX_AGE", 60) or 0)
+    return current_app.config["CATALOG_MAX_AGE"]
 
 
 def _entry_key() -> str:

@@ -70,7 +70,7 @@ class GatewayError(Exception):
 
 
 def _setting(key: str) -> str:
-    value = current_app.config.get(key) or ""
+    value = current_app.config[key]
     # PEM text set through an environment variable often carries literal "\n" sequences.
     return str(value).replace("\\n", "\n").strip()
 
@@ -110,8 +110,8 @@ def _client_for(settings: tuple):
 def client():
     require_configured()
     settings = tuple(_setting(key) for key in _REQUIRED) + (
-        _setting("WECHATPAY_API_BASE_URL") or "https://api.mch.weixin.qq.com",
-        float(current_app.config.get("WECHATPAY_TIMEOUT") or 10),
+        _setting("WECHATPAY_API_BASE_URL"),
+        current_app.config["WECHATPAY_TIMEOUT"],
     )
     try:
         return _client_for(settings)
@@ -144,7 +144,7 @@ def _call(method, *args, **kwargs) -> dict:
 
 
 def _rfc3339(ts: int) -> str:
-    zone = ZoneInfo(current_app.config.get("TIMEZONE", "Asia/Shanghai"))
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
     return datetime.fromtimestamp(ts, zone).isoformat(timespec="seconds")
 
 

@@ -99,18 +99,18 @@ class S3Storage(Storage):
         import boto3
         from botocore.config import Config
 
-        if not config.get("S3_BUCKET"):
+        if not config["S3_BUCKET"]:
             raise StorageError("S3_BUCKET is not configured")
         client = boto3.client(
             "s3",
-            endpoint_url=config.get("S3_ENDPOINT_URL") or None,
-            region_name=config.get("S3_REGION") or None,
+            endpoint_url=config["S3_ENDPOINT_URL"] or None,
+            region_name=config["S3_REGION"] or None,
             # Empty keys fall back to boto3's own chain (AWS_* variables, instance roles).
-            aws_access_key_id=config.get("S3_ACCESS_KEY_ID") or None,
-            aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None,
+            aws_access_key_id=config["S3_ACCESS_KEY_ID"] or None,
+            aws_secret_access_key=config["S3_SECRET_ACCESS_KEY"] or None,
             config=Config(signature_version="s3v4", retries={"max_attempts": 3}),
         )
-        return cls(config["S3_BUCKET"], client, config.get("S3_PUBLIC_BASE_URL") or "")
+        return cls(config["S3_BUCKET"], client, config["S3_PUBLIC_BASE_URL"])
 
     def save(self, key: str, data: bytes, content_type: str, *, inline: bool) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -160,7 +160,7 @@ class S3Storage(Storage):
 
 
 def build_storage(config) -> Storage:
-    backend = str(config.get("STORAGE_BACKEND") or "local").lower()
+    backend = config["STORAGE_BACKEND"]
     if backend == "s3":
         return S3Storage.from_config(config)
     if backend != "local":

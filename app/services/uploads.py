@@ -140,8 +140,8 @@ def generate_key(extension: str) -> str:
 
 
 def allowed_extensions() -> list[str]:
-    raw = current_app.config.get("FILE_ALLOWED_EXTENSIONS") or ""
-    found = {"." + part.strip().lower().lstrip(".") for part in str(raw).split(",")}
+    raw = current_app.config["FILE_ALLOWED_EXTENSIONS"]
+    found = {"." + part.strip().lower().lstrip(".") for part in raw}
     return sorted(ext for ext in found if ext != ".")
 
 

@@ -45,7 +45,7 @@ def _errcode(body: dict) -> int | None:
 def code_to_session(code: str) -> WeChatSession:
     """Ask WeChat whom a `wx.login` code belongs to; raise the contract's error for any failure."""
     config = current_app.config
-    app_id, app_secret = config.get("WX_APP_ID"), config.get("WX_APP_SECRET")
+    app_id, app_secret = config["WX_APP_ID"], config["WX_APP_SECRET"]
     if not app_id or not app_secret:
         raise WeChatNotConfigured()
     try:
@@ -57,7 +57,7 @@ def code_to_session(code: str) -> WeChatSession:
                 "js_code": code,
                 "grant_type": "authorization_code",
             },
-            timeout=float(config.get("WX_TIMEOUT") or 5),
+            timeout=config["WX_TIMEOUT"],
         )
     except requests.RequestException:
         raise WeChatUnavailable() from None

@@ -77,7 +77,7 @@ def get_server():
             },
             "project": {
                 "name": "mini-shop-server",
-                "version": current_app.config.get("APP_VERSION", "1.0.0"),
+                "version": current_app.config["APP_VERSION"],
                 "python": sys.version.split()[0],
                 "flask": version("flask"),
                 "start_time": format_time(STARTED_AT),
