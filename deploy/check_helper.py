@@ -24,7 +24,7 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_ACCOUNT = ("777@qq.com", "123456")  # the demo customer (seed.md §2.1)
+DEMO_ACCOUNT = ("777@qq.com", "123456")  # the demo customer (app/seed/demo.py)
 ADMIN_ACCOUNT = ("999@qq.com", "123456")  # the demo super admin
 LOGIN_LIMIT = 10  # RATELIMIT_LOGIN default: 10/minute per IP
 

@@ -261,9 +261,9 @@ def test_avatar_over_the_size_limit_is_413(app, client, customer):
 # ------------------------------------------------------------------ id lists
 
 
-# Routes whose id list range differs from the default 100, as the contract states it.
+# Routes whose documented id list range differs from the default of 100 ids.
 ID_LIST_RANGES: dict[str, int] = {}
-KNOWN_ID_LIST_BUGS: set[str] = set()  # routes accepting more ids than the contract allows
+KNOWN_ID_LIST_BUGS: set[str] = set()  # routes accepting more ids than documented
 
 
 def _id_list_routes(app):

@@ -1,4 +1,4 @@
-"""Every error becomes the contract's envelope here, and nowhere else."""
+"""Every error becomes the one error envelope {error_code, msg, request_url} here only."""
 
 import logging
 import time

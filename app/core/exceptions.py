@@ -4,7 +4,7 @@ from werkzeug.exceptions import HTTPException
 
 
 class APIException(HTTPException):
-    """An error answered in the contract's envelope."""
+    """An error answered as {error_code, msg, request_url} with its HTTP status."""
 
     code = 500  # HTTP status
     error_code = 999

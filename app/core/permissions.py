@@ -49,7 +49,7 @@ _MODULES = [
     ("错误日志", ["查询错误日志列表"]),
 ]
 
-# (module, name) in the order of the contract's catalogue.
+# (module, name) in catalogue order: on a fresh database a permission's id is its position.
 CATALOGUE: list[tuple[str, str]] = [(module, name) for module, names in _MODULES for name in names]
 
 ADMIN_BLUEPRINTS = ("v2", "cms")
@@ -103,7 +103,7 @@ def sync_permissions(app: Flask) -> None:
     fresh = not existing
     for position, (module, name) in enumerate(wanted, start=1):
         if (module, name) not in existing:
-            # A fresh database gets the contract's ids whatever its auto-increment counter says.
+            # A fresh database gets ids in catalogue order whatever its auto-increment counter says.
             row = Permission(id=position if fresh else None, module=module, name=name)
             db.session.add(row)
             existing[(module, name)] = row

@@ -1,4 +1,4 @@
-"""Demo catalog: images, categories, products, themes, banner (seed.md §2.4 to §2.8).
+"""Demo catalog: the images, categories, products, themes and banner of the original demo.
 
 Ids are inserted as given: banner items name product ids in `key_word`. Each row is found by its
 natural key (image url, category/product/theme/banner name); an existing row is left alone.

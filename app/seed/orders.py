@@ -1,4 +1,4 @@
-"""Demo orders: two sample orders of user 2 (seed.md §2.12).
+"""Demo orders: two sample orders of user 2, neither UNPAID, so `order expire` keeps them.
 
 Each order is found again by its payment's transaction id, so reruns never duplicate it.
 Stock is not touched: these orders stand for sales made before the demo stock figures.

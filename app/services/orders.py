@@ -46,7 +46,7 @@ from app.services import address as address_service
 
 S = OrderStatus
 
-# (from, to) -> actor types allowed to make the move (data-model.md §4.2).
+# (from, to) -> actor types allowed to make the move; any other move is OrderStatusConflict.
 TRANSITIONS: dict[tuple[int, int], frozenset[str]] = {
     (S.UNPAID, S.PAID): frozenset({"wechat", "system"}),
     (S.UNPAID, S.CANCELLED): frozenset({"customer", "admin", "system"}),
@@ -271,7 +271,7 @@ def build_snapshot(products: list[Product], counts: dict[int, int]) -> dict:
 
 
 def place_order(user_id: int, items: list[dict], address_id=None, remark: str = "") -> Order:
-    """Place an order for `items` [{product_id, count}] (v1 §6), reserving stock."""
+    """Place an order for `items` [{product_id, count}] (POST /v1/order), reserving stock."""
     counts = merge_lines(items)
 
     def work() -> Order:
@@ -695,7 +695,9 @@ def settle_refund(
 
 
 def expire_orders(at: int | None = None) -> dict:
-    """The `order expire` command (data-model.md §4.4); answers what it did."""
+    """The `order expire` command: cancel overdue unpaid orders (after asking WeChat whether they
+    were paid), receive old deliveries, settle stale refunds, purge expired keys and tokens;
+    answers what it did."""
     from app.services import payment
 
     at = at or now()

@@ -373,7 +373,7 @@ REFUND_FINAL = {"SUCCESS", "CLOSED", "ABNORMAL"}
 
 
 def request_refund(order_id: int, admin_id: int, reason: str) -> Order:
-    """Full refund of a paid order (v2 §8): reserve it as REFUNDING, then ask WeChat."""
+    """Full refund of a paid order: reserve it as REFUNDING, then ask WeChat to refund it."""
     order = orders.get_order(order_id)
     require_configured()
     refund = orders.start_refund(order, admin_id, reason)

@@ -43,7 +43,7 @@ def _errcode(body: dict) -> int | None:
 
 
 def code_to_session(code: str) -> WeChatSession:
-    """Ask WeChat whom a `wx.login` code belongs to; raise the contract's error for any failure."""
+    """Ask WeChat whom a `wx.login` code belongs to; raise a WeChat* APIException on failure."""
     config = current_app.config
     app_id, app_secret = config["WX_APP_ID"], config["WX_APP_SECRET"]
     if not app_id or not app_secret:

@@ -1,4 +1,4 @@
-"""Forms of the order and payment routes (v1 §6-7, v2 §8)."""
+"""Forms of the order and payment routes (/v1/order, /v1/pay, /v2/order)."""
 
 from app.core.forms import (
     BaseForm,

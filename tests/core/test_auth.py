@@ -1,4 +1,4 @@
-"""Token checks and access declarations (README §3, §4)."""
+"""Token checks (signature, expiry, revocation) and access declarations."""
 
 import base64
 import time

@@ -32,7 +32,7 @@ PROTECTED = {
 USER_COLUMNS = ("id", "auth", "group_id", "token_version", "password_hash", "create_time")
 USER_COLUMNS += ("delete_time", "active", "last_login_time")
 
-# Routes whose contract lists a field that PROTECTED also holds: the listed change is legit.
+# Routes whose purpose is to change a field PROTECTED also holds: that change is legit.
 LISTED = {
     "password": {"password_hash", "token_version"},
     "disable": {"active", "token_version"},

@@ -5,7 +5,7 @@ from app.extensions import db
 from tests import factories
 from tests.security.helpers import routes
 
-# GET /v1/article/{id} counts a view with an atomic increment (README §12).
+# GET /v1/article/{id} counts a view with an atomic increment: the one GET that writes.
 COUNTERS = {"/v1/article/<int:id>"}
 
 

@@ -7,7 +7,8 @@ from app.extensions import db
 from app.models import Element, Route, group_2_element, menu
 from tests.factories import auth_headers, make_group, make_staff
 
-# seed.md §1.2: id, parent, order, name, title, path, component, icon, hidden
+# The route tree of the original seed, which the CMS front end relies on:
+# id, parent, order, name, title, path, component, icon, hidden
 SEED_ROUTES = [
     (1, 0, 0, "Main", "首页", "/main", None, "fa fa-th-large", False),
     (3, 1, 0, "Home", "主页面", "/home", "home/index", "fa fa-align-justify", False),
