@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse_many
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "config.ini"
 ENVIRONMENTS = ("development", "testing", "production")
@@ -62,7 +64,7 @@ class Kind:
 
 
 def _parse_int(text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(text)
     return int(text)
 
@@ -88,8 +90,6 @@ def _parse_list(text: str) -> tuple[str, ...]:
 
 
 def _parse_rate(text: str) -> str:
-    from limits import parse_many
-
     parse_many(text)  # ValueError when flask-limiter could not read it
     return text
 
@@ -126,6 +126,8 @@ def choice(*values: str) -> Kind:
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting: its name (the config key and environment variable), type, default, meaning."""
+
     name: str
     kind: Kind
     default: object
@@ -135,8 +137,11 @@ class Setting:
         try:
             return self.kind.parse(text.strip())
         except ValueError:
-            shown = "" if self.kind.secret else f", not {_short(text)}"
-            raise ConfigError(f"{where}: {self.name} must be {self.kind.expected}{shown}") from None
+            raise ConfigError(self._error(where, text)) from None
+
+    def _error(self, where: str, value) -> str:
+        shown = "" if self.kind.secret else f", not {_short(value)}"
+        return f"{where}: {self.name} must be {self.kind.expected}{shown}"
 
     def check(self, value, where: str):
         """A value given as it is (a create_app() override): text is parsed, else type-checked."""
@@ -145,9 +150,7 @@ class Setting:
         if isinstance(value, bool) != (self.kind is BOOL) or not isinstance(
             value, self.kind.accepts
         ):
-            raise ConfigError(
-                f"{where}: {self.name} must be {self.kind.expected}, not {_short(value)}"
-            )
+            raise ConfigError(self._error(where, value))
         if self.kind is LIST:
             return tuple(str(item).strip() for item in value)
         return self.parse(str(value), where) if self.kind in (INT, FLOAT) else value
@@ -268,6 +271,7 @@ _DECLARED = (
         "memory://",
         "rate-limit counters; `redis://...` to share them between processes",
     ),
+    Setting("RATELIMIT_KEY_PREFIX", STR, "", "prefix of the counter keys (apps sharing a Redis)"),
     Setting("RATELIMIT_SWALLOW_ERRORS", BOOL, True, "let requests through when counters fail"),
     Setting("RATELIMIT_LOGIN", RATE, "10/minute", "logins per client IP"),
     Setting("RATELIMIT_LOGIN_FAILED_ACCOUNT", RATE, "5/minute", "failed logins per account"),

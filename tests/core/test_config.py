@@ -231,6 +231,12 @@ def test_override_of_the_wrong_type_is_refused(name, value):
     assert _one_line_error(excinfo).startswith(f"create_app(config=...): {name} must be ")
 
 
+def test_error_about_a_secret_does_not_show_its_value():
+    with pytest.raises(ConfigError, match="WX_APP_SECRET must be text") as excinfo:
+        load_config("testing", {"WX_APP_SECRET": 987654})
+    assert "987654" not in str(excinfo.value)
+
+
 def test_override_wins_over_the_environment(monkeypatch):
     monkeypatch.setenv("ADDRESS_MAX", "7")
     assert load_config("testing", {"ADDRESS_MAX": 2})["ADDRESS_MAX"] == 2
