@@ -1,10 +1,15 @@
-"""Entry point: `python server.py run [-h HOST] [-p PORT] [--debug]`; `server:app` for gunicorn."""
+"""Entry point: `python server.py run [-h HOST] [-p PORT] [--debug]`; `server:app` for gunicorn.
+
+`server.py run` is `flask --app server prepare-db` followed by `flask --app server run`; the
+commands live in app/cli.py. `flask --app server run` prepares the database the same way.
+"""
 
 import argparse
 import logging
 import sys
 
 from app import create_app
+from app.cli import invoke, prepare_for_flask_run
 from app.config import ConfigError
 
 try:
@@ -12,25 +17,10 @@ try:
 except ConfigError as error:
     sys.exit(f"mini-shop-server refuses to start: {error}")
 
-
-def prepare_embedded_database() -> None:
-    """On the default SQLite database, build the schema and load demo data when it is empty."""
-    from flask_migrate import upgrade
-    from sqlalchemy import inspect
-
-    from app.extensions import db
-    from app.seed import load_demo, seed_system
-
-    with app.app_context():
-        empty = not inspect(db.engine).has_table("user")
-        upgrade()
-        if empty and app.config["ENV_MODE"] != "production":
-            load_demo(app)
-        else:
-            seed_system(app)
+prepare_for_flask_run(app)
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="server.py", add_help=False, description="Run the mini-shop-server development server."
     )
@@ -42,13 +32,16 @@ def main(argv=None) -> None:
     run.add_argument("-p", "--port", type=int, default=5000)
     run.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        prepare_embedded_database()
+    status = invoke(app, ["prepare-db"], prog_name="server.py")
+    if status:
+        return status
     logging.getLogger("mini_shop").info("serving on http://%s:%s", args.host, args.port)
-    app.run(
-        host=args.host, port=args.port, debug=args.debug and app.config["ENV_MODE"] != "production"
+    debug = args.debug and app.config["ENV_MODE"] != "production"
+    flag = "--debug" if debug else "--no-debug"
+    return invoke(
+        app, [flag, "run", "--host", args.host, "--port", str(args.port)], prog_name="server.py"
     )
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,11 +1,28 @@
-"""Flask CLI commands: `flask --app server seed`, `flask --app server order ...`."""
+"""Every project command, as `flask --app server <command>`; COMMANDS lists them all.
+
+`server.py run` is `prepare-db` followed by Flask's own `run`, and `fake.py` is `create-admin`:
+those two scripts only translate their arguments. Flask-Migrate adds `db` by itself.
+"""
+
+import getpass
+import logging
+import re
+import secrets
+import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import func, inspect, select
 
 from app.config import settings_table
+from app.extensions import db
+from app.models import User
+from app.models.user import AUTH_SUPER
+from app.validators.user import EMAIL_PATTERN
 from app.zerd import zerd_command
+
+logger = logging.getLogger("mini_shop")
 
 order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
 
@@ -46,9 +63,139 @@ def settings_command():
     click.echo(settings_table(), nl=False)
 
 
+# ------------------------------------------------------------ the database
+
+
+def has_schema() -> bool:
+    """Whether the database holds the application's tables (migrated or created)."""
+    return inspect(db.engine).has_table(User.__tablename__)
+
+
+def prepare_database(app: Flask) -> None:
+    """Make the database servable: on SQLite, migrate it (demo data when it was empty, outside
+    production); elsewhere refuse, with the command to run, when the schema is missing.
+
+    Only SQLite is migrated automatically: a shared server's schema changes when an operator runs
+    `flask db upgrade`, never as a side effect of starting one app process.
+    """
+    from flask_migrate import upgrade
+
+    from app.seed import load_demo, seed_system
+
+    with app.app_context():
+        empty = not has_schema()
+        if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            if empty:
+                raise click.ClickException(
+                    "the database has no schema: run `uv run flask --app server db upgrade` "
+                    "then `uv run flask --app server seed-system`"
+                )
+            return
+        upgrade()
+        if empty and app.config["ENV_MODE"] != "production":
+            load_demo(app)
+        else:
+            seed_system(app)
+
+
+@click.command("prepare-db")
+def prepare_db_command():
+    """Migrate a SQLite database (demo data when empty); check the schema of any other."""
+    prepare_database(current_app._get_current_object())
+    click.echo("database ready")
+
+
+def prepare_for_flask_run(app: Flask) -> None:
+    """When the app is being loaded by `flask run`, prepare the database as `server.py run` does.
+
+    Flask's built-in `run` cannot be replaced by an app command, so server.py calls this while
+    it is imported; the click context says which command is importing it.
+    """
+    from flask.cli import run_command
+
+    context = click.get_current_context(silent=True)
+    if context is not None and context.command is run_command:
+        prepare_database(app)
+
+
+# ------------------------------------------------------------ administrators
+
+
+def create_super_admin(email: str, password: str, nickname: str = "Admin") -> tuple[User, bool]:
+    """The super admin with this email; created when missing. Answers (user, created)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if user is not None:
+        return user, False
+    user = User(email=email.lower(), nickname=nickname, auth=AUTH_SUPER, active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user, True
+
+
+def _check_email(email: str) -> str:
+    email = (email or "").strip()
+    if len(email) > 100 or not re.fullmatch(EMAIL_PATTERN, email):
+        raise click.UsageError(f"not a valid email address: {email!r}")
+    return email
+
+
+def _check_password(password: str) -> None:
+    if not 8 <= len(password) <= 64 or not password.strip():
+        raise click.UsageError("the password must have 8 to 64 characters, not only white space")
+
+
+@click.command("create-admin")
+@click.option("--email", help="Login email (asked in a terminal; default admin@example.com).")
+@click.option("--password", help="Password (asked in a terminal; empty: generate one).")
+@click.option("--nickname", default="Admin", show_default=True)
+def create_admin_command(email: str | None, password: str | None, nickname: str):
+    """Create a super administrator (idempotent: an existing email changes nothing)."""
+    interactive = sys.stdin.isatty()
+    if not email:
+        email = input("Email: ") if interactive else "admin@example.com"
+    email = _check_email(email)
+    generated = False
+    if not password and interactive:
+        password = getpass.getpass("Password (empty: generate one): ")
+    if not password:
+        password, generated = secrets.token_urlsafe(12), True
+    _check_password(password)
+    user, created = create_super_admin(email, password, nickname)
+    # Read before the app context ends: the row is expired by the commit and detached after.
+    user_id, user_email = user.id, user.email
+    if not created:
+        click.echo(f"A user with email {user_email} already exists (id {user_id}); no change.")
+        return
+    click.echo(f"Super admin {user_email} created (id {user_id}).")
+    if generated:
+        click.echo(f"Generated password (shown once): {password}")
+
+
+COMMANDS = [
+    prepare_db_command,
+    settings_command,
+    seed_command,
+    seed_system_command,
+    create_admin_command,
+    order_cli,
+    zerd_command,
+]
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(settings_command)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(seed_system_command)
-    app.cli.add_command(order_cli)
-    app.cli.add_command(zerd_command)
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def invoke(app: Flask, args: list[str], prog_name: str) -> int:
+    """Run `flask --app server <args>` on this app object; answer the exit status."""
+    group = FlaskGroup(create_app=lambda: app, load_dotenv=False)
+    try:
+        return group.main(args, prog_name=prog_name, standalone_mode=False) or 0
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        return 1

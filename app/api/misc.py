@@ -1,9 +1,9 @@
-"""Routes outside the API blueprints: health check and the error code page."""
+"""Routes outside the API blueprints: the root pointer, health check and the error code page."""
 
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from app.core.exceptions import ServiceUnavailable
 from app.core.response import ok
@@ -12,14 +12,29 @@ from app.extensions import db
 bp = Blueprint("misc", __name__)
 
 
+@bp.get("/")
+def index():
+    """Point to the API documentation and the health check."""
+    links = {"health": "/health"}
+    if current_app.config["SWAGGER_ENABLED"]:
+        links["docs"] = "/apidocs/"
+    return ok({"name": "mini-shop-server", **links})
+
+
 @bp.get("/health")
 def health():
-    """Check that the app and its database answer."""
+    """Check that the app and its database answer, and that the schema is there."""
     try:
         db.session.execute(text("SELECT 1"))
+        schema = inspect(db.session.connection()).has_table("user")
     except Exception:
         db.session.rollback()
         raise ServiceUnavailable() from None
+    if not schema:
+        raise ServiceUnavailable(
+            "The database has no schema: run `flask --app server db upgrade`",
+            detail={"status": "unavailable", "database": "ok", "schema": "missing"},
+        )
     return ok({"status": "ok", "database": "ok"})
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.exceptions import OrderStatusConflict
 from app.core.timefmt import render_time
 from app.extensions import db
 from app.models.base import CreateTimeMixin, Money, TimestampMixin, fen_to_yuan, money_text
@@ -32,6 +33,27 @@ class OrderStatus(enum.IntEnum):
     REFUNDING = 8
     REFUNDED = 9
     REFUND_FAILED = 10
+
+
+def status_conflict(current: int | None, allowed, msg: str | None = None) -> OrderStatusConflict:
+    """The 409 / 50030 of an action refused in status `current`: it names the statuses allowed.
+
+    `detail` holds the same facts as numbers and names, so a client can explain or recover.
+    """
+    allowed = sorted({int(status) for status in allowed})
+    names = [OrderStatus(status).name for status in allowed]
+    current_name = OrderStatus(current).name if current in OrderStatus._value2member_map_ else None
+    if msg is None:
+        msg = f"The order is {current_name or 'gone'}; this action needs it " + " or ".join(names)
+    return OrderStatusConflict(
+        msg,
+        detail={
+            "order_status": current,
+            "order_status_name": current_name,
+            "allowed_statuses": allowed,
+            "allowed_status_names": names,
+        },
+    )
 
 
 def absolute_url(url: str) -> str:

@@ -1,116 +1,83 @@
-"""Demo orders: two sample orders of user 2, neither UNPAID, so `order expire` keeps them.
+"""Demo orders of user 2, one per admin flow: waiting for delivery, delivered, received, refunding.
 
-Each order is found again by its payment's transaction id, so reruns never duplicate it.
-Stock is not touched: these orders stand for sales made before the demo stock figures.
+They are made by the real order services (placement with its stock reservation, the payment
+notification's bookkeeping, delivery, receipt, refund start), so they are what the shop itself
+would have produced. Each order is found again by its payment's transaction id, so a rerun never
+duplicates one; an order left behind its target by an interrupted run is moved on.
 """
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Address, Order, OrderEvent, OrderProduct, OrderStatus, Payment, Product
+from app.models import Address, Order, OrderStatus, Payment, Product
 from app.models.base import now, yuan_to_fen
-from app.services.orders import address_snapshot, build_snapshot, new_order_no
+from app.services import orders as order_service
 
 DEMO_USER_ID = 2
+ADMIN_ID = 1  # the demo super admin
+CARRIER = "顺丰速运"
+REFUND_REASON = "演示退款：客户不想要了"
 S = OrderStatus
 
 SAMPLE_ORDERS = [
-    # transaction id, final status, lines {product id: count}, hours ago, tracking number
-    ("DEMO-TX-0001", S.DELIVERED, {2: 1, 11: 2}, 3, "SF0000000001"),
-    ("DEMO-TX-0002", S.RECEIVED, {21: 1}, 6, "SF0000000002"),
+    # transaction id, target status, lines {product id: count}, tracking number, remark
+    ("DEMO-TX-0001", S.DELIVERED, {2: 1, 11: 2}, "SF0000000001", "演示：已发货，等待收货"),
+    ("DEMO-TX-0002", S.RECEIVED, {21: 1}, "SF0000000002", "演示：已收货"),
+    ("DEMO-TX-0003", S.PAID, {5: 2, 14: 1}, None, "演示：已付款，等待发货"),
+    ("DEMO-TX-0004", S.REFUNDING, {20: 1}, None, "演示：退款中"),
 ]
-CARRIER = "顺丰速运"
-STEP = 5 * 60
-ACTORS = {"customer": DEMO_USER_ID, "admin": 1, "wechat": None}  # admin 1 = demo super admin
 
 
 def seed_orders() -> None:
     """Load the demo orders (idempotent)."""
-    address = db.session.scalar(
-        select(Address)
+    address_id = db.session.scalar(
+        select(Address.id)
         .where(Address.user_id == DEMO_USER_ID)
         .order_by(Address.is_default.desc(), Address.id)
         .limit(1)
     )
-    if address is None:
+    if address_id is None:
         return
-    for transaction_id, status, counts, hours_ago, tracking_no in SAMPLE_ORDERS:
-        exists = db.session.scalar(
-            select(Payment.id).where(Payment.transaction_id == transaction_id)
+    for transaction_id, target, counts, tracking_no, remark in SAMPLE_ORDERS:
+        order_id = db.session.scalar(
+            select(Payment.order_id).where(Payment.transaction_id == transaction_id)
         )
-        if exists is None:
-            _sample_order(
-                address, transaction_id, status, counts, now() - hours_ago * 3600, tracking_no
-            )
-    db.session.commit()
+        if order_id is None:
+            order_id = _place_and_pay(address_id, transaction_id, counts, remark)
+            if order_id is None:
+                continue
+        _advance(order_id, target, tracking_no)
 
 
-def _sample_order(address, transaction_id, status, counts, created, tracking_no) -> None:
-    by_id = {
-        p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(list(counts))))
-    }
-    if len(by_id) != len(counts):
-        return
-    products = [by_id[product_id] for product_id in counts]
-    paid, delivered, received = created + STEP, created + 2 * STEP, created + 3 * STEP
-    snapshot = build_snapshot(products, counts)
-    order = Order(
-        order_no=new_order_no(created),
+def _place_and_pay(address_id: int, transaction_id: str, counts: dict, remark: str) -> int | None:
+    on_sale = db.session.scalars(
+        select(Product.id).where(Product.id.in_(list(counts)), Product.on_sale.is_(True))
+    ).all()
+    if len(on_sale) != len(counts):
+        return None  # the demo catalog is not loaded
+    items = [{"product_id": product_id, "count": count} for product_id, count in counts.items()]
+    order = order_service.place_order(DEMO_USER_ID, items, address_id, remark)
+    order_service.record_payment(
+        order_id=order.id,
         user_id=DEMO_USER_ID,
-        order_status=status,
-        snap_address=address_snapshot(address),
-        remark="",
-        expire_time=created + current_app.config["ORDER_EXPIRE_SECONDS"],
-        pay_time=paid,
-        delivery_time=delivered,
-        receive_time=received if status == S.RECEIVED else None,
-        carrier=CARRIER,
-        tracking_no=tracking_no,
-        stock_released=False,
-        create_time=created,
-        update_time=received if status == S.RECEIVED else delivered,
-        **snapshot,
+        transaction_id=transaction_id,
+        out_trade_no=order.order_no,
+        amount=yuan_to_fen(order.total_price),
+        trade_state="SUCCESS",
+        payer_openid="",
+        success_time=now(),
+        raw={},
+        actor_type="wechat",
     )
-    db.session.add(order)
-    db.session.flush()
-    for product in products:
-        db.session.add(
-            OrderProduct(
-                order_id=order.id,
-                product_id=product.id,
-                count=counts[product.id],
-                price=product.price,
-            )
-        )
-    steps = [(None, S.UNPAID, "customer", created), (S.UNPAID, S.PAID, "wechat", paid)]
-    steps.append((S.PAID, S.DELIVERED, "admin", delivered))
-    if status == S.RECEIVED:
-        steps.append((S.DELIVERED, S.RECEIVED, "customer", received))
-    for from_status, to_status, actor_type, at in steps:
-        db.session.add(
-            OrderEvent(
-                order_id=order.id,
-                from_status=from_status,
-                to_status=to_status,
-                actor_type=actor_type,
-                actor_id=ACTORS[actor_type],
-                create_time=at,
-            )
-        )
-    db.session.add(
-        Payment(
-            order_id=order.id,
-            user_id=DEMO_USER_ID,
-            transaction_id=transaction_id,
-            out_trade_no=order.order_no,
-            amount=yuan_to_fen(snapshot["total_price"]),
-            currency="CNY",
-            trade_state="SUCCESS",
-            payer_openid="",
-            success_time=paid,
-            needs_refund=False,
-            raw={},
-            create_time=paid,
-        )
-    )
+    return order.id
+
+
+def _advance(order_id: int, target: int, tracking_no: str | None) -> None:
+    """Take a paid order on to `target` through the admin's and the customer's actions."""
+    order = db.session.get(Order, order_id, populate_existing=True)
+    if order.order_status == S.PAID and target in (S.DELIVERED, S.RECEIVED):
+        order = order_service.deliver_order(order_id, ADMIN_ID, CARRIER, tracking_no or "")
+    if order.order_status == S.DELIVERED and target == S.RECEIVED:
+        order = order_service.receive_order(DEMO_USER_ID, order_id)
+    if order.order_status == S.PAID and target == S.REFUNDING:
+        order_service.start_refund(order, ADMIN_ID, REFUND_REASON)

@@ -42,6 +42,7 @@ from app.models import (
 )
 from app.models.base import money_text, now
 from app.models.catalog import image_url
+from app.models.order import status_conflict
 from app.services import address as address_service
 
 S = OrderStatus
@@ -85,7 +86,8 @@ def transition(
     """
     allowed = TRANSITIONS.get((from_status, to_status))
     if allowed is None or actor_type not in allowed:
-        raise OrderStatusConflict()
+        sources = [f for (f, t), who in TRANSITIONS.items() if t == to_status and actor_type in who]
+        raise status_conflict(from_status, sources)
     result = db.session.execute(
         update(Order)
         .where(Order.id == order_id, Order.order_status == from_status)
@@ -111,7 +113,11 @@ def move(order_id: int, from_status: int, to_status: int, actor_type: str, actor
     """`transition()` that raises OrderStatusConflict (409 / 50030) when it changes nothing."""
     if not transition(order_id, from_status, to_status, actor_type, actor_id, **kw):
         db.session.rollback()
-        raise OrderStatusConflict()
+        raise status_conflict(_current_status(order_id), [from_status])
+
+
+def _current_status(order_id: int) -> int | None:
+    return db.session.scalar(select(Order.order_status).where(Order.id == order_id))
 
 
 # ------------------------------------------------------------------ stock
@@ -450,9 +456,9 @@ def cancel_order(
 
     order = get_user_order(user_id, order_id) if user_id is not None else get_order(order_id)
     if order.order_status != S.UNPAID:
-        raise OrderStatusConflict()
+        raise status_conflict(order.order_status, [S.UNPAID])
     if payment.settle_before_cancel(order):
-        raise OrderStatusConflict("The order has been paid")
+        raise status_conflict(_current_status(order_id), [S.UNPAID], "The order has been paid")
 
     def work():
         move(
@@ -491,7 +497,7 @@ def receive_order(user_id: int, order_id: int) -> Order:
 def deliver_order(order_id: int, admin_id: int, carrier: str, tracking_no: str) -> Order:
     order = get_order(order_id)
     if order.order_status not in DELIVERABLE:
-        raise OrderStatusConflict()
+        raise status_conflict(order.order_status, DELIVERABLE)
     move(
         order_id,
         order.order_status,
@@ -608,7 +614,7 @@ def record_payment(
 def start_refund(order: Order, admin_id: int, reason: str) -> Refund:
     """Guarded move to REFUNDING plus a PROCESSING refund row, committed."""
     if order.order_status not in REFUNDABLE:
-        raise OrderStatusConflict()
+        raise status_conflict(order.order_status, REFUNDABLE)
     payment = db.session.scalar(
         select(Payment).where(Payment.order_id == order.id).order_by(Payment.id).limit(1)
     )

@@ -30,7 +30,6 @@ from app.core.exceptions import (
     NotifyOrderUnknown,
     NotifySignatureInvalid,
     OrderExpired,
-    OrderStatusConflict,
     ParameterException,
     PayerNotWeChatUser,
     PayNotConfigured,
@@ -39,6 +38,7 @@ from app.core.exceptions import (
 from app.extensions import db
 from app.models import Identity, Order, OrderStatus, Payment, Refund
 from app.models.base import now, yuan_to_fen
+from app.models.order import status_conflict
 from app.services import orders
 
 NOTIFY_MAX_SKEW = 300
@@ -177,7 +177,7 @@ def pre_order(user, order_id: int) -> dict:
     order = orders.get_user_order(user.id, order_id)
     require_configured()
     if order.order_status != OrderStatus.UNPAID:
-        raise OrderStatusConflict()
+        raise status_conflict(order.order_status, [OrderStatus.UNPAID])
     at = now()
     if order.is_expired(at):
         raise OrderExpired()

@@ -1,4 +1,4 @@
-"""The order service: status machine, stock release, account deletion, expiry, demo seed."""
+"""The order service: status machine, stock release, account deletion, expiry."""
 
 import time
 
@@ -13,7 +13,6 @@ from app.models import (
     Order,
     OrderEvent,
     OrderStatus,
-    Payment,
     Product,
 )
 from app.services import orders
@@ -127,27 +126,6 @@ def _script_info(app):
     from flask.cli import ScriptInfo
 
     return ScriptInfo(create_app=lambda: app)
-
-
-def test_seed_orders_is_idempotent(demo):
-    from app.seed.orders import seed_orders
-
-    rows = db.session.scalars(select(Order).where(Order.user_id == 2).order_by(Order.id)).all()
-    if not rows:
-        pytest.skip("demo catalog or user 2 address not available yet")
-    a, b = rows
-    assert (a.order_status, b.order_status) == (S.DELIVERED, S.RECEIVED)
-    assert str(a.total_price) == "72.70" and a.total_count == 3
-    assert str(b.total_price) == "45.00" and b.tracking_no == "SF0000000002"
-    assert a.snap_name.endswith(" 等") and a.stock_released is False
-    payments = db.session.scalars(select(Payment).order_by(Payment.id)).all()
-    assert [(p.transaction_id, p.amount) for p in payments] == [
-        ("DEMO-TX-0001", 7270),
-        ("DEMO-TX-0002", 4500),
-    ]
-    assert [e.to_status for e in b.events] == [1, 2, 3, 6]
-    seed_orders()
-    assert db.session.query(Order).count() == 2
 
 
 def test_place_order_deadlock_retried_then_conflict(customer, monkeypatch):
