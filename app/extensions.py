@@ -1,6 +1,5 @@
 """Extensions, created unbound; create_app() binds them."""
 
-from flasgger import Swagger
 from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 from flask_cors import CORS
@@ -10,6 +9,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.core.docs import ApiDocs
 from app.core.replica import RoutingSession
 
 NAMING_CONVENTION = {
@@ -27,7 +27,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
-swagger = Swagger()
+swagger = ApiDocs()  # flasgger, serving the spec built by app/core/docs.py
 cors = CORS()
 cache = Cache()
 

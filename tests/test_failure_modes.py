@@ -278,7 +278,7 @@ def test_crash_after_reserving_stock_loses_nothing(app, client, customer, monkey
 def test_crash_after_commit_before_answering_keeps_order_and_stock_in_step(
     app, client, customer, monkeypatch
 ):
-    from app.api.v1 import order as order_view
+    from app.schemas.order import PlacedOrder
 
     factories.make_address(customer)
     product = factories.make_product(stock=10)
@@ -286,7 +286,7 @@ def test_crash_after_commit_before_answering_keeps_order_and_stock_in_step(
     def crash(*args, **kwargs):
         raise RuntimeError("crash while answering")
 
-    monkeypatch.setattr(order_view, "_placed", crash)
+    monkeypatch.setattr(PlacedOrder, "serialize", crash)  # the answer is built after the commit
     assert _place(client, customer, product, 3).status_code == 500
     db.session.expire_all()
     placed = db.session.query(Order).all()

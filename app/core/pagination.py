@@ -27,13 +27,15 @@ def page_args(form) -> tuple[int, int]:
     return page, size
 
 
-def paginate(statement, form, serialize, *, scalars=True) -> dict:
-    """Run a count and one page of `statement`; `serialize` turns each row into JSON."""
+def paginate(statement, form, serialize=None, *, scalars=True) -> dict:
+    """Run a count and one page of `statement`; `serialize` turns each row into JSON (without
+    it the page holds the rows, for a `Page(shape)` to dump)."""
     page, size = page_args(form)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     result = db.session.execute(statement.limit(size).offset((page - 1) * size))
     rows = result.scalars().unique().all() if scalars else result.all()
-    return page_dict([serialize(row) for row in rows], total, page, size)
+    items = [serialize(row) for row in rows] if serialize is not None else list(rows)
+    return page_dict(items, total, page, size)
 
 
 def page_dict(items: list, total: int, page: int, size: int) -> dict:

@@ -103,6 +103,8 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
         cascade="all, delete-orphan",
     )
 
+    # The admin serializers below (not yet shapes) build on this; the customer API answers
+    # app/schemas/product.py.
     def to_summary(self) -> dict:
         return {
             "id": self.id,
@@ -120,13 +122,6 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
 
     def properties_data(self, *, with_order: bool = False) -> list[dict]:
         return [prop.to_dict(with_order=with_order) for prop in self.properties]
-
-    def to_detail(self) -> dict:
-        return {
-            **self.to_summary(),
-            "images": [item.img.absolute_url for item in self.live_images()],
-            "properties": self.properties_data(),
-        }
 
     def to_admin_summary(self) -> dict:
         return {
@@ -214,10 +209,6 @@ class Theme(TimestampMixin, SoftDeleteMixin, db.Model):
             "head_img_url": image_url(self.head_img),
         }
 
-    def to_v1_detail(self) -> dict:
-        """The theme with its products; load `products` filtered to on-sale ones."""
-        return {**self.to_v1(), "products": [p.to_summary() for p in self.products]}
-
     def to_admin(self) -> dict:
         return {
             **self.to_v1(),
@@ -259,14 +250,6 @@ class Banner(TimestampMixin, SoftDeleteMixin, db.Model):
         back_populates="banner",
     )
 
-    def to_v1(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "items": [item.to_v1() for item in self.items],
-        }
-
     def to_admin(self) -> dict:
         return {
             "id": self.id,
@@ -292,14 +275,6 @@ class BannerItem(TimestampMixin, SoftDeleteMixin, db.Model):
 
     img = relationship("Image", lazy="joined")
     banner = relationship("Banner", back_populates="items")
-
-    def to_v1(self) -> dict:
-        return {
-            "id": self.id,
-            "key_word": self.key_word,
-            "type": self.type,
-            "image": image_url(self.img),
-        }
 
     def to_admin(self) -> dict:
         return {

@@ -31,8 +31,9 @@ class Article(TimestampMixin, SoftDeleteMixin, db.Model):
     def author_name(self) -> str:
         return (self.author.nickname or "") if self.author is not None else ""
 
+    # The admin serializer below (not yet a shape) builds on this; the customer API answers
+    # app/schemas/article.py.
     def to_summary(self) -> dict:
-        """ArticleSummary of the customer API."""
         return {
             "id": self.id,
             "type": self.type,
@@ -44,9 +45,6 @@ class Article(TimestampMixin, SoftDeleteMixin, db.Model):
             "create_time": render_time(self.create_time),
             "update_time": render_time(self.update_time),
         }
-
-    def to_detail(self) -> dict:
-        return {**self.to_summary(), "content": self.content}
 
     def to_admin(self, *, with_content: bool = False) -> dict:
         data = {
@@ -70,22 +68,3 @@ class Notice(TimestampMixin, SoftDeleteMixin, db.Model):
     remark: Mapped[str] = mapped_column(String(255), default="", server_default="")
     create_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     update_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
-
-    def to_public(self) -> dict:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "title": self.title,
-            "content": self.content,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
-    def to_admin(self) -> dict:
-        return {
-            **self.to_public(),
-            "status": self.status,
-            "remark": self.remark,
-            "create_by": self.create_by,
-            "update_by": self.update_by,
-        }

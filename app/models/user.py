@@ -107,7 +107,8 @@ class User(TimestampMixin, SoftDeleteMixin, db.Model):
         """Every access and refresh token issued before now stops working."""
         self.token_version = (self.token_version or 0) + 1
 
-    # -- serialization
+    # -- serialization: to_admin (not yet a shape) builds on to_me; the customer API answers
+    # app/schemas/user.py.
     def to_me(self) -> dict:
         return {
             "id": self.id,
@@ -172,20 +173,6 @@ class Address(TimestampMixin, SoftDeleteMixin, db.Model):
     country: Mapped[str] = mapped_column(String(20), default="", server_default="")
     detail: Mapped[str] = mapped_column(String(100))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "mobile": self.mobile,
-            "province": self.province,
-            "city": self.city,
-            "country": self.country,
-            "detail": self.detail,
-            "is_default": self.is_default,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
 
     def snapshot(self) -> dict:
         return {

@@ -16,8 +16,9 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from functools import wraps
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -124,7 +125,8 @@ def _read_entry(key: str) -> tuple[str, tuple | None]:
 
 
 def cached_json(build: Callable[[], object]):
-    """A 200 envelope around build(), served from the catalog cache with ETag/Cache-Control."""
+    """build()'s 200 answer (a Response, or data put in the envelope), served from the catalog
+    cache with ETag/Cache-Control."""
     max_age = _max_age()
     # End the transaction opened by the token check, so that the data read below is at least
     # as new as the version read here (REPEATABLE READ snapshots start at the first read).
@@ -143,7 +145,8 @@ def cached_json(build: Callable[[], object]):
         # A replica may serve the read unless a write happened too recently for it to have
         # arrived there (else the old catalog would be cached again under the new version).
         with replica_reads(enabled=_replica_is_safe(version)):
-            body = ok(build()).get_data()
+            built = build()
+            body = (built if isinstance(built, Response) else ok(built)).get_data()
         entry = (version, hashlib.sha256(body).hexdigest()[:40], body)
         if key is not None:
             try:
@@ -156,6 +159,16 @@ def cached_json(build: Callable[[], object]):
     response.cache_control.public = True
     response.cache_control.max_age = max_age
     return response.make_conditional(request)
+
+
+def cached_read(view):
+    """Serve a public catalog view through `cached_json` (apply it outside `@doc`)."""
+
+    @wraps(view)
+    def cached_view(*args, **kwargs):
+        return cached_json(lambda: view(*args, **kwargs))
+
+    return cached_view
 
 
 def _commit() -> None:
@@ -207,39 +220,41 @@ def _on_sale():
 # ------------------------------------------------------------- public reads
 
 
-def public_banner(banner_id: int) -> dict:
+def public_banner(banner_id: int) -> Banner:
     statement = select(Banner).where(Banner.id == banner_id).options(selectinload(Banner.items))
-    return _one(statement, BannerNotFound).to_v1()
+    return _one(statement, BannerNotFound)
 
 
 def public_themes(theme_ids: list[int]) -> dict:
+    """{"items": themes} in the order of theme_ids (unknown ids are left out)."""
     themes = {t.id: t for t in db.session.scalars(select(Theme).where(Theme.id.in_(theme_ids)))}
-    return {"items": [themes[i].to_v1() for i in theme_ids if i in themes]}
+    return {"items": [themes[i] for i in theme_ids if i in themes]}
 
 
 def public_theme_page(form) -> dict:
-    return paginate(select(Theme).order_by(Theme.id), form, Theme.to_v1)
+    return paginate(select(Theme).order_by(Theme.id), form)
 
 
-def public_theme(theme_id: int) -> dict:
+def public_theme(theme_id: int) -> Theme:
+    """The theme with its on-sale products loaded."""
     statement = (
         select(Theme)
         .where(Theme.id == theme_id)
         .options(selectinload(Theme.products.and_(_on_sale())))
     )
-    return _one(statement, ThemeNotFound).to_v1_detail()
+    return _one(statement, ThemeNotFound)
 
 
-def public_categories() -> list[dict]:
-    return [c.to_v1() for c in db.session.scalars(select(Category).order_by(Category.id))]
+def public_categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.id)))
 
 
 def public_category_page(form) -> dict:
-    return paginate(select(Category).order_by(Category.id), form, Category.to_v1)
+    return paginate(select(Category).order_by(Category.id), form)
 
 
-def public_category(category_id: int) -> dict:
-    return _one(select(Category).where(Category.id == category_id), CategoryNotFound).to_v1()
+def public_category(category_id: int) -> Category:
+    return _one(select(Category).where(Category.id == category_id), CategoryNotFound)
 
 
 def recent_products(count: int = RECENT_MAX) -> dict:
@@ -249,7 +264,7 @@ def recent_products(count: int = RECENT_MAX) -> dict:
         .order_by(Product.create_time.desc(), Product.id.desc())
         .limit(count)
     )
-    return {"items": [p.to_summary() for p in db.session.scalars(statement)]}
+    return {"items": list(db.session.scalars(statement))}
 
 
 def _category_products(category_id: int):
@@ -260,15 +275,15 @@ def _category_products(category_id: int):
 
 
 def products_by_category_page(category_id: int, form) -> dict:
-    return paginate(_category_products(category_id), form, Product.to_summary)
+    return paginate(_category_products(category_id), form)
 
 
 def all_products_by_category(category_id: int) -> dict:
     statement = _category_products(category_id).limit(ALL_BY_CATEGORY_MAX)
-    return {"items": [p.to_summary() for p in db.session.scalars(statement)]}
+    return {"items": list(db.session.scalars(statement))}
 
 
-def public_product(product_id: int) -> dict:
+def public_product(product_id: int) -> Product:
     # One statement: a product has few images and properties, so joining both collections
     # costs less than two more round trips.
     statement = (
@@ -279,7 +294,7 @@ def public_product(product_id: int) -> dict:
     row = db.session.scalars(statement).unique().first()
     if row is None:
         raise ProductNotFound()
-    return row.to_detail()
+    return row
 
 
 # ---------------------------------------------------------------- categories

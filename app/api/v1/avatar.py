@@ -3,10 +3,11 @@
 from flask import Blueprint
 
 from app.api.uploads import upload_doc
-from app.api.v1.user import ME
 from app.core.auth import current_user, login_required
+from app.core.docs import answer
+from app.core.exceptions import TooManyRequests
 from app.core.limits import limit_upload
-from app.core.response import created
+from app.schemas.user import Me
 from app.services import uploads
 
 bp = Blueprint("avatar", __name__, url_prefix="/user/avatar")
@@ -15,9 +16,9 @@ bp = Blueprint("avatar", __name__, url_prefix="/user/avatar")
 @bp.post("")
 @login_required
 @limit_upload
-@upload_doc("Upload my avatar", data=ME)
+@upload_doc("Upload my avatar", data=Me, errors=[TooManyRequests])
 def upload_avatar():
     """Store the uploaded image as the caller's avatar."""
     user = current_user()
     uploads.set_avatar(user, uploads.image_from_request("AVATAR_MAX_SIZE"))
-    return created(user.to_me(), msg="Avatar updated")
+    return answer(user, msg="Avatar updated")

@@ -4,29 +4,21 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from app.core.auth import public
-from app.core.docs import INT, STR, TIME, doc, obj, page_of, path_ids
+from app.core.docs import doc, path_ids
+from app.core.exceptions import NoticeNotFound
 from app.core.pagination import paginate
-from app.core.response import ok
 from app.models import Notice
+from app.schemas.base import Page
+from app.schemas.notice import Notice as NoticeShape
 from app.services import content
 from app.validators.content import PublicNoticeListForm
 
 bp = Blueprint("notice", __name__, url_prefix="/notice")
 
-_NOTICE_FIELDS = {
-    "id": INT,
-    "type": INT,
-    "title": STR,
-    "content": STR,
-    "create_time": TIME,
-    "update_time": TIME,
-}
-NOTICE = obj(list(_NOTICE_FIELDS), **_NOTICE_FIELDS)
-
 
 @bp.get("/list")
 @public
-@doc("List published notices", query=PublicNoticeListForm, data=page_of(NOTICE), auth=False)
+@doc("List published notices", query=PublicNoticeListForm, data=Page(NoticeShape), auth=False)
 def list_notices():
     """List published notices, newest first."""
     form = PublicNoticeListForm().validate_or_raise()
@@ -37,12 +29,18 @@ def list_notices():
     )
     if form.type.present:
         statement = statement.where(Notice.type == form.type.data)
-    return ok(paginate(statement, form, Notice.to_public))
+    return paginate(statement, form)
 
 
 @bp.get("/<int:id>")
 @public
-@doc("Read a published notice", data=NOTICE, path=path_ids("id"), auth=False)
+@doc(
+    "Read a published notice",
+    data=NoticeShape,
+    path=path_ids("id"),
+    errors=[NoticeNotFound],
+    auth=False,
+)
 def get_notice(id: int):
     """Read one published notice."""
-    return ok(content.get_notice(id, published_only=True).to_public())
+    return content.get_notice(id, published_only=True)

@@ -5,73 +5,74 @@ import traceback
 
 from flask import Blueprint, jsonify, request
 
-from app.api.v1.order import ORDER_SUMMARY
 from app.core.auth import current_user, login_required, public
-from app.core.docs import STR, doc, obj
+from app.core.docs import doc
 from app.core.errors import record_error
 from app.core.exceptions import (
     APIException,
     NotifyDataMismatch,
     NotifyOrderUnknown,
     NotifySignatureInvalid,
+    OrderExpired,
+    OrderNotFound,
+    OrderStatusConflict,
+    PayerNotWeChatUser,
+    PayNotConfigured,
+    TooManyRequests,
+    WeChatPayError,
 )
 from app.core.limits import limit_prepay
-from app.core.response import ok
 from app.extensions import db
+from app.schemas.order import OrderSummary
+from app.schemas.pay import PayParameters, WechatFail, WechatNotification
 from app.services import payment
 from app.validators.order import PayOrderForm
 
 bp = Blueprint("pay", __name__, url_prefix="/pay")
 logger = logging.getLogger(__name__)
 
-PAY_PARAMETERS = obj(
-    ["timeStamp", "nonceStr", "package", "signType", "paySign"],
-    timeStamp=STR,
-    nonceStr=STR,
-    package=STR,
-    signType=STR,
-    paySign=STR,
-)
-WECHAT_FAIL = obj(["code", "message"], code=STR, message=STR)
 NOTIFY_RESPONSES = {
     "204": {"description": "Accepted (no body)"},
-    "default": {"description": "Rejected, in the WeChat format", "schema": WECHAT_FAIL},
+    "default": {"description": "Rejected, in the WeChat format", "schema": WechatFail},
 }
-NOTIFY_BODY = obj(
-    ["id", "event_type", "resource"],
-    id=STR,
-    event_type=STR,
-    resource_type=STR,
-    summary=STR,
-    resource=obj(
-        ["algorithm", "ciphertext", "nonce"],
-        algorithm=STR,
-        ciphertext=STR,
-        nonce=STR,
-        associated_data=STR,
-        original_type=STR,
-    ),
-)
 _LOGGED = (NotifySignatureInvalid, NotifyDataMismatch, NotifyOrderUnknown)
 
 
 @bp.post("/pre_order")
 @login_required
 @limit_prepay
-@doc("Get the wx.requestPayment parameters of my order", body=PayOrderForm, data=PAY_PARAMETERS)
+@doc(
+    "Get the wx.requestPayment parameters of my order",
+    body=PayOrderForm,
+    data=PayParameters,
+    errors=[
+        OrderNotFound,
+        OrderStatusConflict,
+        OrderExpired,
+        PayerNotWeChatUser,
+        PayNotConfigured,
+        WeChatPayError,
+        TooManyRequests,
+    ],
+)
 def pre_order():
     """Create (or reuse) the WeChat prepay of an unpaid order and sign it."""
     form = PayOrderForm().validate_or_raise()
-    return ok(payment.pre_order(current_user(), form.id.data))
+    return payment.pre_order(current_user(), form.id.data)
 
 
 @bp.post("/query")
 @login_required
-@doc("Ask WeChat for my order's payment state", body=PayOrderForm, data=ORDER_SUMMARY)
+@doc(
+    "Ask WeChat for my order's payment state",
+    body=PayOrderForm,
+    data=OrderSummary,
+    errors=[OrderNotFound, PayNotConfigured, WeChatPayError],
+)
 def query_payment():
     """Ask WeChat whether an unpaid order was paid, and apply it."""
     form = PayOrderForm().validate_or_raise()
-    return ok(payment.query_order(current_user(), form.id.data).to_summary())
+    return payment.query_order(current_user(), form.id.data)
 
 
 def _wechat_answer(handler):
@@ -100,7 +101,7 @@ def _wechat_answer(handler):
 @public
 @doc(
     "WeChat payment notification",
-    raw_body=NOTIFY_BODY,
+    raw_body=WechatNotification,
     responses=NOTIFY_RESPONSES,
     auth=False,
 )
@@ -113,7 +114,7 @@ def pay_notify():
 @public
 @doc(
     "WeChat refund notification",
-    raw_body=NOTIFY_BODY,
+    raw_body=WechatNotification,
     responses=NOTIFY_RESPONSES,
     auth=False,
 )

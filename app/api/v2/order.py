@@ -2,7 +2,6 @@
 
 from flask import Blueprint
 
-from app.api.v1.order import ORDER_DETAIL_FIELDS, ORDER_SUMMARY_FIELDS
 from app.core.auth import current_user, permission
 from app.core.docs import (
     BOOL,
@@ -17,9 +16,12 @@ from app.core.docs import (
     obj,
     page_of,
     path_ids,
+    properties_of,
 )
 from app.core.pagination import paginate
 from app.core.response import created, ok
+from app.schemas.base import admin_view
+from app.schemas.order import OrderDetail, OrderSummary
 from app.services import orders, payment
 from app.validators.order import (
     AdminCancelForm,
@@ -31,6 +33,9 @@ from app.validators.order import (
 )
 
 bp = Blueprint("order", __name__, url_prefix="/order")
+
+ORDER_SUMMARY_FIELDS = properties_of(admin_view(OrderSummary))
+ORDER_DETAIL_FIELDS = properties_of(admin_view(OrderDetail))
 
 MODULE = "订单"
 ADMIN_SUMMARY_FIELDS = dict(ORDER_SUMMARY_FIELDS, user_nickname=STR)

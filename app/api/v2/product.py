@@ -2,10 +2,23 @@
 
 from flask import Blueprint
 
-from app.api.v1.product import PRODUCT_SUMMARY_FIELDS
 from app.core.auth import permission
-from app.core.docs import BOOL, ID, INT, STR, TIME, arr, doc, nullable, obj, page_of, path_ids
+from app.core.docs import (
+    BOOL,
+    ID,
+    INT,
+    STR,
+    TIME,
+    arr,
+    doc,
+    nullable,
+    obj,
+    page_of,
+    path_ids,
+    properties_of,
+)
 from app.core.response import created, deleted, ok
+from app.schemas.product import ProductSummary
 from app.services import catalog
 from app.validators.catalog import (
     ImageReorderForm,
@@ -19,6 +32,8 @@ from app.validators.catalog import (
 )
 
 bp = Blueprint("product", __name__, url_prefix="/product")
+
+PRODUCT_SUMMARY_FIELDS = properties_of(ProductSummary)
 
 _SUMMARY = {
     **PRODUCT_SUMMARY_FIELDS,

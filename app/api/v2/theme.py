@@ -2,12 +2,12 @@
 
 from flask import Blueprint
 
-from app.api.v1.theme import THEME_FIELDS
 from app.api.v2.product import ADMIN_PRODUCT_SUMMARY
 from app.core.auth import permission
-from app.core.docs import ID, INT, TIME, arr, doc, nullable, obj, page_of, path_ids
+from app.core.docs import ID, INT, TIME, arr, doc, nullable, obj, page_of, path_ids, properties_of
 from app.core.forms import PageForm
 from app.core.response import created, deleted, ok
+from app.schemas.theme import Theme
 from app.services import catalog
 from app.validators.catalog import (
     ThemeCreateForm,
@@ -17,6 +17,8 @@ from app.validators.catalog import (
 )
 
 bp = Blueprint("theme", __name__, url_prefix="/theme")
+
+THEME_FIELDS = properties_of(Theme)
 
 _FIELDS = {
     **THEME_FIELDS,

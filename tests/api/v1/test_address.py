@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Address
+from app.schemas.address import Address as AddressShape
 from app.services import address as address_book
 from tests.factories import auth_headers, make_address
 
@@ -172,7 +173,7 @@ def test_get_default_address_none_answers_60010(client, other_customer, customer
 def test_get_address_answers_own_row(client, customer, customer_headers):
     row = make_address(customer)
     data = client.get(f"/v1/address/{row.id}", headers=customer_headers).get_json()["data"]
-    assert data == row.to_dict()
+    assert data == AddressShape.serialize(row)
 
 
 def test_get_address_of_other_user_answers_60010(client, customer, other_customer, other_headers):

@@ -1,0 +1,80 @@
+"""Order shapes: the customer's summary and detail, and what placing an order answers."""
+
+from marshmallow import fields
+
+from app.schemas.base import (
+    Computed,
+    Int,
+    List,
+    Money,
+    Nested,
+    Shape,
+    SnapshotUrl,
+    Str,
+    Text,
+    Time,
+)
+
+
+class OrderSummary(Shape):
+    """An order in a list; snap_* are the snapshot taken when it was placed."""
+
+    id = Int()
+    order_no = Str()
+    user_id = Int()
+    order_status = Int()
+    snap_name = Str()
+    snap_img = SnapshotUrl()
+    total_count = Int()
+    total_price = Money()
+    create_time = Time()
+    expire_time = Time()
+    pay_time = Time(allow_none=True)
+
+
+class SnapItem(Shape):
+    """A product line as it was when the order was placed."""
+
+    id = Int()
+    name = Str()
+    price = Money()
+    count = Int()
+    total_price = Money()
+    main_image = SnapshotUrl()
+
+
+class SnapAddress(Shape):
+    """The delivery address as it was when the order was placed."""
+
+    name = Text()
+    mobile = Text()
+    province = Text()
+    city = Text()
+    country = Text()
+    detail = Text()
+
+
+class OrderDetail(OrderSummary):
+    """An order with its snapshot lines, address and every step's time."""
+
+    snap_items = Computed(lambda o: o.snap_items or [], List(Nested(SnapItem)))
+    snap_address = Computed(lambda o: o.snap_address or {}, Nested(SnapAddress))
+    remark = Str()
+    cancel_time = Time(allow_none=True)
+    delivery_time = Time(allow_none=True)
+    receive_time = Time(allow_none=True)
+    carrier = Str(allow_none=True)
+    tracking_no = Str(allow_none=True)
+    update_time = Time()
+
+
+class PlacedOrder(Shape):
+    """A new order: pay it before expire_time (Unix seconds)."""
+
+    order_id = Int(attribute="id")
+    order_no = Str()
+    create_time = Int()
+    expire_time = Int()
+    total_price = Money()
+    total_count = Int()
+    placed = fields.Constant(True, data_key="pass")

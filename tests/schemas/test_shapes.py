@@ -1,0 +1,194 @@
+"""Response shapes: the compiled serializer writes what marshmallow would, audiences are chosen
+by the shape (never by the URL), money stays exact, and no secret is ever a field."""
+
+from decimal import Decimal
+
+import pytest
+from flask import current_app
+
+from app.core.timefmt import format_time
+from app.extensions import db
+from app.models import Order
+from app.schemas import (
+    address,
+    article,
+    banner,
+    category,
+    common,
+    notice,
+    order,
+    pay,
+    product,
+    theme,
+    token,
+    user,
+)
+from app.schemas.base import ADMIN, Items, Money, Page, Shape, Text, admin_view
+from tests import factories
+
+MODULES = [
+    address,
+    article,
+    banner,
+    category,
+    common,
+    notice,
+    order,
+    pay,
+    product,
+    theme,
+    token,
+    user,
+]
+
+
+def _shapes():
+    for module in MODULES:
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Shape)
+                and value.__module__ == (module.__name__)
+            ):
+                yield value
+
+
+@pytest.fixture
+def rows(app):
+    customer = factories.make_user(username="alice", nickname="Al")
+    category_row = factories.make_category(topic_img_id=factories.make_image().id)
+    item = factories.make_product(price="12.30", category=category_row)
+    item.main_img_id = factories.make_image().id
+    db.session.commit()
+    factories.make_product_image(item)
+    factories.make_property(item)
+    theme_row = factories.make_theme(products=[item])
+    banner_row = factories.make_banner()
+    factories.make_banner_item(banner_row, key_word=str(item.id), type=1)
+    placed = factories.make_order(customer, (item, 2))
+    return {
+        product.ProductSummary: item,
+        product.ProductDetail: item,
+        category.Category: category_row,
+        theme.Theme: theme_row,
+        theme.ThemeDetail: theme_row,
+        banner.Banner: banner_row,
+        notice.Notice: factories.make_notice(),
+        notice.AdminNotice: factories.make_notice(),
+        article.ArticleSummary: factories.make_article(customer),
+        article.ArticleDetail: factories.make_article(customer),
+        address.Address: factories.make_address(customer),
+        user.Me: customer,
+        order.OrderSummary: placed,
+        order.OrderDetail: placed,
+        order.PlacedOrder: placed,
+        token.TokenPair: {
+            "token": "t",
+            "token_type": "Bearer",
+            "expires_in": 7200,
+            "refresh_token": "r",
+            "refresh_expires_in": 1,
+            "uid": 1,
+            "scope": "user",
+        },
+    }
+
+
+def test_serialize_writes_what_marshmallow_dump_writes(app, rows):
+    with app.test_request_context("/", base_url="http://shop.example"):
+        for shape, row in rows.items():
+            for view in (shape, admin_view(shape)):
+                assert view.serialize(row) == view().dump(row), view.__name__
+        page = {"items": [rows[product.ProductSummary]], "total": 1, "current_page": 1}
+        page["total_page"] = 1
+        assert Page(product.ProductSummary).serialize(page) == Page(product.ProductSummary)().dump(
+            page
+        )
+
+
+def test_every_declared_shape_is_covered_or_dict_shaped(rows):
+    dict_shaped = {
+        token.TokenInfo,
+        token.Nothing,
+        user.Permission,
+        common.Id,
+        common.Ids,
+        pay.PayParameters,
+        pay.WechatResource,
+        pay.WechatNotification,
+        pay.WechatFail,
+        product.ProductProperty,
+        banner.BannerItem,
+        order.SnapItem,
+        order.SnapAddress,
+    }
+    assert set(_shapes()) - set(rows) - dict_shaped == set()
+
+
+def test_audience_is_the_shape_not_the_url(app):
+    row = factories.make_notice()
+    for url in ("/v1/notice/list", "/v2/notice/list", "/cms/notice/list"):
+        with app.test_request_context(url):
+            customer = notice.Notice.serialize(row)
+            admin = notice.AdminNotice.serialize(row)
+            assert customer["create_time"] == row.create_time
+            assert admin["create_time"] == format_time(row.create_time)
+            assert list(admin)[: len(customer)] == list(customer)
+            assert (admin["status"], admin["create_by"]) == (row.status, row.create_by)
+
+
+def test_admin_view_keeps_fields_and_formats_times(app):
+    placed = factories.make_order(factories.make_user(), (factories.make_product(), 1))
+    with app.test_request_context("/v1/order"):
+        customer = order.OrderSummary.serialize(placed)
+        admin = admin_view(order.OrderSummary).serialize(placed)
+    assert list(customer) == list(admin)
+    zone = current_app.config.get("TIMEZONE")
+    assert zone and admin["create_time"] == format_time(placed.create_time)
+    assert admin["pay_time"] is None and customer["pay_time"] is None
+    assert admin_view(order.OrderSummary).audience == ADMIN
+
+
+def test_money_is_exact_text():
+    field = Money()
+    assert field._serialize(Decimal("0.10"), "price", None) == "0.10"
+    assert field._serialize(Decimal("12345678.99"), "price", None) == "12345678.99"
+    assert field._serialize("7.05", "price", None) == "7.05"  # snapshot text passes through
+    assert field._serialize(None, "price", None) == "0.00"
+
+
+def test_order_money_and_snapshot_render_as_before(app):
+    placed = factories.make_order(factories.make_user(), (factories.make_product(price="0.10"), 3))
+    placed = db.session.get(Order, placed.id)
+    with app.test_request_context("/", base_url="http://shop.example"):
+        data = order.OrderDetail.serialize(placed)
+    assert data["total_price"] == "0.30"
+    assert data["snap_items"][0]["price"] == "0.10"
+    assert data["snap_items"][0]["total_price"] == "0.30"
+    assert set(data["snap_address"]) == {"name", "mobile", "province", "city", "country", "detail"}
+
+
+def test_text_answers_empty_for_missing_and_null():
+    assert order.SnapAddress.serialize({"name": None, "mobile": 13900000000}) == {
+        "name": "",
+        "mobile": "13900000000",
+        "province": "",
+        "city": "",
+        "country": "",
+        "detail": "",
+    }
+    assert Text()._serialize(None, "x", None) == ""
+
+
+def test_me_never_exposes_secrets(app):
+    customer = factories.make_user(username="bob", mobile="13900000001")
+    with app.test_request_context("/v1/user"):
+        data = user.Me.serialize(customer)
+    assert not any("password" in key or "token" in key for key in data)
+    assert "delete_time" not in data and "active" not in data
+
+
+def test_collections_are_named_once_per_shape():
+    assert Items(product.ProductSummary) is Items(product.ProductSummary)
+    assert Page(notice.AdminNotice).__name__ == "AdminNoticePage"
+    assert Page(notice.AdminNotice).audience == ADMIN
