@@ -5,6 +5,8 @@ permission table is filled in CATALOGUE order (ids 1..67); pairs that routes dec
 appended, and pairs no route declares any more are marked retired (never renumbered).
 """
 
+from dataclasses import dataclass
+
 from flask import Flask
 
 _MODULES = [
@@ -53,6 +55,30 @@ _MODULES = [
 CATALOGUE: list[tuple[str, str]] = [(module, name) for module, names in _MODULES for name in names]
 
 ADMIN_BLUEPRINTS = ("v2", "cms")
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What an admin route names that the no-escalation rule (app.services.access.
+    ensure_no_escalation) checks: the path parameter of the target user, the request fields
+    naming groups it assigns or edits, and the request field listing permission ids it grants."""
+
+    user: str | None = None
+    groups: tuple[str, ...] = ()
+    permissions: str | None = None
+
+
+def no_escalation(*, user: str | None = None, groups=(), permissions: str | None = None):
+    """Mark a route that changes another user's group, password, status or existence, a group's
+    grants, or creates staff. Its service verb applies the rule; tests/security builds the
+    escalation matrix from these marks and fails for an unmarked route that makes such a change."""
+    mark = Escalation(user, tuple(groups), permissions)
+
+    def decorator(view):
+        view.escalation = mark
+        return view
+
+    return decorator
 
 
 class UndeclaredRoute(RuntimeError):

@@ -9,6 +9,7 @@ from app.core.exceptions import (
     AtLeastOneLoginMethod,
     Duplicated,
     ElementNotFound,
+    EscalationRefused,
     GroupNotEmpty,
     GroupNotFound,
     InvalidRouteTree,
@@ -71,6 +72,40 @@ def guard_user_target(caller: User, target: User) -> None:
         raise ProtectedUser()
 
 
+def _granted_ids(group_id: int | None) -> set[int]:
+    if group_id is None:
+        return set()
+    return set(db.session.scalars(select(Auth.permission_id).where(Auth.group_id == group_id)))
+
+
+def ensure_no_escalation(
+    caller: User,
+    *,
+    users: tuple[User, ...] = (),
+    groups: tuple[int | None, ...] = (),
+    permission_ids: tuple[int, ...] | list[int] = (),
+) -> None:
+    """The one no-escalation rule (v2.md section 4), applied by every verb that changes another
+    user's group, password, status or existence, a group's grants, or creates staff.
+
+    A caller who is not a super admin may act only on users and groups whose permissions are a
+    subset of their own (a customer grants nothing), and may assign only such groups and only
+    permissions they hold. A super admin target holds everything. Otherwise 403 / 20050, before
+    anything changes."""
+    if caller.is_super:
+        return
+    held = _granted_ids(caller.group_id)
+    wanted = {pid for pid in permission_ids if _valid_id(pid)}
+    for user in users:
+        if user.is_super:
+            raise EscalationRefused()
+        wanted |= _granted_ids(user.group_id)
+    for group_id in groups:
+        wanted |= _granted_ids(group_id or None)
+    if not wanted <= held:
+        raise EscalationRefused()
+
+
 def _ensure_unique(user_id: int | None, **values) -> None:
     """409 / 2001 when another live user holds a username, email or mobile (not saying which)."""
     conditions = []
@@ -113,9 +148,12 @@ def user_list_statement(group_id: int | None, keyword: str | None):
     return statement.order_by(User.id)
 
 
-def create_admin(*, nickname, username, email, mobile, password: str, group_id: int) -> User:
+def create_admin(
+    caller: User, *, nickname, username, email, mobile, password: str, group_id: int
+) -> User:
     """A staff user (auth 1) in an existing group."""
     get_group(group_id)
+    ensure_no_escalation(caller, groups=(group_id,))
     email = email.lower() if email else None
     _ensure_unique(None, username=username, email=email, mobile=mobile)
     user = User(
@@ -138,6 +176,7 @@ def update_admin(caller: User, target: User, changes: dict) -> User:
     guard_admin_target(caller, target, self_forbidden=False)
     if "group_id" in changes:
         get_group(changes["group_id"])
+    ensure_no_escalation(caller, users=(target,), groups=(changes.get("group_id"),))
     if changes.get("email"):
         changes["email"] = changes["email"].lower()
     identifiers = {key: changes[key] for key in ("username", "email", "mobile") if key in changes}
@@ -159,19 +198,22 @@ def set_user_group(caller: User, target: User, group_id: int | None) -> User:
     guard_user_target(caller, target)
     if group_id:
         get_group(group_id)
+    ensure_no_escalation(caller, users=(target,), groups=(group_id,))
     target.group_id = group_id or None
     db.session.commit()
     return target
 
 
-def reset_password(target: User, password: str) -> User:
+def reset_password(caller: User, target: User, password: str) -> User:
+    ensure_no_escalation(caller, users=(target,))
     target.set_password(password)
     revoke_user_tokens(target)
     db.session.commit()
     return target
 
 
-def set_active(target: User, active: bool) -> User:
+def set_active(caller: User, target: User, active: bool) -> User:
+    ensure_no_escalation(caller, users=(target,))
     target.active = active
     if not active:
         revoke_user_tokens(target)
@@ -183,6 +225,7 @@ def delete_user(caller: User, target: User) -> int:
     """Soft-delete a user exactly as they would delete their own account."""
     from app.services.account import delete_account
 
+    ensure_no_escalation(caller, users=(target,))
     uid = target.id
     delete_account(target, actor_type="admin", actor_id=caller.id)
     db.session.commit()
@@ -234,11 +277,12 @@ def _live_permissions(ids: list[int]) -> list[Permission]:
     )
 
 
-def create_group(name: str, info: str, auth_ids: list[int]) -> Group:
+def create_group(caller: User, name: str, info: str, auth_ids: list[int]) -> Group:
     _ensure_group_name_free(name)
     permissions = _live_permissions(auth_ids)
     if len(permissions) != len(auth_ids):
         raise PermissionNotFound()
+    ensure_no_escalation(caller, permission_ids=auth_ids)
     group = Group(name=name, info=info or "")
     db.session.add(group)
     db.session.flush()
@@ -278,10 +322,11 @@ def delete_group(group: Group) -> int:
     return gid
 
 
-def migrate_group(src_id: int, dest_id: int) -> dict:
+def migrate_group(caller: User, src_id: int, dest_id: int) -> dict:
     """Move every live user of one group into another."""
     get_group(src_id)
     get_group(dest_id)
+    ensure_no_escalation(caller, groups=(src_id, dest_id))
     moved = db.session.execute(
         update(User)
         .where(User.group_id == src_id, User.delete_time.is_(None))
@@ -304,10 +349,11 @@ def permission_catalogue() -> dict:
     return grouped
 
 
-def grant_permissions(group: Group, auth_ids: list[int]) -> None:
+def grant_permissions(caller: User, group: Group, auth_ids: list[int]) -> None:
     permissions = _live_permissions(auth_ids)
     if not permissions:
         raise PermissionNotFound()
+    ensure_no_escalation(caller, groups=(group.id,), permission_ids=[p.id for p in permissions])
     held = set(db.session.scalars(select(Auth.permission_id).where(Auth.group_id == group.id)))
     for permission in permissions:
         if permission.id not in held:
@@ -315,7 +361,8 @@ def grant_permissions(group: Group, auth_ids: list[int]) -> None:
     db.session.commit()
 
 
-def revoke_permissions(group: Group, auth_ids: list[int]) -> None:
+def revoke_permissions(caller: User, group: Group, auth_ids: list[int]) -> None:
+    ensure_no_escalation(caller, groups=(group.id,))
     found = list(db.session.scalars(select(Permission.id).where(Permission.id.in_(auth_ids))))
     if not found:
         raise PermissionNotFound()
@@ -323,7 +370,8 @@ def revoke_permissions(group: Group, auth_ids: list[int]) -> None:
     db.session.commit()
 
 
-def revoke_all_permissions(group: Group) -> int:
+def revoke_all_permissions(caller: User, group: Group) -> int:
+    ensure_no_escalation(caller, groups=(group.id,))
     db.session.execute(delete(Auth).where(Auth.group_id == group.id))
     db.session.commit()
     return group.id

@@ -38,6 +38,7 @@ class Route:
     access: object  # app.core.auth.Access or None
     int_params: tuple[str, ...]
     other_params: tuple[str, ...]
+    escalation: object = None  # app.core.permissions.Escalation or None
 
     @property
     def kind(self) -> str:
@@ -73,7 +74,15 @@ def routes(app: Flask, *prefixes: str) -> list[Route]:
         others = tuple(name for name in rule.arguments if name not in ints)
         for method in sorted(rule.methods - IGNORED_METHODS):
             found.append(
-                Route(rule.rule, method, rule.endpoint, getattr(view, "access", None), ints, others)
+                Route(
+                    rule.rule,
+                    method,
+                    rule.endpoint,
+                    getattr(view, "access", None),
+                    ints,
+                    others,
+                    getattr(view, "escalation", None),
+                )
             )
     return sorted(found, key=lambda r: (r.rule, r.method))
 
@@ -128,3 +137,33 @@ def make_order(user, **fields):
     db.session.add(order)
     db.session.commit()
     return order
+
+
+# ------------------------------------------------------------------ access rows
+
+
+def permission_id(pair: tuple[str, str]) -> int:
+    """The id of the catalogue permission (module, name)."""
+    from sqlalchemy import select
+
+    from app.models import Permission
+
+    module, name = pair
+    return db.session.scalar(
+        select(Permission.id).where(Permission.module == module, Permission.name == name)
+    )
+
+
+def access_tables() -> dict:
+    """Every row of user, group and auth as stored, read on a fresh connection."""
+    from sqlalchemy import select
+
+    from app.models import Auth, Group, User
+
+    found = {}
+    with db.engine.connect() as connection:
+        for model in (User, Group, Auth):
+            table = model.__table__
+            rows = connection.execute(select(table)).mappings().all()
+            found[table.name] = sorted((tuple(sorted(row.items())) for row in rows), key=str)
+    return found

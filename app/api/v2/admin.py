@@ -5,6 +5,7 @@ from flask import Blueprint
 from app.core.auth import current_user, super_required
 from app.core.docs import BOOL, ID, INT, OPT_TIME, STR, TIME, doc, nullable, obj, page_of, path_ids
 from app.core.pagination import paginate
+from app.core.permissions import no_escalation
 from app.core.response import created, deleted, ok
 from app.services import access
 from app.validators.admin import (
@@ -54,12 +55,14 @@ def get_admin(uid):
 
 
 @bp.post("")
+@no_escalation(groups=("group_id",))
 @super_required
 @doc("Create an admin", body=AdminCreateForm, data=ADMIN_USER, status=201)
 def create_admin():
     """Create a staff user in a group."""
     form = AdminCreateForm().validate_or_raise()
     user = access.create_admin(
+        current_user(),
         nickname=form.nickname.data,
         username=form.username.data,
         email=form.email.data,
@@ -71,6 +74,7 @@ def create_admin():
 
 
 @bp.put("/<int:uid>")
+@no_escalation(user="uid", groups=("group_id",))
 @super_required
 @doc("Update an admin", body=AdminUpdateForm, data=ADMIN_USER, status=201, path=path_ids("uid"))
 def update_admin(uid):
@@ -81,6 +85,7 @@ def update_admin(uid):
 
 
 @bp.put("/password/<int:uid>")
+@no_escalation(user="uid")
 @super_required
 @doc(
     "Reset an admin's password",
@@ -94,30 +99,33 @@ def reset_admin_password(uid):
     form = PasswordResetForm().validate_or_raise()
     user = access.get_user(uid)
     access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return created(access.reset_password(user, form.new_password.data).to_admin())
+    return created(access.reset_password(current_user(), user, form.new_password.data).to_admin())
 
 
 @bp.put("/active/<int:uid>")
+@no_escalation(user="uid")
 @super_required
 @doc("Enable an admin", data=ADMIN_USER, status=201, path=path_ids("uid"))
 def activate_admin(uid):
     """Let a disabled admin log in again."""
     user = access.get_user(uid)
     access.guard_admin_target(current_user(), user, self_forbidden=False)
-    return created(access.set_active(user, True).to_admin())
+    return created(access.set_active(current_user(), user, True).to_admin())
 
 
 @bp.put("/disable/<int:uid>")
+@no_escalation(user="uid")
 @super_required
 @doc("Disable an admin", data=ADMIN_USER, status=201, path=path_ids("uid"))
 def disable_admin(uid):
     """Disable an admin and revoke every token."""
     user = access.get_user(uid)
     access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return created(access.set_active(user, False).to_admin())
+    return created(access.set_active(current_user(), user, False).to_admin())
 
 
 @bp.delete("/<int:uid>")
+@no_escalation(user="uid")
 @super_required
 @doc("Delete an admin", data=ID, status=202, path=path_ids("uid"))
 def delete_admin(uid):

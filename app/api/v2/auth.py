@@ -5,6 +5,7 @@ from flask import Blueprint
 from app.api.v2.group import GROUP_DETAIL, PERMISSION
 from app.core.auth import current_user, super_required
 from app.core.docs import ID, doc, items_of
+from app.core.permissions import no_escalation
 from app.core.response import created, deleted, ok
 from app.services import access
 from app.validators.admin import AuthGrantForm, GroupQueryForm, GroupRequiredForm
@@ -39,31 +40,36 @@ def list_group_permissions():
 
 
 @bp.put("/append")
+@no_escalation(groups=("group_id",), permissions="auth_ids")
 @super_required
 @doc("Grant permissions to a group", body=AuthGrantForm, data=GROUP_DETAIL, status=201)
 def append_permissions():
     """Grant permissions; ids already granted are skipped."""
     form = AuthGrantForm().validate_or_raise()
     group = access.get_group(form.group_id.data)
-    access.grant_permissions(group, form.auth_ids.data)
+    access.grant_permissions(current_user(), group, form.auth_ids.data)
     return created(access.group_detail(group))
 
 
 @bp.put("/remove")
+@no_escalation(groups=("group_id",))
 @super_required
 @doc("Take permissions from a group", body=AuthGrantForm, data=GROUP_DETAIL, status=202)
 def remove_permissions():
     """Remove grants; ids not granted are skipped."""
     form = AuthGrantForm().validate_or_raise()
     group = access.get_group(form.group_id.data)
-    access.revoke_permissions(group, form.auth_ids.data)
+    access.revoke_permissions(current_user(), group, form.auth_ids.data)
     return deleted(access.group_detail(group))
 
 
 @bp.delete("/by_group")
+@no_escalation(groups=("group_id",))
 @super_required
 @doc("Remove every grant of a group", query=GroupRequiredForm, data=ID, status=202)
 def delete_group_permissions():
     """Take every permission from a group."""
     form = GroupRequiredForm().validate_or_raise()
-    return deleted({"id": access.revoke_all_permissions(access.get_group(form.group_id.data))})
+    return deleted(
+        {"id": access.revoke_all_permissions(current_user(), access.get_group(form.group_id.data))}
+    )

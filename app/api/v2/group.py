@@ -2,8 +2,9 @@
 
 from flask import Blueprint
 
-from app.core.auth import staff_required, super_required
+from app.core.auth import current_user, staff_required, super_required
 from app.core.docs import ID, INT, STR, arr, doc, items_of, obj, path_ids
+from app.core.permissions import no_escalation
 from app.core.response import created, deleted, ok
 from app.services import access
 from app.validators.admin import GroupCreateForm, GroupMigrateForm, GroupUpdateForm
@@ -32,12 +33,13 @@ def list_groups():
 
 
 @bp.put("/migrate")
+@no_escalation(groups=("src_id", "dest_id"))
 @super_required
 @doc("Move every user of a group to another", body=GroupMigrateForm, data=MIGRATED, status=201)
 def migrate_group():
     """Move all live users from one group to another."""
     form = GroupMigrateForm().validate_or_raise()
-    return created(access.migrate_group(form.src_id.data, form.dest_id.data))
+    return created(access.migrate_group(current_user(), form.src_id.data, form.dest_id.data))
 
 
 @bp.get("/<int:id>")
@@ -49,12 +51,15 @@ def get_group(id):
 
 
 @bp.post("")
+@no_escalation(permissions="auth_ids")
 @super_required
 @doc("Create a group", body=GroupCreateForm, data=GROUP_DETAIL, status=201)
 def create_group():
     """Create a group holding the permissions given."""
     form = GroupCreateForm().validate_or_raise()
-    group = access.create_group(form.name.data, form.info.data, form.auth_ids.data or [])
+    group = access.create_group(
+        current_user(), form.name.data, form.info.data, form.auth_ids.data or []
+    )
     return created(access.group_detail(group))
 
 

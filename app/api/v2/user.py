@@ -6,6 +6,7 @@ from app.api.v2.admin import ADMIN_USER
 from app.core.auth import current_user, permission
 from app.core.docs import ID, doc, page_of, path_ids
 from app.core.pagination import paginate
+from app.core.permissions import no_escalation
 from app.core.response import created, deleted, ok
 from app.services import access
 from app.validators.admin import PasswordResetForm, UserGroupForm, UserListForm
@@ -40,6 +41,7 @@ def _set_group(uid: int):
 
 
 @bp.put("/<int:uid>/group")
+@no_escalation(user="uid", groups=("group_id",))
 @permission("更新用户分组", MODULE)
 @doc(
     "Move a user to a group", body=UserGroupForm, data=ADMIN_USER, status=201, path=path_ids("uid")
@@ -50,6 +52,7 @@ def update_user_group(uid):
 
 
 @bp.put("/<int:uid>")
+@no_escalation(user="uid", groups=("group_id",))
 @permission("更新用户分组", MODULE)
 @doc(
     "Move a user to a group (CMS form)",
@@ -64,6 +67,7 @@ def update_user(uid):
 
 
 @bp.put("/<int:uid>/password")
+@no_escalation(user="uid")
 @permission("更改用户密码", MODULE)
 @doc(
     "Reset a user's password",
@@ -77,30 +81,33 @@ def reset_user_password(uid):
     form = PasswordResetForm().validate_or_raise()
     user = access.get_user(uid)
     access.guard_user_target(current_user(), user)
-    return created(access.reset_password(user, form.new_password.data).to_admin())
+    return created(access.reset_password(current_user(), user, form.new_password.data).to_admin())
 
 
 @bp.put("/<int:uid>/active")
+@no_escalation(user="uid")
 @permission("更改用户状态", MODULE)
 @doc("Enable a user", data=ADMIN_USER, status=201, path=path_ids("uid"))
 def activate_user(uid):
     """Let a disabled user log in again."""
     user = access.get_user(uid)
     access.guard_user_target(current_user(), user)
-    return created(access.set_active(user, True).to_admin())
+    return created(access.set_active(current_user(), user, True).to_admin())
 
 
 @bp.put("/<int:uid>/disable")
+@no_escalation(user="uid")
 @permission("更改用户状态", MODULE)
 @doc("Disable a user", data=ADMIN_USER, status=201, path=path_ids("uid"))
 def disable_user(uid):
     """Disable a user and revoke every token."""
     user = access.get_user(uid)
     access.guard_user_target(current_user(), user)
-    return created(access.set_active(user, False).to_admin())
+    return created(access.set_active(current_user(), user, False).to_admin())
 
 
 @bp.delete("/<int:uid>")
+@no_escalation(user="uid")
 @permission("删除用户", MODULE)
 @doc("Delete a user", data=ID, status=202, path=path_ids("uid"))
 def delete_user(uid):

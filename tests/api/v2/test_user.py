@@ -174,3 +174,65 @@ def test_get_user_huge_id_answers_20010(client, super_headers):
     response = client.get("/v2/user/99999999999999999999", headers=super_headers)
     assert response.status_code == 404
     assert response.get_json()["error_code"] == 20010
+
+
+# ------------------------------------------------------------- no escalation (v2.md section 4)
+
+
+def _all_permissions_group():
+    from app.core.permissions import CATALOGUE
+
+    return make_group(*CATALOGUE, name="全部权限")
+
+
+def test_group_permission_alone_cannot_move_a_second_account_into_all_permissions(client):
+    staff = make_staff(GROUP)
+    second_account = make_user(nickname="Mine too")
+    everything = _all_permissions_group()
+    for path in (f"/v2/user/{second_account.id}/group", f"/cms/user/{second_account.id}"):
+        response = client.put(path, json={"group_id": everything.id}, headers=auth_headers(staff))
+        assert response.status_code == 403
+        assert response.get_json()["error_code"] == 20050
+    assert _reload(second_account.id).group_id is None
+    response = client.get("/v2/order/list", headers=auth_headers(second_account))
+    assert response.status_code == 403
+
+
+def test_group_permission_moves_a_customer_into_a_group_within_its_own(client, customer):
+    staff = make_staff(GROUP)
+    response = client.put(
+        f"/v2/user/{customer.id}/group",
+        json={"group_id": staff.group_id},
+        headers=auth_headers(staff),
+    )
+    assert response.status_code == 201
+    assert _reload(customer.id).group_id == staff.group_id
+
+
+def test_group_permission_cannot_demote_a_stronger_staff_member(client):
+    staff = make_staff(GROUP)
+    stronger = make_staff(GROUP, DELETE)
+    response = client.put(
+        f"/v2/user/{stronger.id}/group", json={"group_id": 0}, headers=auth_headers(staff)
+    )
+    assert response.status_code == 403
+    assert response.get_json()["error_code"] == 20050
+    assert _reload(stronger.id).group_id == stronger.group_id
+
+
+def test_password_permission_alone_cannot_take_over_a_stronger_staff_account(client):
+    staff = make_staff(PASSWORD)
+    victim = make_staff(PASSWORD, ("订单", "订单退款"))
+    victim_headers = auth_headers(victim)
+    body = {"new_password": "taken-over-123", "confirm_password": "taken-over-123"}
+    for path in (f"/v2/user/{victim.id}/password", f"/cms/user/{victim.id}/password"):
+        response = client.put(path, json=body, headers=auth_headers(staff))
+        assert response.status_code == 403
+        assert response.get_json()["error_code"] == 20050
+    user = _reload(victim.id)
+    assert not user.check_password("taken-over-123") and user.token_version == 0
+    login = client.post(
+        "/v1/token", json={"account": victim.email, "secret": "taken-over-123", "type": 101}
+    )
+    assert login.status_code == 401
+    assert client.get("/v2/group/all", headers=victim_headers).status_code == 200
