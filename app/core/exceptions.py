@@ -94,9 +94,6 @@ ProtectedUser = _define(
     "ProtectedUser", 403, 20030, "This action is not allowed on yourself or on a super admin"
 )
 WrongOldPassword = _define("WrongOldPassword", 400, 20040, "Old password is wrong")
-EscalationRefused = _define(
-    "EscalationRefused", 403, 20050, "This user or group holds permissions you do not have"
-)
 
 # Catalog
 ProductNotFound = _define("ProductNotFound", 404, 30010, "Product not found or not on sale")

@@ -9,7 +9,6 @@ from app.core.exceptions import (
     AtLeastOneLoginMethod,
     Duplicated,
     ElementNotFound,
-    EscalationRefused,
     GroupNotEmpty,
     GroupNotFound,
     InvalidRouteTree,
@@ -26,6 +25,9 @@ from app.models.user import AUTH_USER
 from app.services.tokens import revoke_user_tokens
 
 # Ids beyond a 64-bit integer cannot name a row (and overflow SQLite's driver).
+
+
+ESCALATION_MSG = "This user or group holds permissions you do not have"
 
 
 def _valid_id(value) -> bool:
@@ -90,7 +92,7 @@ def ensure_no_escalation(
 
     A caller who is not a super admin may act only on users and groups whose permissions are a
     subset of their own (a customer grants nothing), and may assign only such groups and only
-    permissions they hold. A super admin target holds everything. Otherwise 403 / 20050, before
+    permissions they hold. A super admin target holds everything. Otherwise 403 / 20030, before
     anything changes."""
     if caller.is_super:
         return
@@ -98,12 +100,12 @@ def ensure_no_escalation(
     wanted = {pid for pid in permission_ids if _valid_id(pid)}
     for user in users:
         if user.is_super:
-            raise EscalationRefused()
+            raise ProtectedUser(ESCALATION_MSG)
         wanted |= _granted_ids(user.group_id)
     for group_id in groups:
         wanted |= _granted_ids(group_id or None)
     if not wanted <= held:
-        raise EscalationRefused()
+        raise ProtectedUser(ESCALATION_MSG)
 
 
 def _ensure_unique(user_id: int | None, **values) -> None:

@@ -5,7 +5,7 @@ grants, or creates staff carries `@no_escalation(...)` (app.core.permissions), n
 parameter of its target user, the fields naming the groups it assigns or edits and the field
 listing the permissions it grants. For each marked route:
 
-- perm routes: staff holding exactly the route's permission get 403 / 20050 and no row of `user`,
+- perm routes: staff holding exactly the route's permission get 403 / 20030 and no row of `user`,
   `group` or `auth` changes when any one named thing holds a permission they lack; with every
   named thing within their permissions the action succeeds and changes the target;
 - super routes: staff holding every catalogue permission are still refused (403 / 1004) with
@@ -141,7 +141,7 @@ def test_staff_with_the_route_permission_cannot_act_beyond_their_own(app, client
                 elif after == before:
                     failures.append(f"{route} {label}: succeeded but changed nothing")
             else:
-                if (response.status_code, body.get("error_code")) != (403, 20050):
+                if (response.status_code, body.get("error_code")) != (403, 20030):
                     failures.append(f"{route} {label}: {response.status_code} {body}")
                 if after != before:
                     failures.append(f"{route} {label}: refused but the database changed")

@@ -2,13 +2,13 @@
 
 Staff never reach those routes (403 / 1004), but the verbs apply the rule themselves, so a route
 opened to a permission later is still bounded: a staff caller aiming at a user or group beyond
-their permissions, or granting a permission they lack, gets EscalationRefused and nothing
+their permissions, or granting a permission they lack, gets ProtectedUser and nothing
 changes; within their permissions the verb works.
 """
 
 import pytest
 
-from app.core.exceptions import EscalationRefused
+from app.core.exceptions import ProtectedUser
 from app.extensions import db
 from app.services import access
 from tests import factories
@@ -119,7 +119,7 @@ def test_verb_refuses_a_staff_caller_beyond_their_permissions(endpoint):
     world = World()
     for call in above(world):
         before = access_tables()
-        with pytest.raises(EscalationRefused):
+        with pytest.raises(ProtectedUser):
             call()
         db.session.rollback()
         assert access_tables() == before
@@ -145,5 +145,5 @@ def test_super_admin_caller_is_not_limited():
 def test_super_admin_target_is_beyond_any_staff_caller():
     world = World()
     root = factories.make_user(auth=2)
-    with pytest.raises(EscalationRefused):
+    with pytest.raises(ProtectedUser):
         access.ensure_no_escalation(world.caller, users=(root,))

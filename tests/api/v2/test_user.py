@@ -192,7 +192,7 @@ def test_group_permission_alone_cannot_move_a_second_account_into_all_permission
     for path in (f"/v2/user/{second_account.id}/group", f"/cms/user/{second_account.id}"):
         response = client.put(path, json={"group_id": everything.id}, headers=auth_headers(staff))
         assert response.status_code == 403
-        assert response.get_json()["error_code"] == 20050
+        assert response.get_json()["error_code"] == 20030
     assert _reload(second_account.id).group_id is None
     response = client.get("/v2/order/list", headers=auth_headers(second_account))
     assert response.status_code == 403
@@ -216,7 +216,7 @@ def test_group_permission_cannot_demote_a_stronger_staff_member(client):
         f"/v2/user/{stronger.id}/group", json={"group_id": 0}, headers=auth_headers(staff)
     )
     assert response.status_code == 403
-    assert response.get_json()["error_code"] == 20050
+    assert response.get_json()["error_code"] == 20030
     assert _reload(stronger.id).group_id == stronger.group_id
 
 
@@ -228,7 +228,7 @@ def test_password_permission_alone_cannot_take_over_a_stronger_staff_account(cli
     for path in (f"/v2/user/{victim.id}/password", f"/cms/user/{victim.id}/password"):
         response = client.put(path, json=body, headers=auth_headers(staff))
         assert response.status_code == 403
-        assert response.get_json()["error_code"] == 20050
+        assert response.get_json()["error_code"] == 20030
     user = _reload(victim.id)
     assert not user.check_password("taken-over-123") and user.token_version == 0
     login = client.post(
