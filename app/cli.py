@@ -1,4 +1,5 @@
-"""Flask CLI commands: `flask --app server seed`, `flask --app server order ...`."""
+"""Flask CLI commands: `flask --app server seed`, `flask --app server order ...`,
+`flask --app server logs purge`."""
 
 import click
 from flask import Flask, current_app
@@ -7,6 +8,7 @@ from flask.cli import AppGroup
 from app.zerd import zerd_command
 
 order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
+logs_cli = AppGroup("logs", help="Log maintenance (retention).")
 
 
 @order_cli.command("expire")
@@ -15,6 +17,15 @@ def order_expire_command():
     from app.services.orders import expire_orders
 
     report = expire_orders()
+    click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
+
+
+@logs_cli.command("purge")
+def logs_purge_command():
+    """Delete login, operation and error log rows older than their *_KEEP_DAYS settings."""
+    from app.services.oper_log import purge_old_logs
+
+    report = purge_old_logs()
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
 
 
@@ -43,4 +54,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(seed_system_command)
     app.cli.add_command(order_cli)
+    app.cli.add_command(logs_cli)
     app.cli.add_command(zerd_command)

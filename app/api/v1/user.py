@@ -5,7 +5,7 @@ from flask import Blueprint, g
 from app.api.v1.token import TOKEN_PAIR
 from app.core.auth import current_user, login_required, public
 from app.core.docs import BOOL, ID, INT, STR, TIME, doc, items_of, nullable, obj
-from app.core.limits import limit_register
+from app.core.limits import limit_identifier, limit_identifier_ip, limit_register
 from app.core.response import created, deleted, ok
 from app.services import account
 from app.validators.user import (
@@ -64,6 +64,8 @@ def create_user():
 
 @bp.put("")
 @login_required
+@limit_identifier
+@limit_identifier_ip
 @doc("Update my profile", body=UserUpdateForm, data=ME, status=201)
 def update_user():
     """Change the caller's nickname, user name, email or mobile."""
@@ -109,6 +111,8 @@ def set_avatar():
 
 @bp.put("/bind")
 @login_required
+@limit_identifier
+@limit_identifier_ip
 @doc("Add a login method", body=BindForm, data=ME, status=201)
 def bind_login_method():
     """Bind a user name, email, mobile or WeChat account to the caller."""
