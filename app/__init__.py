@@ -64,8 +64,11 @@ def _init_extensions(app: Flask) -> None:
         supports_credentials=False,
         max_age=600,
     )
-    if app.config["ENV_MODE"] == "production":
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    # Only as many X-Forwarded-* entries as there are proxies of our own are believed; with 0
+    # (the default) a client cannot pick the address every per-IP limit is keyed by.
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from app.core import db as _sqlite_pragmas  # noqa: F401
 
 

@@ -25,6 +25,7 @@ from app.zerd import zerd_command
 logger = logging.getLogger("mini_shop")
 
 order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
+logs_cli = AppGroup("logs", help="Log maintenance (retention).")
 
 
 @order_cli.command("expire")
@@ -33,6 +34,15 @@ def order_expire_command():
     from app.services.orders import expire_orders
 
     report = expire_orders()
+    click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
+
+
+@logs_cli.command("purge")
+def logs_purge_command():
+    """Delete login, operation and error log rows older than their *_KEEP_DAYS settings."""
+    from app.services.oper_log import purge_old_logs
+
+    report = purge_old_logs()
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
 
 
@@ -179,6 +189,7 @@ COMMANDS = [
     seed_system_command,
     create_admin_command,
     order_cli,
+    logs_cli,
     zerd_command,
 ]
 

@@ -79,6 +79,7 @@ redis-cli -n "$CACHE_DB" FLUSHDB >/dev/null
 
 # --- Two gunicorn instances ---------------------------------------------------------------
 export ENV_MODE=production
+export TRUSTED_PROXIES=1  # nginx in front, as in deploy/env.example
 SECRET_KEY="$("${PY[@]}" -c 'import secrets; print(secrets.token_urlsafe(48))')"
 export SECRET_KEY
 export RATELIMIT_ENABLED=true

@@ -118,7 +118,16 @@ def test_create_super_admin_is_idempotent():
 
 def test_every_command_is_a_flask_command(app):
     names = set(app.cli.commands)
-    expected = {"prepare-db", "seed", "seed-system", "create-admin", "order", "zerd", "settings"}
+    expected = {
+        "prepare-db",
+        "seed",
+        "seed-system",
+        "create-admin",
+        "order",
+        "logs",
+        "zerd",
+        "settings",
+    }
     assert expected <= names and {command.name for command in COMMANDS} == expected
     assert set(app.cli.commands["order"].commands) == {"expire"}
 

@@ -27,6 +27,8 @@ NAMED_LIMITS = {
     "limit_order": ("RATELIMIT_ORDER", True),
     "limit_prepay": ("RATELIMIT_PREPAY", True),
     "limit_upload": ("RATELIMIT_UPLOAD", True),
+    "limit_identifier": ("RATELIMIT_IDENTIFIER", True),
+    "limit_identifier_ip": ("RATELIMIT_IDENTIFIER_IP", False),
 }
 
 
@@ -43,6 +45,19 @@ def limited(app):
 
     with ExitStack() as stack:
         yield build
+
+
+@pytest.fixture(params=["memory", "redis"])
+def storage(request):
+    """Settings of the rate-limit storage: memory, and Redis when TEST_REDIS_URL is set."""
+    if request.param == "memory":
+        return {"RATELIMIT_STORAGE_URI": "memory://"}
+    if not TEST_REDIS_URL:
+        pytest.skip("TEST_REDIS_URL is not set")
+    return {
+        "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
 
 
 def _login(client, account, secret=factories.PASSWORD, ip="10.0.0.1"):
@@ -256,3 +271,126 @@ def test_storage_errors_surface_when_not_swallowed(limited, customer):
     response = _login(client, customer.email)
     assert response.status_code == 500
     assert response.get_json()["error_code"] == 999
+
+
+# ------------------------------------------- failed logins per (account, IP) and per account
+
+
+def test_failed_logins_from_one_ip_leave_the_owner_in_from_another(limited, storage, customer):
+    """The shipped policy (config.ini): 5 failures per account and IP, a higher account ceiling."""
+    client = limited(RATELIMIT_LOGIN="100/minute", **storage).test_client()
+    attacker = [_login(client, customer.email, "wrong-password", ip="10.0.2.1") for _ in range(7)]
+    assert [r.status_code for r in attacker] == [401] * 5 + [429] * 2
+    _assert_throttled(attacker[-1], LOGIN)
+    # even the right password is refused from the guessing address...
+    assert _login(client, customer.email, ip="10.0.2.1").status_code == 429
+    # ...while the owner, from their own address, logs in
+    owner = _login(client, customer.email, ip="10.0.2.2")
+    assert owner.status_code == 200, owner.get_json()
+    assert owner.get_json()["data"]["token"]
+
+
+def test_failed_logins_over_many_ips_meet_the_account_ceiling(limited, storage, customer):
+    client = limited(
+        RATELIMIT_LOGIN="100/minute",
+        RATELIMIT_LOGIN_FAILED_ACCOUNT_IP="3/minute",
+        RATELIMIT_LOGIN_FAILED_ACCOUNT="5/minute",
+        **storage,
+    ).test_client()
+    answers = [
+        _login(client, customer.email, "wrong-password", ip=f"10.0.3.{n % 3}").status_code
+        for n in range(6)
+    ]
+    assert answers == [401] * 5 + [429]
+    _assert_throttled(_login(client, customer.email, ip="10.0.3.99"), LOGIN)
+
+
+def test_failed_login_limits_back_off_to_the_longer_window(limited, storage, customer):
+    from app.core.exceptions import TooManyRequests
+
+    limited_app = limited(
+        RATELIMIT_LOGIN_FAILED_ACCOUNT_IP="2/minute;3/hour",
+        RATELIMIT_LOGIN_FAILED_ACCOUNT="100/minute",
+        **storage,
+    )
+    environ = {"REMOTE_ADDR": "10.0.4.1"}
+    with limited_app.test_request_context(LOGIN, method="POST", environ_base=environ):
+        for _ in range(2):
+            limits.count_login_failure(customer.email, customer)
+        with pytest.raises(TooManyRequests) as first:
+            limits.check_login_failures(customer.email, customer)
+        assert int(first.value.extra_headers["Retry-After"]) <= 61
+        limits.count_login_failure(customer.email, customer)
+        with pytest.raises(TooManyRequests) as second:
+            limits.check_login_failures(customer.email, customer)
+        assert int(second.value.extra_headers["Retry-After"]) > 600  # the hour window
+    with limited_app.test_request_context(LOGIN, environ_base={"REMOTE_ADDR": "10.0.4.2"}):
+        limits.check_login_failures(customer.email, customer)  # another address: not locked
+        limiter.reset()
+
+
+def _change_password(client, headers, old, ip="10.0.5.1"):
+    body = {"old_password": old, "new_password": "brand-new-pass1", "confirm_password": ""}
+    body["confirm_password"] = body["new_password"]
+    return client.put(
+        "/v1/user/password", json=body, headers=headers, environ_base={"REMOTE_ADDR": ip}
+    )
+
+
+def test_wrong_old_passwords_count_as_failed_logins(limited, storage, customer):
+    client = limited(
+        RATELIMIT_LOGIN="100/minute", RATELIMIT_LOGIN_FAILED_ACCOUNT_IP="3/minute", **storage
+    ).test_client()
+    headers = factories.auth_headers(customer)
+    answers = [_change_password(client, headers, "wrong-old-pass") for _ in range(3)]
+    assert [r.get_json()["error_code"] for r in answers] == [20040] * 3
+    # the stolen token cannot guess further, not even with the right password...
+    _assert_throttled(_change_password(client, headers, factories.PASSWORD), "/v1/user/password")
+    # ...and the same counter locks the login from that address, not from the owner's
+    assert _login(client, customer.email, ip="10.0.5.1").status_code == 429
+    assert _login(client, customer.email, ip="10.0.5.2").status_code == 200
+    changed = _change_password(client, headers, factories.PASSWORD, ip="10.0.5.2")
+    assert changed.status_code == 201, changed.get_json()
+
+
+# ------------------------------------------------------- identifier oracles
+
+
+def test_identifier_changes_are_throttled_per_user(limited, storage, customer, other_customer):
+    client = limited(
+        RATELIMIT_IDENTIFIER="3/minute", RATELIMIT_IDENTIFIER_IP="100/minute", **storage
+    ).test_client()
+    headers = factories.auth_headers(customer)
+    taken = {"email": other_customer.email}
+    mobile = {"type": 102, "account": "13800000000"}
+    elsewhere = {"REMOTE_ADDR": "10.0.6.9"}
+    assert client.put("/v1/user", json=taken, headers=headers).status_code == 409
+    assert client.put("/v1/user/bind", json=mobile, headers=headers).status_code == 201
+    assert (
+        client.put("/v1/user", json=taken, headers=headers, environ_base=elsewhere).status_code
+        == 409
+    )
+    # one counter for both routes, whatever the address
+    bind = {"type": 100, "account": "some_name"}
+    _assert_throttled(client.put("/v1/user/bind", json=bind, headers=headers), "/v1/user/bind")
+    _assert_throttled(client.put("/v1/user", json=taken, headers=headers), "/v1/user")
+    other = client.put(
+        "/v1/user", json={"nickname": "x"}, headers=factories.auth_headers(other_customer)
+    )
+    assert other.status_code == 201
+
+
+def test_identifier_changes_are_throttled_per_ip(limited, storage, customer, other_customer):
+    client = limited(
+        RATELIMIT_IDENTIFIER="100/minute", RATELIMIT_IDENTIFIER_IP="2/minute", **storage
+    ).test_client()
+    first, second = factories.auth_headers(customer), factories.auth_headers(other_customer)
+    probe = {"email": "someone@example.com"}
+    assert client.put("/v1/user", json=probe, headers=first).status_code == 201
+    assert client.put("/v1/user", json=probe, headers=second).status_code == 409
+    # many accounts from one address share its allowance
+    _assert_throttled(client.put("/v1/user/bind", json=probe, headers=second), "/v1/user/bind")
+    elsewhere = {"REMOTE_ADDR": "10.0.6.2"}
+    nickname = {"nickname": "n"}
+    response = client.put("/v1/user", json=nickname, headers=second, environ_base=elsewhere)
+    assert response.status_code == 201

@@ -109,10 +109,16 @@ def handle_unexpected(error: Exception):
 
 
 def record_error(error: Exception, trace: str, exception_name: str | None = None) -> None:
-    """Write an error_log row; never raise."""
+    """Write an error_log row for a server-side failure; never raise.
+
+    A client's mistake (any 4xx) is never a row: anyone could otherwise fill the table with
+    refused requests. Those appear in the access log, and the notify routes log a warning line.
+    """
     from app.core.redact import redacted_params
     from app.models import ErrorLog
 
+    if isinstance(error, HTTPException) and (error.code or 500) < 500:
+        return
     user = g.get("flask_httpauth_user")
     try:
         db.session.add(

@@ -15,6 +15,7 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
 from app.core.exceptions import HTTPError, ParameterException
+from app.core.json import JSONTooDeep
 
 _MISSING = object()
 
@@ -42,6 +43,8 @@ def json_body():
         raise ParameterException("Send the body as JSON with Content-Type: application/json")
     try:
         return current_app.json.loads(raw.decode("utf-8"))
+    except JSONTooDeep as error:
+        raise ParameterException(str(error)) from None
     except (ValueError, UnicodeDecodeError):
         raise ParameterException("The request body is not valid JSON") from None
 

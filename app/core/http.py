@@ -3,9 +3,12 @@
 import re
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask.sessions import SessionInterface
 from werkzeug.routing import IntegerConverter
+
+from app.core.auth import decode_access_token, token_auth, user_for_payload
+from app.core.exceptions import APIException, HTTPError
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 FRAMEABLE_PATHS = ("/apidocs", "/flasgger_static", "/error_code", "/apispec_1.json")
@@ -35,7 +38,8 @@ class IdConverter(IntegerConverter):
 
 
 def client_ip() -> str:
-    # ProxyFix (wired in production) has already replaced remote_addr with the proxy's view.
+    # With TRUSTED_PROXIES > 0, ProxyFix has already replaced remote_addr with the address the
+    # nearest trusted proxy saw; with 0 (the default) X-Forwarded-For is ignored.
     return request.remote_addr or ""
 
 
@@ -53,6 +57,41 @@ def _start_request() -> None:
         g.pop(key, None)
     sent = request.headers.get("X-Request-ID", "")
     g.request_id = sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+
+
+def _has_valid_token() -> bool:
+    credentials = token_auth.get_auth()
+    if credentials is None:
+        return False
+    try:
+        user_for_payload(decode_access_token(credentials.token)[0])
+    except APIException:
+        return False
+    return True
+
+
+def _cap_anonymous_body() -> None:
+    """413 for a body over ANONYMOUS_MAX_CONTENT_LENGTH unless the caller sends a valid token.
+
+    Login, registration and the notify routes take small bodies; only signed-in callers
+    (uploads) may send up to MAX_CONTENT_LENGTH. The token is only looked at for large bodies.
+    """
+    limit = current_app.config["ANONYMOUS_MAX_CONTENT_LENGTH"]
+    length = request.content_length
+    if not limit or (length is not None and length <= limit):
+        return
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if length is None and not chunked:
+        return  # no body
+    if _has_valid_token():
+        return
+    if length is None:
+        # A chunked body: read at most one byte past the limit (Werkzeug cuts a stream at
+        # its maximum silently), kept for the view.
+        request.max_content_length = limit + 1
+        length = len(request.get_data(cache=True))
+    if length > limit:
+        raise HTTPError("Request body is too large", code=413)
 
 
 def _security_headers(response):
@@ -79,4 +118,5 @@ def _cms_origins() -> list[str]:
 
 def init_http(app: Flask) -> None:
     app.before_request(_start_request)
+    app.before_request(_cap_anonymous_body)
     app.after_request(_security_headers)

@@ -170,12 +170,18 @@ def update_profile(user: User, changes: dict) -> User:
 
 
 def change_password(user: User, old_password: str | None, new_password: str, client_type: int):
-    """Set a new password, end every other session and answer a fresh token pair."""
+    """Set a new password, end every other session and answer a fresh token pair.
+
+    A wrong old password is a failed login of the account (the same counters as login), so a
+    stolen access token cannot be used to guess the password without limit.
+    """
     if user.password_hash:
         if old_password is None:
             message = "This field is required."
             raise ParameterException(f"old_password: {message}", errors={"old_password": [message]})
+        check_login_failures("", user)
         if not user.check_password(old_password):
+            count_login_failure("", user)
             raise WrongOldPassword()
     user.set_password(new_password)
     revoke_user_tokens(user)

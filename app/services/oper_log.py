@@ -1,9 +1,10 @@
 """The operation log, and the queries of the three log tables.
 
-`record_operation` is an after_request hook of the admin blueprint: one row per admin write
-(POST, PUT, DELETE under /v2 and /cms). It runs once the response is built, successful or not,
-skips requests refused with 401 (no caller), and never fails the request it logs. Deleting log
-rows is therefore logged too, after the deletion.
+`record_operation` is an after_request hook of the admin blueprint: one row per staff write
+(POST, PUT, DELETE under /v2 and /cms by a staff member or super admin). It runs once the
+response is built, successful or not, and never fails the request it logs. Anonymous callers
+and customers (refused with 401 / 403) write no row: the table records what staff did, and
+nobody outside the staff can grow it. Deleting log rows is logged too, after the deletion.
 """
 
 import logging
@@ -17,6 +18,7 @@ from app.core.http import client_ip
 from app.core.redact import redacted_params
 from app.extensions import db
 from app.models import ErrorLog, LoginLog, OperLog
+from app.models.base import now
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +57,11 @@ def operation_message(view, path_args: dict) -> str:
 
 
 def record_operation(response):
-    """after_request: write the operation log row of an admin write."""
-    if request.method not in LOGGED_METHODS or response.status_code == 401:
+    """after_request: write the operation log row of a staff write."""
+    if request.method not in LOGGED_METHODS:
         return response
     user = current_user()
-    if user is None:
+    if user is None or not user.is_staff:
         return response
     try:
         if response.status_code >= 400:
@@ -90,6 +92,40 @@ def record_operation(response):
             logger.debug("rollback failed", exc_info=True)
         logger.warning("could not write the operation log", exc_info=True)
     return response
+
+
+# ------------------------------------------------------------------ retention
+
+KEEP_DAYS = {
+    ErrorLog: "ERROR_LOG_KEEP_DAYS",
+    OperLog: "OPER_LOG_KEEP_DAYS",
+    LoginLog: "LOGIN_LOG_KEEP_DAYS",
+}
+PURGE_BATCH = 5000  # rows per delete: short transactions, however large the backlog
+
+
+def purge_old_logs() -> dict[str, int]:
+    """Delete the rows of each log table older than its *_KEEP_DAYS setting (0 keeps them);
+    answers how many went per table."""
+    report = {}
+    for model, setting in KEEP_DAYS.items():
+        days = current_app.config[setting]
+        report[model.__tablename__] = _purge(model, now() - days * 86400) if days > 0 else 0
+    return report
+
+
+def _purge(model, cutoff: int) -> int:
+    deleted = 0
+    while True:
+        ids = db.session.scalars(
+            select(model.id).where(model.create_time < cutoff).order_by(model.id).limit(PURGE_BATCH)
+        ).all()
+        if ids:
+            db.session.execute(delete(model).where(model.id.in_(ids)))
+            db.session.commit()
+            deleted += len(ids)
+        if len(ids) < PURGE_BATCH:
+            return deleted
 
 
 def clear(model) -> int:

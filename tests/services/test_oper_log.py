@@ -1,5 +1,6 @@
 """The operation log hook: one row per admin write, redacted, never failing the request."""
 
+import json
 from unittest import mock
 
 from sqlalchemy import select
@@ -53,11 +54,33 @@ def test_failed_write_is_logged_with_its_status(client, super_headers):
     assert (row.status_code, row.type, row.request_method) == (404, 3, "DELETE")
 
 
-def test_customer_refused_with_403_is_logged(client, customer_headers, customer):
-    response = client.post("/v2/group", json={"name": "x"}, headers=customer_headers)
+def test_customer_refused_with_403_writes_no_row(client, customer_headers):
+    # oper_log records staff writes: a customer (or anyone with a token) cannot grow it
+    big = {"name": "x", "pad": "y" * 50_000}
+    assert client.post("/v2/group", json=big, headers=customer_headers).status_code == 403
+    assert client.put("/v2/user/1", json=big, headers=customer_headers).status_code == 403
+    assert client.put("/cms/user/1", json=big, headers=customer_headers).status_code == 403
+    assert _rows() == []
+
+
+def test_staff_refused_with_403_is_logged(client, customer):
+    staff = make_staff(("用户", "更新用户分组"))
+    response = client.post("/v2/group", json={"name": "x"}, headers=auth_headers(staff))
     assert response.status_code == 403
     (row,) = _rows()
-    assert (row.user_id, row.status_code, row.type) == (customer.id, 403, 1)
+    assert (row.user_id, row.status_code, row.type) == (staff.id, 403, 1)
+
+
+def test_logged_params_are_a_bounded_excerpt(client, super_headers):
+    body = {"name": "新组", "password": "p" * 30_000}
+    body.update({f"k{n}": "v" * 400 for n in range(500)})
+    client.post("/v2/group", json=body, headers=super_headers)
+    (row,) = _rows()
+    stored = json.dumps(row.request_param, ensure_ascii=False).encode()
+    assert len(stored) <= 4096 + 256
+    assert "p" * 100 not in stored.decode()  # redacted before it was cut
+    assert row.request_param["body"]["truncated"] is True
+    assert row.request_param["body"]["excerpt"].startswith('{"name": "新组"')
 
 
 def test_no_row_for_401_or_reads(client, super_headers):

@@ -21,7 +21,8 @@ from app.core.exceptions import (
     TooManyRequests,
     WeChatPayError,
 )
-from app.core.limits import limit_prepay
+from app.core.http import client_ip
+from app.core.limits import count_notify_failure, limit_prepay
 from app.extensions import db
 from app.schemas.order import OrderSummary
 from app.schemas.pay import PayParameters, WechatFail, WechatNotification
@@ -75,25 +76,43 @@ def query_payment():
     return payment.query_order(current_user(), form.id.data)
 
 
+def _fail(message: str, status: int, headers: dict | None = None):
+    response = jsonify({"code": "FAIL", "message": message})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
 def _wechat_answer(handler):
-    """Run a notification handler; answer 204, or WeChat's {"code": "FAIL"} format."""
+    """Run a notification handler; answer 204, or WeChat's {"code": "FAIL"} format.
+
+    A refused notification is a client error: a warning line, never an error_log row. Per IP,
+    only notifications failing verification count against RATELIMIT_NOTIFY_FAILED; past it,
+    unverifiable ones answer 429 (and are no longer logged), verified ones are still applied.
+    """
     body = request.get_data(cache=True)
     try:
         handler(request.headers, body)
     except APIException as error:
         db.session.rollback()
+        if isinstance(error, NotifySignatureInvalid):
+            wait = count_notify_failure()
+            if wait is not None:
+                return _fail(TooManyRequests.msg, 429, {"Retry-After": str(wait)})
         if isinstance(error, _LOGGED):
-            record_error(error, "", exception_name=type(error).__name__)
-        response = jsonify({"code": "FAIL", "message": error.msg})
-        response.status_code = error.code
-        return response
+            logger.warning(
+                "notification refused on %s from %s: %s (%s)",
+                request.path,
+                client_ip(),
+                type(error).__name__,
+                error.msg,
+            )
+        return _fail(error.msg, error.code)
     except Exception as error:  # WeChat retries on a 5xx
         db.session.rollback()
         logger.error("notification failed", exc_info=error)
         record_error(error, traceback.format_exc())
-        response = jsonify({"code": "FAIL", "message": "Internal server error"})
-        response.status_code = 500
-        return response
+        return _fail("Internal server error", 500)
     return "", 204
 
 

@@ -15,7 +15,7 @@ from app.core.exceptions import (
     WeChatUnavailable,
     WrongOldPassword,
 )
-from app.core.limits import limit_register
+from app.core.limits import limit_identifier, limit_identifier_ip, limit_register
 from app.schemas.base import Items
 from app.schemas.common import Id
 from app.schemas.token import TokenPair
@@ -67,6 +67,8 @@ def create_user():
 
 @bp.put("")
 @login_required
+@limit_identifier
+@limit_identifier_ip
 @doc(
     "Update my profile",
     body=UserUpdateForm,
@@ -122,6 +124,8 @@ def set_avatar():
 
 @bp.put("/bind")
 @login_required
+@limit_identifier
+@limit_identifier_ip
 @doc(
     "Add a login method",
     body=BindForm,
