@@ -7,7 +7,7 @@ from app.core.auth import current_user, login_required, public
 from app.core.docs import BOOL, ID, INT, STR, TIME, doc, items_of, nullable, obj
 from app.core.limits import limit_register
 from app.core.response import created, deleted, ok
-from app.services import account
+from app.services import account, uploads
 from app.validators.user import (
     AvatarUrlForm,
     BindForm,
@@ -98,13 +98,13 @@ def change_password():
 
 @bp.put("/avatar")
 @login_required
-@doc("Set my avatar from a URL", body=AvatarUrlForm, data=ME, status=201)
+@doc("Set my avatar from an https URL", body=AvatarUrlForm, data=ME, status=201)
 def set_avatar():
-    """Point the caller's avatar at an http(s) URL."""
+    """Point the caller's avatar at an https URL."""
     form = AvatarUrlForm().validate_or_raise()
-    return created(
-        account.set_avatar_url(current_user(), form.avatar.data).to_me(), "Avatar updated"
-    )
+    user = current_user()
+    uploads.set_avatar_url(user, form.avatar.data)
+    return created(user.to_me(), "Avatar updated")
 
 
 @bp.put("/bind")
