@@ -118,11 +118,16 @@ def _form_parameters(form, where: str) -> list[dict]:
             "required": name in form.json_schema().get("required", []),
         }
         kind = field_schema.get("type", "string")
-        if kind in ("array", "object"):
+        if kind == "array":
+            # Query lists are comma-separated ids, with the form's bounds on count and items.
             param.update(
-                type="string",
-                description="comma-separated ids" if kind == "array" else "JSON value",
+                {k: v for k, v in field_schema.items() if k in ("items", "minItems", "maxItems")},
+                type="array",
+                collectionFormat="csv",
+                description=field_schema.get("description") or "comma-separated ids",
             )
+        elif kind == "object":
+            param.update(type="string", description="JSON value")
         else:
             param.update({k: v for k, v in field_schema.items() if k != "x-nullable"})
             if kind == "number":
