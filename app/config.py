@@ -3,6 +3,7 @@
 import configparser
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "config.ini"
@@ -86,3 +87,9 @@ def check_production(settings: dict) -> None:
         )
     if settings.get("DEBUG"):
         raise ConfigError("production must not run with DEBUG on: unset DEBUG")
+    base = urlsplit(str(settings.get("PUBLIC_BASE_URL") or ""))
+    if base.scheme not in ("https", "http") or not base.hostname:
+        raise ConfigError(
+            "production needs PUBLIC_BASE_URL: set it to the site's public origin, "
+            "e.g. https://shop.example.com (stored image URLs are built from it)"
+        )

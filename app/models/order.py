@@ -2,7 +2,6 @@
 
 import enum
 
-from flask import has_request_context, request
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -17,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.timefmt import render_time
+from app.core.urls import public_base_url
 from app.extensions import db
 from app.models.base import CreateTimeMixin, Money, TimestampMixin, fen_to_yuan, money_text
 
@@ -35,10 +35,8 @@ class OrderStatus(enum.IntEnum):
 
 
 def absolute_url(url: str) -> str:
-    """A snapshot image URL made absolute (seeded snapshots hold host-relative paths)."""
-    if url.startswith("/") and has_request_context():
-        return request.host_url.rstrip("/") + url
-    return url
+    """A snapshot image URL made absolute (older seeded snapshots hold host-relative paths)."""
+    return public_base_url() + url if url.startswith("/") else url
 
 
 class Order(TimestampMixin, db.Model):
