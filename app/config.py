@@ -33,6 +33,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
@@ -226,8 +227,17 @@ _DECLARED = (
     Setting("OPER_LOG_KEEP_DAYS", INT, 180, "oper_log rows older than this are purged (0: keep)"),
     Setting("LOGIN_LOG_KEEP_DAYS", INT, 90, "login_log rows older than this are purged (0: keep)"),
     # files and uploads
-    Setting("IMAGE_BASE_URL", STR, "", "base URL of static images; empty: `<host>/static/images`"),
-    Setting("FILE_BASE_URL", STR, "", "base URL of uploaded files; empty: `<host>/uploads`"),
+    Setting(
+        "PUBLIC_BASE_URL",
+        STR,
+        "",
+        "public origin stored URLs are built from, never the Host header; required in production"
+        " (empty elsewhere: http://127.0.0.1:5000)",
+    ),
+    Setting(
+        "IMAGE_BASE_URL", STR, "", "static images base URL; empty: PUBLIC_BASE_URL/static/images"
+    ),
+    Setting("FILE_BASE_URL", STR, "", "base URL of uploaded files; empty: PUBLIC_BASE_URL/uploads"),
     Setting("UPLOAD_FOLDER", STR, "", "local uploads, outside the code; empty: instance/uploads"),
     Setting("STORAGE_BACKEND", choice("local", "s3"), "local", "uploads on disk or in S3"),
     Setting("S3_BUCKET", STR, "", "bucket of the s3 storage backend"),
@@ -246,6 +256,9 @@ _DECLARED = (
     Setting("FILE_MAX_COUNT", INT, 10, "files in one file-manager upload"),
     Setting("FILE_MAX_TOTAL", INT, 104857600, "bytes in one file-manager upload"),
     Setting("IMAGE_MAX_SIZE", INT, 5242880, "largest image upload, bytes"),
+    Setting("IMAGE_MAX_SIDE", INT, 4096, "widest or tallest image an upload may decode, pixels"),
+    Setting("IMAGE_MAX_PIXELS", INT, 16000000, "most pixels an uploaded image may decode"),
+    Setting("AVATAR_MAX_SIDE", INT, 512, "avatars are stored re-encoded at most this size a side"),
     Setting("AVATAR_MAX_SIZE", INT, 2097152, "largest avatar upload, bytes"),
     # customers and orders
     Setting("ADDRESS_MAX", INT, 20, "addresses per user"),
@@ -465,3 +478,9 @@ def check_production(settings: dict) -> None:
         )
     if settings.get("DEBUG"):
         raise ConfigError("production must not run with DEBUG on: unset DEBUG")
+    base = urlsplit(settings["PUBLIC_BASE_URL"])
+    if base.scheme not in ("https", "http") or not base.hostname:
+        raise ConfigError(
+            "production needs PUBLIC_BASE_URL: set it to the site's public origin, "
+            "e.g. https://shop.example.com (stored image URLs are built from it)"
+        )

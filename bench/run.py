@@ -391,6 +391,7 @@ def main(argv=None) -> int:
         "DATABASE_URL": url,
         "SECRET_KEY": secret,
         "ENV_MODE": "production",
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "UPLOAD_FOLDER": str(workdir / "uploads"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
         "PYTHONPATH": str(ROOT),
@@ -406,7 +407,12 @@ def main(argv=None) -> int:
     from app import create_app
 
     app = create_app(
-        {"DATABASE_URL": url, "SECRET_KEY": secret, "UPLOAD_FOLDER": str(workdir / "uploads")},
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": secret,
+            "PUBLIC_BASE_URL": env["PUBLIC_BASE_URL"],
+            "UPLOAD_FOLDER": str(workdir / "uploads"),
+        },
         env_mode="production",
     )
     started = time.monotonic()
@@ -437,7 +443,12 @@ def main(argv=None) -> int:
         print(f"waiting for routes: {', '.join(e['name'] for e in missing)}", flush=True)
         time.sleep(ROUTE_WAIT_STEP)
         app = create_app(
-            {"DATABASE_URL": url, "SECRET_KEY": secret, "UPLOAD_FOLDER": str(workdir / "uploads")},
+            {
+                "DATABASE_URL": url,
+                "SECRET_KEY": secret,
+                "PUBLIC_BASE_URL": env["PUBLIC_BASE_URL"],
+                "UPLOAD_FOLDER": str(workdir / "uploads"),
+            },
             env_mode="production",
         )
 

@@ -82,6 +82,7 @@ export ENV_MODE=production
 export TRUSTED_PROXIES=1  # nginx in front, as in deploy/env.example
 SECRET_KEY="$("${PY[@]}" -c 'import secrets; print(secrets.token_urlsafe(48))')"
 export SECRET_KEY
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1}"
 export RATELIMIT_ENABLED=true
 export RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/$CHECK_REDIS_DB"
 export CACHE_TYPE=RedisCache

@@ -10,11 +10,18 @@ from tests import factories
 from tests.security.helpers import extra_app, routes
 
 PRODUCTION_SECRET = "p" * 40
+PUBLIC_BASE_URL = "https://shop.example.com"
 CMS_ORIGIN = "https://cms.example.com"
 
 
 def _production(app, **overrides):
-    return extra_app(app, env_mode="production", SECRET_KEY=PRODUCTION_SECRET, **overrides)
+    return extra_app(
+        app,
+        env_mode="production",
+        SECRET_KEY=PRODUCTION_SECRET,
+        PUBLIC_BASE_URL=PUBLIC_BASE_URL,
+        **overrides,
+    )
 
 
 # ------------------------------------------------------------ security headers
@@ -180,7 +187,7 @@ def test_production_refuses_a_default_or_weak_secret_key(secret):
 
 def test_production_secret_from_the_environment_is_used(app, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", PRODUCTION_SECRET)
-    with extra_app(app, env_mode="production") as prod:
+    with extra_app(app, env_mode="production", PUBLIC_BASE_URL=PUBLIC_BASE_URL) as prod:
         assert prod.config["SECRET_KEY"] == PRODUCTION_SECRET
 
 

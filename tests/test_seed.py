@@ -91,7 +91,9 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
 def test_demo_seed_is_refused_in_production(make_app):
     import pytest
 
-    production = make_app(env_mode="production", SECRET_KEY="p" * 40)
+    production = make_app(
+        env_mode="production", SECRET_KEY="p" * 40, PUBLIC_BASE_URL="https://shop.example.com"
+    )
     with production.app_context(), pytest.raises(SeedRefused):
         load_demo(production)
     assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -280,9 +280,13 @@ def _form_parameters(form, where: str) -> list[dict]:
         param = {"name": name, "in": where, "required": name in schema.get("required", [])}
         kind = field_schema_.get("type", "string")
         if kind == "array":
-            param.update(type="string", description="comma-separated ids")
-            if field_schema_.get("minItems"):
-                param["pattern"] = r"^[0-9]+(,[0-9]+)*$"
+            # Query lists are comma-separated ids, with the form's bounds on count and items.
+            param.update(
+                {k: v for k, v in field_schema_.items() if k in ("items", "minItems", "maxItems")},
+                type="array",
+                collectionFormat="csv",
+                description=field_schema_.get("description") or "comma-separated ids",
+            )
         elif kind == "object":
             param.update(type="string", description="JSON value")
         else:
@@ -491,7 +495,8 @@ def build_spec(app, template: dict) -> dict:
             paths.setdefault(path, {})[method.lower()] = operation
     spec["tags"] = [{"name": name, "description": text} for name, text in tags.items()]
     spec["paths"] = paths
-    return spec
+    # Form limits that live in the config (forms.Setting) become their configured values here.
+    return deepcopy(spec)
 
 
 class ApiDocs(Swagger):

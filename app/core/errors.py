@@ -6,8 +6,9 @@ import traceback
 
 from flask import Flask, g, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from app.core.exceptions import (
     APIException,
@@ -17,6 +18,8 @@ from app.core.exceptions import (
     ServerError,
     ServiceUnavailable,
     TooManyRequests,
+    ValueOutOfRange,
+    body_too_large,
 )
 from app.extensions import db
 
@@ -57,7 +60,22 @@ def handle_http_exception(error: HTTPException):
     # handler serves both.
     if isinstance(error, APIException):
         return render(error)
-    return render(HTTPError(error.name, code=error.code or 400))
+    if error.code == 413:
+        _drop_body()
+        return render(body_too_large())
+    headers = {}
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return render(HTTPError(error.name, code=error.code or 400, headers=headers))
+
+
+def _drop_body() -> None:
+    """Let later readers of a refused body (the logs) see it empty instead of raising 413
+    again, from a place where the error would be caught and logged with its traceback."""
+    refused = request._get_current_object()
+    refused.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
+    refused._cached_data = b""
+    refused._cached_json = (None, None)
 
 
 def handle_rate_limit(error: RateLimitExceeded):
@@ -88,6 +106,9 @@ def handle_integrity_error(error: IntegrityError):
 
 def handle_database_error(error: DBAPIError):
     _rollback()
+    if isinstance(error, DataError):  # "Out of range value", "Data too long": input, not a bug
+        logger.warning("value refused by the database on %s: %s", request_url(), error.orig)
+        return render(ValueOutOfRange())
     errno = _mysql_errno(error)
     if (
         errno in _LOCK_ERRORS

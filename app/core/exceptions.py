@@ -47,7 +47,16 @@ HTTPError = _define("HTTPError", 400, 1007, "Bad request")
 TooManyRequests = _define("TooManyRequests", 429, 1008, "Too many requests, try again later")
 ServiceUnavailable = _define("ServiceUnavailable", 503, 1009, "Service temporarily unavailable")
 Conflict = _define("Conflict", 409, 1010, "The resource was changed by another request, try again")
+ValueOutOfRange = _define(
+    "ValueOutOfRange", 400, 1015, "A value is too large or too long to be stored"
+)
 Duplicated = _define("Duplicated", 409, 2001, "Duplicate data")
+
+
+def body_too_large() -> APIException:
+    """The one 413 answer for any body over a limit (JSON_MAX_LENGTH, MAX_CONTENT_LENGTH)."""
+    return HTTPError("Request body is too large", code=413)
+
 
 # Files and images
 FileException = _define("FileException", 400, 10300, 'No file was uploaded in field "file"')
@@ -122,6 +131,9 @@ OrderStatusConflict = _define(
 OrderExpired = _define("OrderExpired", 409, 50040, "The order has expired")
 IdempotencyConflict = _define(
     "IdempotencyConflict", 409, 50050, "This Idempotency-Key was used for a different request"
+)
+OrderTotalTooLarge = _define(
+    "OrderTotalTooLarge", 400, 50060, "The order total is more than one order can hold"
 )
 
 # Addresses

@@ -14,10 +14,37 @@ from wtforms.fields import Field
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
 
-from app.core.exceptions import HTTPError, ParameterException
+from app.core.exceptions import ParameterException, body_too_large
 from app.core.json import JSONTooDeep
 
 _MISSING = object()
+
+
+class Setting:
+    """A limit that lives in the app config (e.g. ORDER_MAX_COUNT), read when a form validates.
+
+    Forms are declared at import time, before any config exists, so a field holds this reference
+    instead of a number. The docs put it into the view's spec; flasgger deep-copies every spec
+    when it builds the document inside a request, and the copy is the configured value, so the
+    spec states the same limit the validation applies.
+    """
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def value(self):
+        return current_app.config[self.key]
+
+    def __deepcopy__(self, memo):
+        return self.value()
+
+    def __repr__(self):
+        return f"Setting({self.key!r})"
+
+
+def resolve(limit):
+    """A field limit as a value: a Setting is read from the config, anything else is kept."""
+    return limit.value() if isinstance(limit, Setting) else limit
 
 
 # ---------------------------------------------------------------- request data
@@ -34,7 +61,7 @@ def json_body():
     if not raw.strip():
         return {}
     if len(raw) > current_app.config["JSON_MAX_LENGTH"]:
-        raise HTTPError("Request body is too large", code=413)
+        raise body_too_large()
     if (
         request.mimetype
         and request.mimetype != "application/json"
@@ -139,7 +166,7 @@ class JSONField(Field):
 
 def _range_message(low, high) -> str:
     if low is not None and high is not None:
-        return f"Must be between {low} and {high}."
+        return f"Must be {low} to {high}."
     if low is not None:
         return f"Must be at least {low}."
     return f"Must be at most {high}."
@@ -156,12 +183,23 @@ class StringField(JSONField):
         trim=True,
         pattern=None,
         pattern_message="Has an invalid format.",
+        length_message=None,
         **kwargs,
     ):
         super().__init__(label, validators, **kwargs)
         self.min_length, self.max_length, self.trim = min_length, max_length, trim
         self.pattern = re.compile(pattern) if pattern else None
         self.pattern_message = pattern_message
+        self.length_message = length_message
+
+    def _length_error(self) -> str:
+        if self.length_message:
+            return self.length_message
+        if self.min_length == self.max_length:
+            return f"Must be exactly {self.max_length} characters."
+        if self.min_length:
+            return f"Must be {self.min_length} to {self.max_length} characters."
+        return f"Must be at most {self.max_length} characters."
 
     def convert(self, value):
         if not isinstance(value, str):
@@ -173,9 +211,7 @@ class StringField(JSONField):
         if self.trim:
             value = value.strip()
         if not self.min_length <= len(value) <= self.max_length:
-            if self.min_length:
-                raise ValueError(f"Must be {self.min_length} to {self.max_length} characters.")
-            raise ValueError(f"Must be at most {self.max_length} characters.")
+            raise ValueError(self._length_error())
         if self.pattern and value and not self.pattern.fullmatch(value):
             raise ValueError(self.pattern_message)
         return value
@@ -185,46 +221,52 @@ class StringField(JSONField):
         out["maxLength"] = self.max_length
         if self.min_length:
             out["minLength"] = self.min_length
+        if self.pattern is not None:
+            out["pattern"] = "^" + self.pattern.pattern + "$"  # fullmatch, as validated
         return out
 
 
 INT_LIMIT = 2**31 - 1  # every integer column is a 32-bit INTEGER
 
 
-def parse_int(value) -> int:
-    """An integer from a JSON integer or a string of digits; anything else is a ValueError."""
+def parse_int(value, low: int = -INT_LIMIT, high: int = INT_LIMIT) -> int:
+    """An integer from a JSON integer or a string of digits, within low..high (the column's
+    range by default); anything else is a ValueError naming the range."""
     if isinstance(value, bool):
         raise ValueError("Not a valid integer.")
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,18}", value.strip()):
         value = int(value)
     if not isinstance(value, int):
         raise ValueError("Not a valid integer.")
-    if abs(value) > INT_LIMIT:
-        raise ValueError(f"Must be between {-INT_LIMIT} and {INT_LIMIT}.")
+    if not low <= value <= high:
+        raise ValueError(_range_message(low, high))
     return value
 
 
 class IntegerField(JSONField):
+    """An integer within min_value..max_value (numbers or Settings), and always within the
+    32-bit column range: the message names the tightest of these bounds."""
+
     json_type = "integer"
 
     def __init__(self, label=None, validators=None, *, min_value=None, max_value=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.min_value, self.max_value = min_value, max_value
 
+    def bounds(self) -> tuple[int, int]:
+        low, high = resolve(self.min_value), resolve(self.max_value)
+        return (
+            -INT_LIMIT if low is None else max(int(low), -INT_LIMIT),
+            INT_LIMIT if high is None else min(int(high), INT_LIMIT),
+        )
+
     def convert(self, value):
-        number = parse_int(value)
-        if (self.min_value is not None and number < self.min_value) or (
-            self.max_value is not None and number > self.max_value
-        ):
-            raise ValueError(_range_message(self.min_value, self.max_value))
-        return number
+        return parse_int(value, *self.bounds())
 
     def schema(self):
         out = super().schema()
-        if self.min_value is not None:
-            out["minimum"] = self.min_value
-        if self.max_value is not None:
-            out["maximum"] = self.max_value
+        out["minimum"] = -INT_LIMIT if self.min_value is None else self.min_value
+        out["maximum"] = INT_LIMIT if self.max_value is None else self.max_value
         return out
 
 
@@ -261,6 +303,9 @@ class BooleanField(JSONField):
         raise ValueError("Not a valid boolean.")
 
 
+MONEY_MAX = Decimal("99999999.99")  # every money column is DECIMAL(10,2)
+
+
 class MoneyField(JSONField):
     """An exact amount with at most two decimals, from a string or a JSON number."""
 
@@ -272,7 +317,7 @@ class MoneyField(JSONField):
         validators=None,
         *,
         min_value=Decimal("0.01"),
-        max_value=Decimal("99999999.99"),
+        max_value=MONEY_MAX,
         **kwargs,
     ):
         super().__init__(label, validators, **kwargs)
@@ -303,7 +348,7 @@ class MoneyField(JSONField):
         return {
             "type": "string",
             "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
-            "description": 'Money in yuan, e.g. "12.50"',
+            "description": f'Money in yuan, e.g. "12.50", {self.min_value} to {self.max_value}',
         }
 
 
@@ -339,11 +384,22 @@ def parse_id_list(value, *, min_count=0, max_count=100) -> list[int]:
     else:
         raise ValueError("Must be a list of positive integers.")
     if any(item < 1 or item > INT_LIMIT for item in ids):
-        raise ValueError("Must be a list of positive integers.")
+        raise ValueError(f"Must be a list of integers 1 to {INT_LIMIT}.")
     ids = list(dict.fromkeys(ids))
     if not min_count <= len(ids) <= max_count:
-        raise ValueError(f"Must hold {min_count} to {max_count} ids.")
+        raise ValueError(_count_message(min_count, max_count, "ids"))
     return ids
+
+
+def _count_message(low: int, high: int, what: str) -> str:
+    return f"Must hold at most {high} {what}." if not low else f"Must hold {low} to {high} {what}."
+
+
+def _list_schema(items: dict, min_count, max_count) -> dict:
+    out = {"type": "array", "items": items, "maxItems": max_count}
+    if min_count:
+        out["minItems"] = min_count
+    return out
 
 
 class IdListField(JSONField):
@@ -354,14 +410,13 @@ class IdListField(JSONField):
         self.min_count, self.max_count = min_count, max_count
 
     def convert(self, value):
-        return parse_id_list(value, min_count=self.min_count, max_count=self.max_count)
+        return parse_id_list(
+            value, min_count=resolve(self.min_count), max_count=resolve(self.max_count)
+        )
 
     def schema(self):
-        return {
-            "type": "array",
-            "items": {"type": "integer", "minimum": 1},
-            "maxItems": self.max_count,
-        }
+        items = {"type": "integer", "minimum": 1, "maximum": INT_LIMIT}
+        return {**super().schema(), **_list_schema(items, self.min_count, self.max_count)}
 
 
 class FormListField(JSONField):
@@ -378,8 +433,9 @@ class FormListField(JSONField):
     def convert(self, value):
         if not isinstance(value, list):
             raise ValueError("Must be a list.")
-        if not self.min_count <= len(value) <= self.max_count:
-            raise ValueError(f"Must hold {self.min_count} to {self.max_count} items.")
+        low, high = resolve(self.min_count), resolve(self.max_count)
+        if not low <= len(value) <= high:
+            raise ValueError(_count_message(low, high, "items"))
         items = []
         for index, item in enumerate(value):
             if not isinstance(item, dict):
@@ -392,7 +448,8 @@ class FormListField(JSONField):
         return items
 
     def schema(self):
-        return {"type": "array", "items": self.form_class.json_schema(), "maxItems": self.max_count}
+        items = self.form_class.json_schema()
+        return {**super().schema(), **_list_schema(items, self.min_count, self.max_count)}
 
 
 class RawField(JSONField):

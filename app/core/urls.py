@@ -1,15 +1,26 @@
-"""Absolute URLs for images and uploaded files, from configurable bases (CDN-ready)."""
+"""Absolute URLs for images and uploaded files, from configurable bases (CDN-ready).
 
-from flask import current_app, has_request_context, request
+Nothing here reads the request: these URLs are stored (order snapshots) and cached, so a
+forged Host header must never reach them. The base is IMAGE_BASE_URL / FILE_BASE_URL when set,
+else PUBLIC_BASE_URL (required in production), else the development server's address.
+"""
+
+from flask import current_app
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def public_base_url() -> str:
+    """The site's public origin, e.g. https://shop.example.com (no trailing slash)."""
+    configured = current_app.config["PUBLIC_BASE_URL"]
+    return (configured or DEVELOPMENT_BASE_URL).rstrip("/")
 
 
 def _base(key: str, default_path: str) -> str:
     configured = current_app.config[key]
     if configured:
         return configured.rstrip("/")
-    if has_request_context():
-        return f"{request.scheme}://{request.host}{default_path}"
-    return default_path
+    return public_base_url() + default_path
 
 
 def static_image_url(path: str) -> str:

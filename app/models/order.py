@@ -2,7 +2,6 @@
 
 import enum
 
-from flask import has_request_context, request
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.exceptions import OrderStatusConflict
 from app.core.timefmt import render_time
+from app.core.urls import public_base_url
 from app.extensions import db
 from app.models.base import CreateTimeMixin, Money, TimestampMixin, fen_to_yuan, money_text
 
@@ -57,10 +57,8 @@ def status_conflict(current: int | None, allowed, msg: str | None = None) -> Ord
 
 
 def absolute_url(url: str) -> str:
-    """A snapshot image URL made absolute (seeded snapshots hold host-relative paths)."""
-    if url.startswith("/") and has_request_context():
-        return request.host_url.rstrip("/") + url
-    return url
+    """A snapshot image URL made absolute (older seeded snapshots hold host-relative paths)."""
+    return public_base_url() + url if url.startswith("/") else url
 
 
 class Order(TimestampMixin, db.Model):

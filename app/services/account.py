@@ -190,12 +190,6 @@ def change_password(user: User, old_password: str | None, new_password: str, cli
     return pair
 
 
-def set_avatar_url(user: User, url: str) -> User:
-    user.avatar = url
-    db.session.commit()
-    return user
-
-
 def bind(user: User, client_type: int, account: str, secret: str | None = None) -> User:
     """Add a login method: a user name, email, mobile, or a WeChat identity from a fresh code."""
     from app.services import wechat

@@ -1,8 +1,8 @@
 """The catalog: public reads with eager loading, the server-side catalog cache, admin writes.
 
 Public reads go through `cached_json`, which keeps serialized answers in the `cache` extension
-(SimpleCache by default, Redis in production) under a key holding the catalog version, the
-request host and the path with its query. Every admin write commits and then calls
+(SimpleCache by default, Redis in production) under a key holding the catalog version and
+the path with its query. Every admin write commits and then calls
 `invalidate_catalog()`, which replaces the version, so no answer cached before the write is
 served after it returns, in any process sharing the cache.
 
@@ -101,12 +101,10 @@ def _max_age() -> int:
 
 
 def _entry_key() -> str:
-    # Image URLs are absolute and depend on the request host, so the host is part of the key.
+    # Answers never depend on the Host header (URLs come from PUBLIC_BASE_URL), so it is not
+    # part of the key: forged hosts cannot multiply the entries.
     environ = request.environ  # raw WSGI values: cheaper than the decoded URL properties
-    where = (
-        f"{request.scheme}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}"
-        f"?{environ.get('QUERY_STRING', '')}"
-    )
+    where = f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
     return "catalog:" + hashlib.sha256(where.encode("utf-8")).hexdigest()
 
 

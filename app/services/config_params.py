@@ -119,9 +119,11 @@ def get_config(config_id: int):
     return row
 
 
-def find_config(key: str):
+def find_config(key: str, *, private: bool = True):
+    """The row with this key; without `private`, a row that is not public answers exactly as
+    a missing one (404 / ConfigNotFound), so its existence is not told."""
     row = db.session.scalar(select(Config).where(Config.key == key))
-    if row is None:
+    if row is None or not (row.public or private):
         raise ConfigNotFound()
     return row
 

@@ -22,10 +22,12 @@ from app.core.exceptions import (
     NoDeliveryAddress,
     OrderNotFound,
     OrderStatusConflict,
+    OrderTotalTooLarge,
     OutOfStock,
     ParameterException,
     ProductNotFound,
 )
+from app.core.forms import INT_LIMIT, MONEY_MAX
 from app.core.timefmt import local_date
 from app.extensions import db
 from app.models import (
@@ -40,7 +42,7 @@ from app.models import (
     RefreshToken,
     Refund,
 )
-from app.models.base import money_text, now
+from app.models.base import fen_to_yuan, money_text, now
 from app.models.catalog import image_url
 from app.models.order import status_conflict
 from app.services import address as address_service
@@ -66,6 +68,9 @@ TRANSITIONS: dict[tuple[int, int], frozenset[str]] = {
 DELIVERABLE = (S.PAID, S.HANDLED_OUT_OF)
 REFUNDABLE = (S.PAID, S.PAID_BUT_OUT_OF, S.HANDLED_OUT_OF, S.REFUND_FAILED)
 IDEMPOTENCY_TTL = 24 * 3600
+# The most one order can total: its DECIMAL(10,2) column, and the payment and refund rows that
+# hold the amount as a 32-bit integer of fen, so 21474836.47 (WeChat Pay's total is fen too).
+ORDER_TOTAL_MAX = min(MONEY_MAX, fen_to_yuan(INT_LIMIT))
 
 
 # ------------------------------------------------------------ the machine
@@ -276,6 +281,19 @@ def build_snapshot(products: list[Product], counts: dict[int, int]) -> dict:
     }
 
 
+def check_total(products: list[Product], counts: dict[int, int]) -> None:
+    """400 / 50060 when the order would total more than ORDER_TOTAL_MAX (a line total is at
+    most the order total, so this bounds every line too)."""
+    total = sum((p.price * counts[p.id] for p in products), start=0)
+    if total > ORDER_TOTAL_MAX:
+        db.session.rollback()
+        raise OrderTotalTooLarge(
+            f"The order totals {money_text(total)}; one order can total at most "
+            f"{money_text(ORDER_TOTAL_MAX)}",
+            detail={"total_price": money_text(total), "max": money_text(ORDER_TOTAL_MAX)},
+        )
+
+
 def place_order(user_id: int, items: list[dict], address_id=None, remark: str = "") -> Order:
     """Place an order for `items` [{product_id, count}] (POST /v1/order), reserving stock."""
     counts = merge_lines(items)
@@ -290,9 +308,10 @@ def place_order(user_id: int, items: list[dict], address_id=None, remark: str = 
         if missing:
             db.session.rollback()
             raise ProductNotFound(detail={"product_ids": missing})
+        products = [by_id[product_id] for product_id in counts]
+        check_total(products, counts)
         reserve_stock(counts)
         at = now()
-        products = [by_id[product_id] for product_id in counts]
         order = Order(
             order_no=new_order_no(at),
             user_id=user_id,

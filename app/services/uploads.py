@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from flask import current_app, request
 from PIL import Image as PILImage
+from PIL import ImageOps
 from sqlalchemy import null, select
 
 from app.core.exceptions import (
@@ -26,6 +27,7 @@ from app.core.exceptions import (
     FileTooMany,
     FileTypeNotAllowed,
     ImageInUse,
+    ParameterException,
 )
 from app.extensions import db
 from app.models import BannerItem, Category, File, Image, Product, ProductImage, Theme
@@ -136,6 +138,14 @@ def generate_key(extension: str) -> str:
     return f"{today:%Y/%m/%d}/{uuid.uuid4().hex}{extension}"
 
 
+# What generate_key makes for an image.
+IMAGE_KEY_PATTERN = (
+    r"[0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9a-f]{32}\.(?:"
+    + "|".join(ext.lstrip(".") for ext in IMAGE_EXTENSIONS)
+    + ")"
+)
+
+
 # ---------------------------------------------------------------- checking
 
 
@@ -145,18 +155,43 @@ def allowed_extensions() -> list[str]:
     return sorted(ext for ext in found if ext != ".")
 
 
+def image_limits() -> tuple[int, int]:
+    """(IMAGE_MAX_SIDE, IMAGE_MAX_PIXELS): the largest image any upload path decodes."""
+    config = current_app.config
+    return int(config["IMAGE_MAX_SIDE"]), int(config["IMAGE_MAX_PIXELS"])
+
+
+def _image_too_large(what: str) -> FileTooLarge:
+    max_side, max_pixels = image_limits()
+    return FileTooLarge(f"{what}; at most {max_side} pixels a side and {max_pixels} pixels in all")
+
+
+def _check_dimensions(image) -> None:
+    # Image.open reads only the header, so this runs before any pixel is decoded.
+    max_side, max_pixels = image_limits()
+    width, height = image.size
+    if width > max_side or height > max_side or width * height > max_pixels:
+        raise _image_too_large(f"Image is {width}x{height} pixels")
+
+
 def _image_mime(data: bytes, extension: str) -> str:
     expected = _IMAGE_FORMATS[extension]
+    # Pillow's own bomb guard (a warning past this many pixels, made an error below) refuses
+    # the largest images while opening, and covers what the header check cannot see.
+    PILImage.MAX_IMAGE_PIXELS = image_limits()[1]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(io.BytesIO(data), formats=[expected]) as image:
+                _check_dimensions(image)
                 image.verify()
             with PILImage.open(io.BytesIO(data), formats=[expected]) as image:
                 image.load()
                 return PILImage.MIME.get(image.format, "application/octet-stream")
+    except FileTooLarge:
+        raise
     except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
-        raise FileTooLarge("Image dimensions are too large") from None
+        raise _image_too_large("Image dimensions are too large") from None
     except Exception:  # Pillow raises many types for undecodable data
         raise FileContentMismatch(f"The content is not a {expected} image") from None
 
@@ -437,11 +472,48 @@ def discard_avatar(user) -> list[StoredObject]:
     return objects
 
 
+def avatar_image(upload: Upload) -> Upload:
+    """The avatar as stored: re-encoded in its own format, at most AVATAR_MAX_SIDE pixels a
+    side, first frame only, without metadata (a phone photo's EXIF holds its location)."""
+    side = int(current_app.config["AVATAR_MAX_SIDE"])
+    image_format = _IMAGE_FORMATS[upload.extension]
+    with PILImage.open(io.BytesIO(upload.data), formats=[image_format]) as source:
+        image = ImageOps.exif_transpose(source)  # keep the orientation the EXIF tag gave
+    image.thumbnail((side, side))
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format)
+    data = buffer.getvalue()
+    return Upload(
+        upload.name, upload.extension, data, upload.mime_type, hashlib.sha256(data).hexdigest()
+    )
+
+
 def set_avatar(user, upload: Upload) -> None:
     """Store an avatar owned by the user, outside the file tree, and drop the previous one."""
+    upload = avatar_image(upload)
     stored = store(upload)
     objects = [] if user.avatar == stored.key else discard_avatar(user)
     _private_row(upload, stored, user.id)
     user.avatar = stored.key
+    db.session.commit()
+    release(objects)
+
+
+def set_avatar_url(user, value: str) -> None:
+    """Point the avatar at an https URL (checked by the form), or keep it on the storage key of
+    the user's own uploaded avatar; a replaced uploaded avatar is removed."""
+    if not value.startswith("https://"):
+        own = db.session.scalar(
+            select(File.id)
+            .where(File.parent_id.is_(None), File.owner_id == user.id, File.storage_key == value)
+            .limit(1)
+        )
+        if own is None:
+            message = "Not the storage key of your uploaded avatar."
+            raise ParameterException(f"avatar: {message}", errors={"avatar": [message]})
+    objects = [] if user.avatar == value else discard_avatar(user)
+    user.avatar = value
     db.session.commit()
     release(objects)

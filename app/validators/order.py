@@ -5,6 +5,7 @@ from app.core.forms import (
     FormListField,
     IntegerField,
     PageForm,
+    Setting,
     StringField,
     UnixTimeField,
 )
@@ -37,11 +38,17 @@ class StatusListField(StringField):
 
 class OrderLineForm(BaseForm):
     product_id = IntegerField(required=True, min_value=1)
-    count = IntegerField(required=True, min_value=1)
+    count = IntegerField(required=True, min_value=1, max_value=Setting("ORDER_MAX_COUNT"))
 
 
 class OrderCreateForm(BaseForm):
-    products = FormListField(OrderLineForm, required=True, min_count=1, max_count=100)
+    products = FormListField(
+        OrderLineForm,
+        required=True,
+        min_count=1,
+        max_count=Setting("ORDER_MAX_LINES"),
+        description="lines of the same product are summed",
+    )
     address_id = IntegerField(min_value=1, nullable=True)
     remark = StringField(max_length=200, default="")
 

@@ -1,8 +1,11 @@
 """Forms of the caller's own account routes (/v1/user)."""
 
+from urllib.parse import urlsplit
+
 from wtforms.validators import ValidationError
 
 from app.core.forms import BaseForm, EnumField, StringField
+from app.services.uploads import IMAGE_KEY_PATTERN
 
 USERNAME_PATTERN = r"[A-Za-z][A-Za-z0-9_]*"
 EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[^@\s.]+"
@@ -31,13 +34,17 @@ def email_field(**kwargs) -> StringField:
     )
 
 
+MOBILE_MESSAGE = "Must be 11 digits starting with 13 to 19."
+
+
 def mobile_field(**kwargs) -> StringField:
     return StringField(
         min_length=11,
         max_length=11,
         pattern=MOBILE_PATTERN,
-        pattern_message="Not a valid mobile number.",
-        description="11 digits, ^1[3-9][0-9]{9}$",
+        length_message=MOBILE_MESSAGE,
+        pattern_message=MOBILE_MESSAGE,
+        description="11 digits starting with 13 to 19",
         **kwargs,
     )
 
@@ -108,15 +115,34 @@ class PasswordChangeForm(BaseForm):
         check_equal(field, self.new_password)
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# https, a dotted host name (no user info), an optional port, then a path without white space,
+# quotes or angle brackets (the value ends up in markup on the clients).
+HTTPS_URL_PATTERN = rf"https://{_LABEL}(?:\.{_LABEL})+(?::[0-9]{{1,5}})?(?:/[^\s\"'<>\\`]*)?"
+AVATAR_MESSAGE = (
+    "Must be an https:// URL on a host name (at most 255 characters), "
+    "or the storage key of your uploaded avatar."
+)
+
+
 class AvatarUrlForm(BaseForm):
     avatar = StringField(
         required=True,
         min_length=1,
         max_length=255,
-        pattern=r"https?://[^\s/?#]+[^\s]*",
-        pattern_message="Must be an absolute http:// or https:// URL.",
-        description="absolute http:// or https:// URL",
+        pattern=f"{HTTPS_URL_PATTERN}|{IMAGE_KEY_PATTERN}",
+        pattern_message=AVATAR_MESSAGE,
+        description="an https:// URL on a host name, not an IP address (at most 255 "
+        "characters), or the storage key of the caller's own uploaded avatar",
     )
+
+    def validate_avatar(self, field):
+        if field.errors or not field.data.startswith("https://"):
+            return
+        host = urlsplit(field.data).hostname or ""
+        # Internal addresses: a dotted-decimal IP (10.0.0.1) or a local name.
+        if host.replace(".", "").isdigit() or host.endswith((".local", ".localhost", ".internal")):
+            raise ValidationError(AVATAR_MESSAGE)
 
 
 ACCOUNT_FIELDS_BY_TYPE = {100: "username", 101: "email", 102: "mobile"}

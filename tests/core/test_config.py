@@ -359,8 +359,25 @@ def test_server_exits_with_one_clear_line_on_a_bad_setting(tmp_path):
 
 
 def test_production_with_real_secret_starts_without_docs(make_app):
-    app = make_app(env_mode="production", SECRET_KEY="s" * 40)
+    app = make_app(
+        env_mode="production", SECRET_KEY="s" * 40, PUBLIC_BASE_URL="https://shop.example.com"
+    )
     client = app.test_client()
     assert client.get("/apidocs/").status_code == 404
     assert client.get("/error_code").status_code == 404
     assert app.debug is False
+
+
+@pytest.mark.parametrize("base", ["", "shop.example.com", "ftp://shop.example.com", "https://"])
+def test_production_refuses_to_start_without_public_base_url(base):
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL") as refused:
+        create_app({"SECRET_KEY": "s" * 40, "PUBLIC_BASE_URL": base}, env_mode="production")
+    assert "\n" not in str(refused.value)
+
+
+def test_development_without_public_base_url_serves_the_dev_server_address(make_app):
+    app = make_app(env_mode="development", PUBLIC_BASE_URL="")
+    with app.test_request_context("/", headers={"Host": "attacker.example"}):
+        from app.core.urls import static_image_url
+
+        assert static_image_url("a.png") == "http://127.0.0.1:5000/static/images/a.png"

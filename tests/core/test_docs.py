@@ -84,7 +84,7 @@ def test_request_bodies_are_named_with_their_limits(spec):
     (body,) = [p for p in spec["paths"]["/v1/address"]["post"]["parameters"] if p["in"] == "body"]
     assert body["schema"] == {"$ref": "#/definitions/AddressCreateForm"}
     mobile = spec["definitions"]["AddressCreateForm"]["properties"]["mobile"]
-    assert mobile["maxLength"] == 11 and mobile["pattern"] == "^(?:1[3-9][0-9]{9})$"
+    assert mobile["maxLength"] == 11 and mobile["pattern"] == "^1[3-9][0-9]{9}$"
     order = spec["definitions"]["OrderCreateForm"]["properties"]
     assert order["address_id"]["maximum"] == 2**31 - 1
 
@@ -120,3 +120,37 @@ def test_swagger_ui_has_a_title_and_loads_nothing_from_outside(client):
     assert "fonts.googleapis" not in page
     # flasgger's own template renders `let auth_config = None;`, a ReferenceError in the browser
     assert "= None;" not in page
+
+
+def _operation(spec, path, method):
+    return spec["paths"][path][method]
+
+
+def _definition(spec, schema):
+    return spec["definitions"][schema["$ref"].rpartition("/")[2]]
+
+
+def test_spec_states_the_limits_the_forms_apply(client):
+    spec = client.get("/apispec_1.json").get_json()
+    (order,) = _operation(spec, "/v1/order", "post")["parameters"]
+    products = _definition(spec, order["schema"])["properties"]["products"]
+    assert (products["minItems"], products["maxItems"]) == (1, 20)
+    count = products["items"]["properties"]["count"]
+    assert (count["minimum"], count["maximum"]) == (1, 99)
+    (profile,) = _operation(spec, "/v1/user", "put")["parameters"]
+    mobile = _definition(spec, profile["schema"])["properties"]["mobile"]
+    assert (mobile["minLength"], mobile["maxLength"], mobile["pattern"]) == (
+        11,
+        11,
+        "^1[3-9][0-9]{9}$",
+    )
+
+
+def test_spec_query_parameters_state_integer_bounds_and_list_sizes(client):
+    spec = client.get("/apispec_1.json").get_json()
+    params = {p["name"]: p for p in _operation(spec, "/v1/theme", "get")["parameters"]}
+    assert params["ids"]["type"] == "array"
+    assert (params["ids"]["minItems"], params["ids"]["maxItems"]) == (1, 20)
+    assert params["ids"]["items"]["type"] == "integer"
+    page = {p["name"]: p for p in _operation(spec, "/v1/order", "get")["parameters"]}
+    assert (page["size"]["minimum"], page["size"]["maximum"]) == (1, 100)

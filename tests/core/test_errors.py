@@ -146,3 +146,116 @@ def test_path_id_beyond_integer_columns_answers_the_domain_404(client, super_hea
         assert response.get_json()["error_code"] == 30010
     response = client.delete("/v2/product/99999999999999999999", headers=super_headers)
     assert (response.status_code, response.get_json()["error_code"]) == (404, 30010)
+
+
+# ------------------------------------------------- database values out of range
+
+
+@pytest.fixture
+def data_error_client(make_app):
+    """A client of an app whose extra routes hit a value the database refuses."""
+    import pymysql
+    from sqlalchemy import update
+    from sqlalchemy.exc import DataError
+
+    from app.extensions import db
+    from app.models import Product
+
+    app = make_app()
+    bp = Blueprint("overflow", __name__)
+
+    @bp.get("/__test/data-error")
+    def data_error():
+        raise DataError(
+            "UPDATE product SET price=%s",
+            {},
+            pymysql.err.DataError(1264, "Out of range value for column 'price' at row 1"),
+        )
+
+    @bp.get("/__test/overflow/<int:product_id>")
+    def overflow(product_id):
+        db.session.execute(
+            update(Product).where(Product.id == product_id).values(price="1000000000.00")
+        )
+        db.session.commit()
+        return {"stored": True}
+
+    app.register_blueprint(bp)
+    return app.test_client()
+
+
+def test_database_data_error_answers_400_1015_and_no_error_row(data_error_client):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import ErrorLog
+
+    response = data_error_client.get("/__test/data-error")
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error_code": 1015,
+        "msg": "A value is too large or too long to be stored",
+        "request_url": "GET /__test/data-error",
+    }
+    assert db.session.scalar(select(func.count()).select_from(ErrorLog)) == 0
+
+
+def test_decimal_overflow_on_mariadb_answers_400_1015(app, data_error_client):
+    from tests.factories import make_product
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite does not enforce DECIMAL(10,2)")
+    product = make_product(price="1.00")
+    response = data_error_client.get(f"/__test/overflow/{product.id}")
+    assert (response.status_code, response.get_json()["error_code"]) == (400, 1015)
+
+
+# --------------------------------------------------------------- 405 and 413
+
+
+def test_wrong_method_answers_405_with_allow_header(client):
+    response = client.put("/v1/token/verify")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
+
+
+def _too_large(app, client, caplog, **limits):
+    import io
+    import logging
+
+    from tests.factories import auth_headers, make_user
+
+    headers = auth_headers(make_user(auth=2))
+    saved = {key: app.config[key] for key in limits}
+    app.config.update(limits)
+    caplog.set_level(logging.DEBUG)
+    try:
+        answers = [
+            client.put("/v2/config/1", json={"name": "n" * 3000}, headers=headers),
+            client.post(
+                "/v2/file/0",
+                data={"file": (io.BytesIO(b"a" * 3000), "big.txt")},
+                headers=headers,
+                content_type="multipart/form-data",
+            ),
+        ]
+    finally:
+        app.config.update(saved)
+    return [(r.status_code, r.get_json()) for r in answers]
+
+
+@pytest.mark.parametrize(
+    "limits", [{"MAX_CONTENT_LENGTH": 1000}, {"JSON_MAX_LENGTH": 1000}], ids=["content", "json"]
+)
+def test_body_over_a_limit_answers_one_413_envelope_and_logs_no_traceback(
+    app, client, caplog, limits
+):
+    answers = _too_large(app, client, caplog, **limits)
+    expected = {"error_code": 1007, "msg": "Request body is too large"}
+    json_answer = answers[0]
+    assert json_answer[0] == 413
+    assert {k: json_answer[1][k] for k in expected} == expected
+    if "MAX_CONTENT_LENGTH" in limits:  # a multipart body only meets the request-wide limit
+        assert answers[1][0] == 413
+        assert {k: answers[1][1][k] for k in expected} == expected
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []

@@ -139,3 +139,50 @@ def test_json_schema_describes_fields():
 
 def test_string_field_rejects_lone_surrogates(app):
     assert errors_of({"name": "\ud800"})["name"] == ["Not a valid string."]
+
+
+# ------------------------------------------------ messages name the real limits
+
+
+class LimitsForm(BaseForm):
+    plain = IntegerField()
+    positive = IntegerField(min_value=1)
+    mobile = StringField(min_length=11, max_length=11)
+    lines = IdListField(min_count=1, max_count=3)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"plain": 2**31}, "Must be -2147483647 to 2147483647."),
+        ({"positive": 0}, "Must be 1 to 2147483647."),
+        ({"positive": "99999999999"}, "Must be 1 to 2147483647."),
+        ({"mobile": "123"}, "Must be exactly 11 characters."),
+        ({"lines": []}, "Must hold 1 to 3 ids."),
+    ],
+)
+def test_validate_message_names_the_real_limit(data, message):
+    form = LimitsForm(data)
+    assert not form.validate()
+    assert form.errors == {next(iter(data)): [message]}
+
+
+def test_validate_mobile_message_says_11_digits(client, customer_headers):
+    for mobile in ("123", "23456789012"):
+        response = client.put("/v1/user", json={"mobile": mobile}, headers=customer_headers)
+        assert response.get_json()["msg"] == "mobile: Must be 11 digits starting with 13 to 19."
+
+
+def test_setting_limit_is_read_from_config_when_validating(app):
+    from app.core.forms import Setting
+
+    class CountForm(BaseForm):
+        count = IntegerField(min_value=1, max_value=Setting("ORDER_MAX_COUNT"))
+
+    app.config["ORDER_MAX_COUNT"] = 3
+    try:
+        form = CountForm({"count": 4})
+        assert not form.validate()
+        assert form.errors == {"count": ["Must be 1 to 3."]}
+    finally:
+        app.config["ORDER_MAX_COUNT"] = 99

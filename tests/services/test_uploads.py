@@ -148,3 +148,76 @@ def test_store_dedupes_on_live_rows(app):
     assert uploads.release([first]) == [first.key]
     assert not get_storage().exists(first.key)
     assert uploads.store(upload).key != first.key
+
+
+# ------------------------------------------------------------- image bombs
+
+
+@pytest.fixture(scope="module")
+def bomb_png() -> bytes:
+    """A real, complete 9400x9400 PNG of a few hundred KB that decodes to ~88 Mpx."""
+    import io
+
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("1", (9400, 9400)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/v1/user/avatar", "customer_headers"),
+        ("/v2/image", "super_headers"),
+        ("/v2/file/0", "super_headers"),
+    ],
+)
+def test_upload_image_over_the_dimension_cap_answers_413_on_every_path(
+    client, request, bomb_png, path, headers
+):
+    import io
+
+    before = db.session.query(File).count()
+    response = client.post(
+        path,
+        data={"file": (io.BytesIO(bomb_png), "bomb.png")},
+        headers=request.getfixturevalue(headers),
+        content_type="multipart/form-data",
+    )
+    body = response.get_json()
+    assert (response.status_code, body["error_code"]) == (413, 10310)
+    assert body["msg"].endswith("; at most 4096 pixels a side and 16000000 pixels in all")
+    assert db.session.query(File).count() == before
+
+
+@pytest.mark.parametrize(
+    ("limits", "size"),
+    [({"IMAGE_MAX_SIDE": 16}, (17, 2)), ({"IMAGE_MAX_PIXELS": 100}, (11, 10))],
+)
+def test_validate_image_dimension_caps_come_from_config(app, limits, size):
+    saved = {key: app.config[key] for key in limits}
+    app.config.update(limits)
+    try:
+        with pytest.raises(FileTooLarge):
+            _validate("a.png", png_bytes(size=size))
+        smaller = (size[0] - 1, size[1])
+        assert _validate("a.png", png_bytes(size=smaller)).mime_type == "image/png"
+    finally:
+        app.config.update(saved)
+
+
+def test_validate_image_checks_the_header_before_decoding(app, monkeypatch):
+    from PIL import ImageFile
+
+    def no_decoding(self):
+        raise AssertionError("decoded a refused image")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    monkeypatch.setattr(ImageFile.ImageFile, "verify", no_decoding)
+    app.config["IMAGE_MAX_SIDE"], saved = 8, app.config["IMAGE_MAX_SIDE"]
+    try:
+        with pytest.raises(FileTooLarge):
+            _validate("a.png", png_bytes(size=(9, 9)))
+    finally:
+        app.config["IMAGE_MAX_SIDE"] = saved

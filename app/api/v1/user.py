@@ -20,7 +20,7 @@ from app.schemas.base import Items
 from app.schemas.common import Id
 from app.schemas.token import TokenPair
 from app.schemas.user import Me, Permission
-from app.services import account
+from app.services import account, uploads
 from app.validators.user import (
     AvatarUrlForm,
     BindForm,
@@ -115,11 +115,13 @@ def change_password():
 
 @bp.put("/avatar")
 @login_required
-@doc("Set my avatar from a URL", body=AvatarUrlForm, data=Me, status=201)
+@doc("Set my avatar from an https URL", body=AvatarUrlForm, data=Me, status=201)
 def set_avatar():
-    """Point the caller's avatar at an http(s) URL."""
+    """Point the caller's avatar at an https URL."""
     form = AvatarUrlForm().validate_or_raise()
-    return answer(account.set_avatar_url(current_user(), form.avatar.data), "Avatar updated")
+    user = current_user()
+    uploads.set_avatar_url(user, form.avatar.data)
+    return answer(user, "Avatar updated")
 
 
 @bp.put("/bind")

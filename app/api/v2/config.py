@@ -2,12 +2,12 @@
 
 import re
 
-from flask import Blueprint, g
+from flask import Blueprint
 from sqlalchemy import or_, select
 
 from app.core.auth import current_user, has_permission, permission, public
 from app.core.docs import ANY, BOOL, ID, INT, STR, TIME, doc, obj, page_of, path_ids
-from app.core.exceptions import Forbidden, InvalidToken, ParameterException
+from app.core.exceptions import ParameterException
 from app.core.pagination import paginate
 from app.core.response import created, deleted, ok
 from app.models import Config
@@ -47,13 +47,10 @@ def _checked_key(key: str) -> str:
     return key
 
 
-def _require_reader() -> None:
+def _is_reader() -> bool:
     """The check of 查询参数配置列表, applied by hand because the key route is public."""
     user = current_user()
-    if user is None:
-        raise g.get("auth_error") or InvalidToken("Missing or unreadable token")
-    if not has_permission(user, MODULE, READ):
-        raise Forbidden()
+    return user is not None and has_permission(user, MODULE, READ)
 
 
 @bp.get("/list")
@@ -87,9 +84,7 @@ def get_config(id: int):
 @doc("Get a config parameter by key", data=CONFIG, path=KEY_PATH)
 def get_config_by_key(key: str):
     """Get a parameter by key: public rows for anyone, others with the read permission."""
-    row = config_params.find_config(_checked_key(key))
-    if not row.public:
-        _require_reader()
+    row = config_params.find_config(_checked_key(key), private=_is_reader())
     return ok(row.to_dict())
 
 

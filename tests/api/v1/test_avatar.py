@@ -110,3 +110,36 @@ def test_upload_avatar_needs_login(client):
     response = _upload(client, {})
     assert response.status_code == 401
     assert response.get_json()["error_code"] == 1002
+
+
+def _stored_image(app, customer_id):
+    from PIL import Image as PILImage
+
+    key = _user(customer_id).avatar
+    return PILImage.open(Path(app.config["UPLOAD_FOLDER"]) / key)
+
+
+def test_upload_avatar_is_stored_scaled_down_to_avatar_max_side(
+    app, client, customer, customer_headers
+):
+    response = _upload(client, customer_headers, content=png_bytes(size=(1200, 800)))
+    assert response.status_code == 201
+    with _stored_image(app, customer.id) as stored:
+        assert (stored.format, stored.size) == ("PNG", (512, 341))
+    row = db.session.scalar(select(File).where(File.storage_key == _user(customer.id).avatar))
+    stored_bytes = (Path(app.config["UPLOAD_FOLDER"]) / row.storage_key).read_bytes()
+    assert row.size == len(stored_bytes)
+
+
+def test_upload_avatar_is_re_encoded_without_metadata(app, client, customer, customer_headers):
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    exif = PILImage.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make; a phone also writes the GPS position here
+    PILImage.new("RGB", (40, 30), (9, 9, 9)).save(buffer, format="JPEG", exif=exif)
+    response = _upload(client, customer_headers, name="me.jpg", content=buffer.getvalue())
+    assert response.status_code == 201
+    with _stored_image(app, customer.id) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (40, 30))
+        assert dict(stored.getexif()) == {}

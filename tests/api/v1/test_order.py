@@ -235,3 +235,106 @@ def test_receive_order_only_when_delivered(client, customer, customer_headers):
     db.session.expire_all()
     stored = db.session.get(Order, order.id)
     assert stored.order_status == OrderStatus.RECEIVED and stored.receive_time is not None
+
+
+# ------------------------------------------------------------ money bounds
+
+
+def _order_count() -> int:
+    return db.session.query(Order).count()
+
+
+def test_create_order_over_the_total_column_answers_400_50060(client, customer, customer_headers):
+    make_address(customer)
+    product = make_product(price="99999999.99", stock=5)
+    response = _post(
+        client, customer_headers, {"products": [{"product_id": product.id, "count": 2}]}
+    )
+    body = response.get_json()
+    assert (response.status_code, body["error_code"]) == (400, 50060)
+    assert body["detail"] == {"total_price": "199999999.98", "max": "21474836.47"}
+    assert _order_count() == 0
+    assert _stock(product.id) == 5
+
+
+def test_create_order_total_is_bounded_by_the_payment_fen_column(
+    client, customer, customer_headers
+):
+    make_address(customer)
+    over = make_product(price="21474836.48", stock=5)
+    at_limit = make_product(price="21474836.47", stock=5)
+    refused = _post(client, customer_headers, {"products": [{"product_id": over.id, "count": 1}]})
+    assert (refused.status_code, refused.get_json()["error_code"]) == (400, 50060)
+    placed = _post(
+        client, customer_headers, {"products": [{"product_id": at_limit.id, "count": 1}]}
+    )
+    assert placed.status_code == 201
+    assert placed.get_json()["data"]["total_price"] == "21474836.47"
+    order = db.session.get(Order, placed.get_json()["data"]["order_id"])
+    assert order.total_price == Decimal("21474836.47")
+
+
+# ---------------------------------------------------- snapshots and the Host header
+
+
+def test_create_order_with_forged_host_stores_the_public_base_url(
+    client, customer, customer_headers
+):
+    make_address(customer)
+    product = make_product(stock=5, main_img_id=make_image("/p9.png").id)
+    response = client.post(
+        "/v1/order",
+        json={"products": [{"product_id": product.id, "count": 1}]},
+        headers={**customer_headers, "Host": "attacker.example", "X-Forwarded-Host": "evil.test"},
+    )
+    assert response.status_code == 201
+    order = db.session.get(Order, response.get_json()["data"]["order_id"])
+    assert order.snap_img == "http://localhost/static/images/p9.png"
+    assert order.snap_items[0]["main_image"] == "http://localhost/static/images/p9.png"
+
+
+def test_create_order_snapshot_uses_the_configured_public_base_url(make_app, customer):
+    from tests.factories import auth_headers
+
+    app = make_app(PUBLIC_BASE_URL="https://shop.example.com/")
+    with app.app_context():
+        make_address(customer)
+        product = make_product(stock=5, main_img_id=make_image("/p8.png").id)
+        response = app.test_client().post(
+            "/v1/order",
+            json={"products": [{"product_id": product.id, "count": 1}]},
+            headers={**auth_headers(customer), "Host": "attacker.example"},
+        )
+        assert response.status_code == 201
+        order = db.session.get(Order, response.get_json()["data"]["order_id"])
+        assert order.snap_img == "https://shop.example.com/static/images/p8.png"
+
+
+# ------------------------------------------------------- messages name the limits
+
+
+def _message(client, headers, products) -> str:
+    response = _post(client, headers, {"products": products})
+    assert response.status_code == 400
+    return response.get_json()["msg"]
+
+
+def test_create_order_count_over_limit_names_the_configured_limit(app, client, customer_headers):
+    for count in (0, 100, 3_000_000_000, "3000000000"):
+        line = {"product_id": 1, "count": count}
+        assert _message(client, customer_headers, [line]) == (
+            "products: Item 0: count: Must be 1 to 99."
+        )
+    app.config["ORDER_MAX_COUNT"] = 5
+    try:
+        line = {"product_id": 1, "count": 6}
+        assert _message(client, customer_headers, [line]) == (
+            "products: Item 0: count: Must be 1 to 5."
+        )
+    finally:
+        app.config["ORDER_MAX_COUNT"] = 99
+
+
+def test_create_order_too_many_lines_names_the_configured_limit(client, customer_headers):
+    lines = [{"product_id": n, "count": 1} for n in range(1, 22)]
+    assert _message(client, customer_headers, lines) == "products: Must hold 1 to 20 items."

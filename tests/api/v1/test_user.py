@@ -303,6 +303,91 @@ def test_set_avatar_non_http_url_answers_1000(client, customer, customer_headers
     assert fresh(customer.id).avatar == ""
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://cdn.example.com/a.png",
+        "https://10.0.0.1/a.png",
+        "https://169.254.169.254/latest/meta-data",
+        "https://localhost/a.png",
+        "https://db.internal/a.png",
+        "https://user:pw@cdn.example.com/a.png",
+        'https://cdn.example.com/a.png"><script>alert(1)</script>',
+        "https://cdn.example.com/" + "a" * 232 + ".png",
+        "javascript:alert(1)",
+        "2024/01/01/" + "0" * 32 + ".png",
+    ],
+)
+def test_set_avatar_refuses_anything_but_https_or_own_key(client, customer, customer_headers, url):
+    response = client.put("/v1/user/avatar", json={"avatar": url}, headers=customer_headers)
+    body = response.get_json()
+    assert (response.status_code, body["error_code"], list(body["errors"])) == (
+        400,
+        1000,
+        ["avatar"],
+    )
+    assert fresh(customer.id).avatar == ""
+
+
+def test_set_avatar_accepts_https_url_of_255_characters(client, customer, customer_headers):
+    url = "https://cdn.example.com/" + "a" * 227 + ".png"
+    assert len(url) == 255
+    response = client.put("/v1/user/avatar", json={"avatar": url}, headers=customer_headers)
+    assert response.status_code == 201
+    assert fresh(customer.id).avatar == url
+
+
+def _upload_avatar(client, headers) -> None:
+    import io
+
+    from tests.factories import png_bytes
+
+    response = client.post(
+        "/v1/user/avatar",
+        data={"file": (io.BytesIO(png_bytes()), "me.png")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+
+
+def test_set_avatar_accepts_own_upload_key_only(
+    client, customer, customer_headers, other_customer, other_headers
+):
+    _upload_avatar(client, customer_headers)
+    key = fresh(customer.id).avatar
+    same = client.put("/v1/user/avatar", json={"avatar": key}, headers=customer_headers)
+    assert same.status_code == 201 and fresh(customer.id).avatar == key
+    other = client.put("/v1/user/avatar", json={"avatar": key}, headers=other_headers)
+    assert (other.status_code, other.get_json()["errors"]) == (
+        400,
+        {"avatar": ["Not the storage key of your uploaded avatar."]},
+    )
+    assert fresh(other_customer.id).avatar == ""
+
+
+def test_set_avatar_url_removes_the_uploaded_avatar(app, client, customer, customer_headers):
+    from pathlib import Path
+
+    _upload_avatar(client, customer_headers)
+    key = fresh(customer.id).avatar
+    url = "https://cdn.example.com/a.png"
+    response = client.put("/v1/user/avatar", json={"avatar": url}, headers=customer_headers)
+    assert response.status_code == 201
+    assert fresh(customer.id).avatar == url
+    assert not (Path(app.config["UPLOAD_FOLDER"]) / key).exists()
+
+
+def test_set_avatar_spec_states_the_https_rule(client):
+    spec = client.get("/apispec_1.json").get_json()
+    (body,) = spec["paths"]["/v1/user/avatar"]["put"]["parameters"]
+    name = body["schema"]["$ref"].rpartition("/")[2]
+    avatar = spec["definitions"][name]["properties"]["avatar"]
+    assert avatar["maxLength"] == 255
+    assert avatar["pattern"].startswith("^https://")
+    assert "https://" in avatar["description"] and "IP address" in avatar["description"]
+
+
 # ---------------------------------------------------------------------- bind / unbind
 
 
@@ -331,7 +416,9 @@ def test_bind_invalid_account_answers_1000_on_account(client, customer_headers):
     response = client.put(
         "/v1/user/bind", json={"type": 102, "account": "12345"}, headers=customer_headers
     )
-    assert response.get_json()["errors"] == {"account": ["Must be 11 to 11 characters."]}
+    assert response.get_json()["errors"] == {
+        "account": ["Must be 11 digits starting with 13 to 19."]
+    }
 
 
 def test_bind_secret_sets_password_only_when_missing(client, app):

@@ -54,18 +54,26 @@ def test_get_config_by_key_unknown_answers_84010_for_anonymous(client):
     assert response.get_json()["error_code"] == 84010
 
 
-def test_get_config_by_key_private_row_needs_token(client):
-    make_config(key="shop.secret.flag", value="on")
-    response = client.get("/v2/config/key/shop.secret.flag")
-    assert response.status_code == 401
-    assert response.get_json()["error_code"] == 1002
+def _answer(response) -> tuple:
+    body = response.get_json()
+    return response.status_code, body["error_code"], body["msg"]
 
 
-def test_get_config_by_key_private_row_needs_permission(client):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        lambda: {},
+        lambda: {"Authorization": "Bearer not-a-token"},
+        lambda: staff_headers("新建参数配置"),
+    ],
+    ids=["anonymous", "bad-token", "staff-without-read"],
+)
+def test_get_config_by_key_private_row_answers_as_missing_key(client, headers):
     make_config(key="shop.secret.flag", value="on")
-    response = client.get("/v2/config/key/shop.secret.flag", headers=staff_headers("新建参数配置"))
-    assert response.status_code == 403
-    assert response.get_json()["error_code"] == 1004
+    private = client.get("/v2/config/key/shop.secret.flag", headers=headers())
+    missing = client.get("/v2/config/key/shop.no.such.flag", headers=headers())
+    assert _answer(private) == _answer(missing) == (404, 84010, "Config parameter not found")
+    assert set(private.get_json()) == set(missing.get_json())  # no extra detail either
 
 
 def test_get_config_by_key_private_row_with_permission(client):
