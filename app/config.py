@@ -204,6 +204,12 @@ _DECLARED = (
     Setting("SQLALCHEMY_ECHO", BOOL, False, "log every SQL statement"),
     Setting("MIGRATIONS_DIR", STR, "migrations", "folder of the Alembic revisions (`flask db`)"),
     # tokens and request bodies
+    Setting(
+        "PASSWORD_HASH_METHOD",
+        STR,
+        "scrypt",
+        "werkzeug hash method of new passwords (scrypt: about 0.1 s a hash, by design)",
+    ),
     Setting("TOKEN_EXPIRES_IN", INT, 7200, "access token lifetime, seconds"),
     Setting("REFRESH_TOKEN_EXPIRES_IN", INT, 2592000, "refresh token lifetime, seconds"),
     Setting("MAX_CONTENT_LENGTH", INT, 104857600, "largest request body, bytes (0: no limit)"),

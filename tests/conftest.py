@@ -4,9 +4,14 @@ The suite runs on a throw-away SQLite file by default and on the database named 
 TEST_DATABASE_URL (e.g. mysql+pymysql://root@127.0.0.1:3306/test) when it is set. Every test
 starts from the system seed: after each test all rows are deleted and the system data reloaded,
 so tests that commit from several threads are isolated too.
+
+The slow families carry a marker (registered in pyproject.toml, given here by path): `fuzz`,
+`matrix` (route-map access matrices) and `outage` (the database going away and coming back).
+Everything runs by default; `pytest -m "not fuzz and not matrix and not outage"` is the fast loop.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -17,6 +22,27 @@ from app.seed import seed_system
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+# test file (relative to tests/) -> marker; "file::test" marks that test only
+SLOW_FAMILIES = {
+    "test_fuzz.py": "fuzz",
+    "api/v2/test_access_matrix.py": "matrix",
+    "security/test_function_level.py": "matrix",
+    "security/test_object_level.py": "matrix",
+    "security/test_property_level.py": "matrix",
+    "security/test_safe_methods.py": "matrix",
+    "test_failure_modes.py::test_database_unreachable_answers_503_everywhere": "outage",
+    "test_failure_modes.py::test_app_recovers_when_the_database_returns": "outage",
+}
+_TESTS_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = item.path.relative_to(_TESTS_DIR).as_posix()
+        for key in (path, f"{path}::{item.originalname}"):
+            if key in SLOW_FAMILIES:
+                item.add_marker(SLOW_FAMILIES[key])
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 import os
 
+from flask import current_app
 from sqlalchemy import (
     Boolean,
     ForeignKey,
@@ -18,14 +19,20 @@ from app.core.urls import upload_url
 from app.extensions import db
 from app.models.base import CreateTimeMixin, SoftDeleteMixin, TimestampMixin
 
-_DUMMY_HASH: list[str] = []
+# One hash of a random value per hash method, checked when there is no real one.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 def _dummy_hash() -> str:
     """A hash of a random value, checked when there is no real one (same timing)."""
-    if not _DUMMY_HASH:
-        _DUMMY_HASH.append(generate_password_hash(os.urandom(16).hex()))
-    return _DUMMY_HASH[0]
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(os.urandom(16).hex(), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def spend_password_check(raw: str) -> None:
@@ -61,7 +68,7 @@ class User(TimestampMixin, SoftDeleteMixin, db.Model):
 
     # -- password
     def set_password(self, raw: str) -> None:
-        self.password_hash = generate_password_hash(raw)
+        self.password_hash = generate_password_hash(raw, method=_hash_method())
 
     def check_password(self, raw: str) -> bool:
         # Without a password a hash is still checked, so the answer takes as long either way.

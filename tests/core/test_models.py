@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, text
 
+from app.config import load_config
 from app.extensions import db
 from app.models import Banner, BannerItem, Category, Product, User
 from tests.factories import make_category, make_image, make_product, make_user
@@ -88,3 +89,14 @@ def test_user_email_unique_constraint():
         db.session.add(User(email="same@example.com"))
         db.session.commit()
     db.session.rollback()
+
+
+def test_password_hash_method_is_scrypt_outside_the_test_suite(make_app):
+    assert load_config("production")["PASSWORD_HASH_METHOD"] == "scrypt"
+    assert load_config("development")["PASSWORD_HASH_METHOD"] == "scrypt"
+    assert make_user().password_hash.startswith("pbkdf2:sha256:1000$")  # testing config
+    with make_app(PASSWORD_HASH_METHOD="scrypt").app_context():
+        user = User()
+        user.set_password("correct-horse-42")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("correct-horse-42") and not user.check_password("nope")

@@ -116,9 +116,41 @@ def test_create_article_sanitizes_content(client, super_headers):
     response = client.post("/v2/article", json=body, headers=super_headers)
     assert response.status_code == 201
     (saved,) = saved_articles()
-    assert saved.content == '<p>hi <a>x</a></p><img src="https://cdn/x.png">'
+    assert saved.content == (
+        '<p>hi <a rel="noopener noreferrer">x</a></p><img src="https://cdn/x.png">'
+    )
     assert response.get_json()["data"]["content"] == saved.content
     assert (saved.summary, saved.type, saved.img) == ("given", 1, "")
+
+
+def test_create_article_link_with_target_gets_noopener(client, super_headers):
+    content = (
+        '<p><a href="https://example.com" target="_blank" rel="opener">a</a>'
+        '<span style="color:#f00;position:fixed">b</span></p>'
+    )
+    response = client.post(
+        "/v2/article", json={"title": "t", "content": content}, headers=super_headers
+    )
+    assert response.status_code == 201
+    (saved,) = saved_articles()
+    assert saved.content == (
+        '<p><a href="https://example.com" target="_blank" rel="noopener noreferrer">a</a>'
+        '<span style="color:#f00">b</span></p>'
+    )
+    assert response.get_json()["data"]["content"] == saved.content
+
+
+def test_create_article_summary_of_escaped_markup_is_plain_text(client, super_headers):
+    content = "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p>"
+    body = {"title": "t", "content": content, "summary": ""}
+    response = client.post("/v2/article", json=body, headers=super_headers)
+    assert response.status_code == 201
+    (saved,) = saved_articles()
+    assert saved.content == content
+    assert saved.summary == "＜script＞alert(1)＜/script＞ & more..."
+    assert response.get_json()["data"]["summary"] == saved.summary
+    listed = client.get("/v1/article/list").get_json()["data"]
+    assert [item["summary"] for item in listed["items"]] == [saved.summary]
 
 
 def test_create_article_ignores_server_fields(client, super_admin, super_headers):
