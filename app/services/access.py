@@ -21,8 +21,8 @@ from app.core.exceptions import (
 from app.core.forms import INT_LIMIT
 from app.extensions import db
 from app.models import Auth, Element, Group, Permission, Route, User, group_2_element, menu
-from app.models.user import AUTH_USER
 from app.models.access import RouteNode
+from app.models.user import AUTH_USER
 from app.services.tokens import revoke_user_tokens
 
 # Ids beyond a 64-bit integer cannot name a row (and overflow SQLite's driver).
