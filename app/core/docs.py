@@ -373,21 +373,18 @@ def doc(
 ):
     """Document a view and, when `data` is a shape, answer with it (see the module docstring).
 
-    data: a shape class (its definition is named), `ArrayOf(shape)`, or a JSON-schema dict
-    (the not yet converted /v2 views, which serialize by hand). raw_body: a shape or dict
-    documenting a body that no form parses.
+    data: a shape class (its definition is named), `ArrayOf(shape)`, `MapOf(shape)`, or a
+    JSON-schema dict (the not yet converted /v2 views, which serialize by hand). raw_body: a
+    shape or dict documenting a body that no form parses.
     """
     definitions = {}
     serialize = None
     if _is_shape(data):
         definitions.update(shape_definitions(data))
         data_schema, serialize = definition_ref(data), data.serialize
-    elif hasattr(data, "shape"):  # ArrayOf
+    elif hasattr(data, "shape"):  # ArrayOf, MapOf
         definitions.update(shape_definitions(data.shape))
-        data_schema, serialize = (
-            {"type": "array", "items": definition_ref(data.shape)},
-            (data.serialize),
-        )
+        data_schema, serialize = data.json_schema(definition_ref(data.shape)), data.serialize
     else:
         data_schema = data if data is not None else ANY
 

@@ -3,7 +3,6 @@
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.timefmt import render_time
 from app.extensions import db
 from app.models.base import CreateTimeMixin, TimestampMixin
 
@@ -15,9 +14,6 @@ class Group(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(60), unique=True)
     info: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
-    def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "info": self.info}
-
 
 class Permission(TimestampMixin, db.Model):
     __tablename__ = "permission"
@@ -27,9 +23,6 @@ class Permission(TimestampMixin, db.Model):
     module: Mapped[str] = mapped_column(String(50))
     name: Mapped[str] = mapped_column(String(60))
     retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "module": self.module}
 
 
 class Auth(CreateTimeMixin, db.Model):
@@ -73,18 +66,20 @@ class Route(TimestampMixin, db.Model):
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    def to_node(self) -> dict:
-        return {
-            "id": self.id,
-            "parent_id": self.parent_id,
-            "order": self.order,
-            "name": self.name,
-            "path": self.path,
-            "component": self.component,
-            "hidden": self.hidden,
-            "meta": {"title": self.title, "icon": self.icon},
-            "children": [],
-        }
+
+class RouteNode:
+    """A route placed in a tree: reads as the route, plus its `children` (RouteNodes) and any
+    extras given (e.g. `elements`). The tree's answer shape is app/schemas/route.py."""
+
+    def __init__(self, route: Route, **extra):
+        self.route = route
+        self.children: list[RouteNode] = []
+        self.__dict__.update(extra)
+
+    def __getattr__(self, name):
+        if name == "route":  # not set yet (copy, unpickle): no recursion
+            raise AttributeError(name)
+        return getattr(self.route, name)
 
 
 class Element(TimestampMixin, db.Model):
@@ -94,12 +89,3 @@ class Element(TimestampMixin, db.Model):
     route_id: Mapped[int] = mapped_column(ForeignKey("route.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(50))
     sign: Mapped[str] = mapped_column(String(100), unique=True)
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "sign": self.sign,
-            "route_id": self.route_id,
-            "create_time": render_time(self.create_time),
-        }

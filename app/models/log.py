@@ -3,7 +3,6 @@
 from sqlalchemy import JSON, Boolean, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.timefmt import render_time
 from app.extensions import db
 from app.models.base import CreateTimeMixin
 
@@ -49,21 +48,6 @@ class LoginLog(LogMixin, db.Model):
     status: Mapped[bool] = mapped_column(Boolean, default=False)
     message: Mapped[str] = mapped_column(String(255), default="")
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "user_id": self.user_id,
-            "user_name": self.user_name,
-            "ip_addr": self.ip_addr,
-            "location": self.location,
-            "browser": self.browser,
-            "os": self.os,
-            "client_type": self.client_type,
-            "status": self.status,
-            "message": self.message,
-            "create_time": render_time(self.create_time),
-        }
-
 
 class OperLog(LogMixin, db.Model):
     __tablename__ = "oper_log"
@@ -83,26 +67,6 @@ class OperLog(LogMixin, db.Model):
     status_code: Mapped[int] = mapped_column(Integer, default=0)
     ip_addr: Mapped[str] = mapped_column(String(64), default="")
 
-    def to_dict(self) -> dict:
-        type_code = self.type if 0 <= (self.type or 0) < len(OPER_TYPE_LABELS) else 0
-        return {
-            "id": self.id,
-            "user_id": self.user_id,
-            "user_name": self.user_name,
-            "module": self.module,
-            "auth": self.auth,
-            "type": OPER_TYPE_LABELS[type_code],
-            "type_code": type_code,
-            "path": self.path,
-            "endpoint": self.endpoint,
-            "request_method": self.request_method,
-            "request_param": self.request_param or {},
-            "message": self.message,
-            "status_code": self.status_code,
-            "ip_addr": self.ip_addr,
-            "create_time": render_time(self.create_time),
-        }
-
 
 class ErrorLog(LogMixin, db.Model):
     __tablename__ = "error_log"
@@ -118,20 +82,3 @@ class ErrorLog(LogMixin, db.Model):
     message: Mapped[str] = mapped_column(Text, default="")
     traceback: Mapped[str] = mapped_column(Text, default="")
     request_param: Mapped[dict] = mapped_column(JSON)
-
-    def to_dict(self, detail: bool = False) -> dict:
-        data = {
-            "id": self.id,
-            "request_id": self.request_id,
-            "user_id": self.user_id,
-            "method": self.method,
-            "path": self.path,
-            "endpoint": self.endpoint,
-            "exception": self.exception,
-            "message": self.message,
-            "create_time": render_time(self.create_time),
-        }
-        if detail:
-            data["traceback"] = self.traceback
-            data["request_param"] = self.request_param or {}
-        return data

@@ -27,20 +27,6 @@ class Config(TimestampMixin, db.Model):
 
         return parse_value(self.value, self.value_type)
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "key": self.key,
-            "value": self.typed_value,
-            "value_type": self.value_type,
-            "type": self.type,
-            "public": self.public,
-            "remark": self.remark,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
 
 class DictType(TimestampMixin, db.Model):
     __tablename__ = "dict_type"
@@ -50,17 +36,6 @@ class DictType(TimestampMixin, db.Model):
     type: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     remark: Mapped[str] = mapped_column(String(255), default="", server_default="")
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "type": self.type,
-            "status": self.status,
-            "remark": self.remark,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
 
 
 class Dict(TimestampMixin, db.Model):
@@ -80,22 +55,6 @@ class Dict(TimestampMixin, db.Model):
     is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     status: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     remark: Mapped[str] = mapped_column(String(255), default="", server_default="")
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "order": self.order,
-            "label": self.label,
-            "value": self.value,
-            "css_class": self.css_class,
-            "list_class": self.list_class,
-            "is_default": self.is_default,
-            "status": self.status,
-            "remark": self.remark,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
 
 
 class File(TimestampMixin, SoftDeleteMixin, db.Model):

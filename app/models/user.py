@@ -14,7 +14,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.core.timefmt import render_time
 from app.core.urls import upload_url
 from app.extensions import db
 from app.models.base import CreateTimeMixin, SoftDeleteMixin, TimestampMixin
@@ -113,30 +112,6 @@ class User(TimestampMixin, SoftDeleteMixin, db.Model):
     def revoke_tokens(self) -> None:
         """Every access and refresh token issued before now stops working."""
         self.token_version = (self.token_version or 0) + 1
-
-    # -- serialization: to_admin (not yet a shape) builds on to_me; the customer API answers
-    # app/schemas/user.py.
-    def to_me(self) -> dict:
-        return {
-            "id": self.id,
-            "nickname": self.nickname,
-            "avatar": self.avatar_url,
-            "auth": self.auth,
-            "group_id": self.group_id,
-            "auth_scope": self.group.name if self.group else None,
-            "username": self.username,
-            "email": self.email,
-            "mobile": self.mobile,
-            "wx_bound": self.wx_bound,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
-    def to_admin(self) -> dict:
-        data = self.to_me()
-        data["active"] = self.active
-        data["last_login_time"] = render_time(self.last_login_time)
-        return data
 
 
 class Identity(TimestampMixin, db.Model):

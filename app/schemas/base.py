@@ -267,3 +267,23 @@ class ArrayOf:
 
     def serialize(self, objs) -> list[dict]:
         return self.shape.serialize_many(objs)
+
+    def json_schema(self, ref: dict) -> dict:
+        return {"type": "array", "items": ref}
+
+
+class MapOf:
+    """An object whose keys are data (e.g. module names), each holding an array of shape."""
+
+    def __init__(self, shape: type[Shape], description: str = ""):
+        self.shape, self.description = shape, description
+
+    def serialize(self, grouped: dict) -> dict:
+        serialize_many = self.shape.serialize_many
+        return {key: serialize_many(objs) for key, objs in grouped.items()}
+
+    def json_schema(self, ref: dict) -> dict:
+        schema = {"type": "object", "additionalProperties": {"type": "array", "items": ref}}
+        if self.description:
+            schema["description"] = self.description
+        return schema

@@ -1,6 +1,6 @@
-"""User shapes: the caller's own profile and permissions."""
+"""User shapes: the caller's own profile and permissions, and users as admins see them."""
 
-from app.schemas.base import Bool, Computed, Int, Shape, Str, Time
+from app.schemas.base import ADMIN, Bool, Computed, Int, Shape, Str, Time
 
 
 class Me(Shape):
@@ -26,3 +26,11 @@ class Permission(Shape):
     id = Int()
     name = Str()
     module = Str()
+
+
+class AdminUser(Me):
+    """A user as the CMS manages them (times as local text)."""
+
+    audience = ADMIN
+    active = Bool()
+    last_login_time = Time(allow_none=True)

@@ -21,6 +21,7 @@ from app.core.exceptions import (
 from app.core.forms import INT_LIMIT
 from app.extensions import db
 from app.models import Auth, Element, Group, Permission, Route, User, group_2_element, menu
+from app.models.access import RouteNode
 from app.models.user import AUTH_USER
 from app.services.tokens import revoke_user_tokens
 
@@ -255,8 +256,10 @@ def group_permissions(group_id: int) -> list[Permission]:
 def group_detail(group: Group) -> dict:
     user_count = db.session.scalar(select(func.count(User.id)).where(User.group_id == group.id))
     return {
-        **group.to_dict(),
-        "auth_list": [permission.to_dict() for permission in group_permissions(group.id)],
+        "id": group.id,
+        "name": group.name,
+        "info": group.info,
+        "auth_list": group_permissions(group.id),
         "user_count": user_count or 0,
     }
 
@@ -347,7 +350,7 @@ def permission_catalogue() -> dict:
     for permission in db.session.scalars(
         select(Permission).where(Permission.retired.is_(False)).order_by(Permission.id)
     ):
-        grouped.setdefault(permission.module, []).append(permission.to_dict())
+        grouped.setdefault(permission.module, []).append(permission)
     return grouped
 
 
@@ -382,26 +385,24 @@ def revoke_all_permissions(caller: User, group: Group) -> int:
 # ------------------------------------------------------------------ route tree
 
 
-def build_tree(routes, extra=None, root: int = 0) -> list[dict]:
+def build_tree(routes, extra=None, root: int = 0) -> list[RouteNode]:
     """RouteNode trees: children sorted by order then id, `[]` for leaves, orphans left out.
 
     `extra(route)` may add keys to each node (e.g. its elements)."""
     nodes = {}
     for route in routes:
-        node = route.to_node()
-        if extra is not None:
-            node.update(extra(route))
+        node = RouteNode(route, **(extra(route) if extra is not None else {}))
         nodes[route.id] = (route, node)
     children = defaultdict(list)
     for route, node in nodes.values():
         children[route.parent_id].append((route.order, route.id, node))
 
-    def attach(parent_id: int, seen: frozenset) -> list[dict]:
+    def attach(parent_id: int, seen: frozenset) -> list[RouteNode]:
         out = []
         for _, rid, node in sorted(children.get(parent_id, []), key=lambda item: item[:2]):
             if rid in seen:  # a corrupt cycle: stop rather than recurse forever
                 continue
-            node["children"] = attach(rid, seen | {rid})
+            node.children = attach(rid, seen | {rid})
             out.append(node)
         return out
 
@@ -412,14 +413,14 @@ def all_routes() -> list[Route]:
     return list(db.session.scalars(select(Route)))
 
 
-def full_tree() -> list[dict]:
+def full_tree() -> list[RouteNode]:
     return build_tree(all_routes())
 
 
-def tree_with_elements() -> list[dict]:
+def tree_with_elements() -> list[RouteNode]:
     by_route = defaultdict(list)
     for element in db.session.scalars(select(Element).order_by(Element.id)):
-        by_route[element.route_id].append(element.to_dict())
+        by_route[element.route_id].append(element)
     return build_tree(all_routes(), extra=lambda route: {"elements": by_route.get(route.id, [])})
 
 
@@ -449,11 +450,11 @@ def descendant_ids(route_id: int, parents: dict[int, int] | None = None) -> list
     return sorted(found)
 
 
-def route_subtree(route: Route) -> dict:
+def route_subtree(route: Route) -> RouteNode:
     """One route as a RouteNode with everything below it."""
     ids = set(descendant_ids(route.id)) - {route.id}
-    node = route.to_node()
-    node["children"] = build_tree([r for r in all_routes() if r.id in ids], root=route.id)
+    node = RouteNode(route)
+    node.children = build_tree([r for r in all_routes() if r.id in ids], root=route.id)
     return node
 
 
@@ -558,7 +559,7 @@ def walk_nodes(nodes: list) -> list[tuple[int, int, int]]:
     return found
 
 
-def save_tree(nodes: list) -> list[dict]:
+def save_tree(nodes: list) -> list[RouteNode]:
     """Re-parent and re-order the listed routes as the nested array places them."""
     placed = walk_nodes(nodes)
     ids = [rid for rid, _, _ in placed]
@@ -591,12 +592,12 @@ def menu_route_ids(group_id: int) -> set[int]:
     return found
 
 
-def group_menu(group_id: int) -> list[dict]:
+def group_menu(group_id: int) -> list[RouteNode]:
     ids = menu_route_ids(group_id)
     return build_tree([route for route in all_routes() if route.id in ids])
 
 
-def own_menu(user: User) -> list[dict]:
+def own_menu(user: User) -> list[RouteNode]:
     if user.is_super:
         return full_tree()
     if user.group_id is None:
@@ -604,7 +605,7 @@ def own_menu(user: User) -> list[dict]:
     return group_menu(user.group_id)
 
 
-def set_menu(group: Group, nodes: list) -> list[dict]:
+def set_menu(group: Group, nodes: list) -> list[RouteNode]:
     """Replace the group's menu rows with the route ids found anywhere in `nodes`."""
     wanted = []
     stack = list(nodes)

@@ -231,7 +231,7 @@ def unbind(user: User, client_type: int) -> User:
     return user
 
 
-def user_permissions(user: User) -> list[dict]:
+def user_permissions(user: User) -> list[Permission]:
     """The caller's permissions by id: a super admin holds the whole live catalogue."""
     if user.is_super:
         query = select(Permission).where(Permission.retired.is_(False))
@@ -243,9 +243,7 @@ def user_permissions(user: User) -> list[dict]:
         )
     else:
         return []
-    return [
-        permission.to_dict() for permission in db.session.scalars(query.order_by(Permission.id))
-    ]
+    return list(db.session.scalars(query.order_by(Permission.id)))
 
 
 def delete_account(user: User, actor_type: str, actor_id: int | None) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from app.config import load_config
 from app.extensions import db
 from app.models import Banner, BannerItem, Category, Product, User
+from app.schemas.user import AdminUser, Me
 from tests.factories import make_category, make_image, make_product, make_user
 
 
@@ -73,7 +74,7 @@ def test_stock_cannot_go_negative_in_the_database():
 
 def test_user_serializers_never_expose_secrets():
     user = make_user(username="alice", mobile="13900000000")
-    for data in (user.to_me(), user.to_admin()):
+    for data in (Me.serialize(user), AdminUser.serialize(user)):
         assert not any("password" in key or "token" in key for key in data)
         assert "delete_time" not in data
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:"))

@@ -79,6 +79,7 @@ def rows(app):
         article.ArticleDetail: factories.make_article(customer),
         address.Address: factories.make_address(customer),
         user.Me: customer,
+        user.AdminUser: customer,
         order.OrderSummary: placed,
         order.OrderDetail: placed,
         order.PlacedOrder: placed,

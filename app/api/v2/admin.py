@@ -3,10 +3,19 @@
 from flask import Blueprint
 
 from app.core.auth import current_user, super_required
-from app.core.docs import BOOL, ID, INT, OPT_TIME, STR, TIME, doc, nullable, obj, page_of, path_ids
+from app.core.docs import doc, path_ids
+from app.core.exceptions import (
+    AtLeastOneLoginMethod,
+    Duplicated,
+    GroupNotFound,
+    ProtectedUser,
+    UserNotFound,
+)
 from app.core.pagination import paginate
 from app.core.permissions import no_escalation
-from app.core.response import created, deleted, ok
+from app.schemas.base import Page
+from app.schemas.common import Id
+from app.schemas.user import AdminUser
 from app.services import access
 from app.validators.admin import (
     AdminCreateForm,
@@ -17,47 +26,35 @@ from app.validators.admin import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-ADMIN_USER = obj(
-    ["id", "nickname", "username", "email", "mobile", "avatar", "auth", "group_id", "auth_scope"],
-    id=INT,
-    nickname=nullable(STR),
-    username=nullable(STR),
-    email=nullable(STR),
-    mobile=nullable(STR),
-    avatar=STR,
-    auth=INT,
-    group_id=nullable(INT),
-    auth_scope=nullable(STR),
-    active=BOOL,
-    wx_bound=BOOL,
-    last_login_time=OPT_TIME,
-    create_time=TIME,
-    update_time=TIME,
-)
-
 
 @bp.get("/list")
 @super_required
-@doc("List admins", query=AdminListForm, data=page_of(ADMIN_USER))
+@doc("List admins", query=AdminListForm, data=Page(AdminUser))
 def list_admins():
     """List staff users who are not super admins."""
     form = AdminListForm().validate_or_raise()
     statement = access.admin_list_statement(form.group_id.data)
-    return ok(paginate(statement, form, lambda user: user.to_admin()))
+    return paginate(statement, form)
 
 
 @bp.get("/<int:uid>")
 @super_required
-@doc("Get an admin", data=ADMIN_USER, path=path_ids("uid"))
+@doc("Get an admin", data=AdminUser, path=path_ids("uid"), errors=[UserNotFound])
 def get_admin(uid):
     """Show one admin."""
-    return ok(access.get_user(uid).to_admin())
+    return access.get_user(uid)
 
 
 @bp.post("")
 @no_escalation(groups=("group_id",))
 @super_required
-@doc("Create an admin", body=AdminCreateForm, data=ADMIN_USER, status=201)
+@doc(
+    "Create an admin",
+    body=AdminCreateForm,
+    data=AdminUser,
+    status=201,
+    errors=[GroupNotFound, Duplicated],
+)
 def create_admin():
     """Create a staff user in a group."""
     form = AdminCreateForm().validate_or_raise()
@@ -70,18 +67,25 @@ def create_admin():
         password=form.password.data,
         group_id=form.group_id.data,
     )
-    return created(user.to_admin())
+    return user
 
 
 @bp.put("/<int:uid>")
 @no_escalation(user="uid", groups=("group_id",))
 @super_required
-@doc("Update an admin", body=AdminUpdateForm, data=ADMIN_USER, status=201, path=path_ids("uid"))
+@doc(
+    "Update an admin",
+    body=AdminUpdateForm,
+    data=AdminUser,
+    status=201,
+    path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser, GroupNotFound, Duplicated, AtLeastOneLoginMethod],
+)
 def update_admin(uid):
     """Change an admin's profile or group."""
     form = AdminUpdateForm().validate_or_raise()
     user = access.update_admin(current_user(), access.get_user(uid), form.present())
-    return created(user.to_admin())
+    return user
 
 
 @bp.put("/password/<int:uid>")
@@ -90,46 +94,65 @@ def update_admin(uid):
 @doc(
     "Reset an admin's password",
     body=PasswordResetForm,
-    data=ADMIN_USER,
+    data=AdminUser,
     status=201,
     path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser],
 )
 def reset_admin_password(uid):
     """Set a new password and revoke every token of the admin."""
     form = PasswordResetForm().validate_or_raise()
     user = access.get_user(uid)
     access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return created(access.reset_password(current_user(), user, form.new_password.data).to_admin())
+    return access.reset_password(current_user(), user, form.new_password.data)
 
 
 @bp.put("/active/<int:uid>")
 @no_escalation(user="uid")
 @super_required
-@doc("Enable an admin", data=ADMIN_USER, status=201, path=path_ids("uid"))
+@doc(
+    "Enable an admin",
+    data=AdminUser,
+    status=201,
+    path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser],
+)
 def activate_admin(uid):
     """Let a disabled admin log in again."""
     user = access.get_user(uid)
     access.guard_admin_target(current_user(), user, self_forbidden=False)
-    return created(access.set_active(current_user(), user, True).to_admin())
+    return access.set_active(current_user(), user, True)
 
 
 @bp.put("/disable/<int:uid>")
 @no_escalation(user="uid")
 @super_required
-@doc("Disable an admin", data=ADMIN_USER, status=201, path=path_ids("uid"))
+@doc(
+    "Disable an admin",
+    data=AdminUser,
+    status=201,
+    path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser],
+)
 def disable_admin(uid):
     """Disable an admin and revoke every token."""
     user = access.get_user(uid)
     access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return created(access.set_active(current_user(), user, False).to_admin())
+    return access.set_active(current_user(), user, False)
 
 
 @bp.delete("/<int:uid>")
 @no_escalation(user="uid")
 @super_required
-@doc("Delete an admin", data=ID, status=202, path=path_ids("uid"))
+@doc(
+    "Delete an admin",
+    data=Id,
+    status=202,
+    path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser],
+)
 def delete_admin(uid):
     """Soft-delete an admin as DELETE /v1/user does."""
     user = access.get_user(uid)
     access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return deleted({"id": access.delete_user(current_user(), user)})
+    return {"id": access.delete_user(current_user(), user)}

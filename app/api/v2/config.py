@@ -6,11 +6,21 @@ from flask import Blueprint
 from sqlalchemy import or_, select
 
 from app.core.auth import current_user, has_permission, permission, public
-from app.core.docs import ANY, BOOL, ID, INT, STR, TIME, doc, obj, page_of, path_ids
-from app.core.exceptions import ParameterException
+from app.core.docs import doc, path_ids
+from app.core.exceptions import (
+    ConfigNotFound,
+    ConfigProtected,
+    ConfigValueInvalid,
+    Duplicated,
+    Forbidden,
+    InvalidToken,
+    ParameterException,
+)
 from app.core.pagination import paginate
-from app.core.response import created, deleted, ok
 from app.models import Config
+from app.schemas import config as shapes
+from app.schemas.base import Page
+from app.schemas.common import Id
 from app.services import config_params
 from app.validators.content import (
     ConfigCreateForm,
@@ -24,19 +34,6 @@ bp = Blueprint("config", __name__, url_prefix="/config")
 MODULE = "参数"
 READ = "查询参数配置列表"
 
-CONFIG = obj(
-    ["id", "name", "key", "value", "value_type", "type", "public", "remark", "create_time"],
-    id=INT,
-    name=STR,
-    key=STR,
-    value={**ANY, "description": "typed by value_type: str, int, bool or parsed json"},
-    value_type={"type": "string", "enum": list(config_params.VALUE_TYPES)},
-    type=BOOL,
-    public=BOOL,
-    remark=STR,
-    create_time=TIME,
-    update_time=TIME,
-)
 KEY_PATH = {"key": {"type": "string", "pattern": "^" + config_params.KEY_PATTERN + "$"}}
 
 
@@ -55,7 +52,7 @@ def _is_reader() -> bool:
 
 @bp.get("/list")
 @permission(READ, MODULE)
-@doc("List config parameters", query=ConfigListForm, data=page_of(CONFIG))
+@doc("List config parameters", query=ConfigListForm, data=Page(shapes.Config))
 def list_configs():
     """List config parameters by id, optionally filtered by name or key."""
     form = ConfigListForm().validate_or_raise()
@@ -68,60 +65,89 @@ def list_configs():
                 Config.key.contains(keyword, autoescape=True),
             )
         )
-    return ok(paginate(statement, form, Config.to_dict))
+    return paginate(statement, form)
 
 
 @bp.get("/<int:id>")
 @permission(READ, MODULE)
-@doc("Get a config parameter", data=CONFIG, path=path_ids("id"))
+@doc("Get a config parameter", data=shapes.Config, path=path_ids("id"), errors=[ConfigNotFound])
 def get_config(id: int):
     """Get one config parameter."""
-    return ok(config_params.get_config(id).to_dict())
+    return config_params.get_config(id)
 
 
 @bp.get("/key/<key>")
 @public
-@doc("Get a config parameter by key", data=CONFIG, path=KEY_PATH)
+@doc(
+    "Get a config parameter by key",
+    data=shapes.Config,
+    path=KEY_PATH,
+    errors=[ConfigNotFound, InvalidToken, Forbidden],
+)
 def get_config_by_key(key: str):
     """Get a parameter by key: public rows for anyone, others with the read permission."""
     row = config_params.find_config(_checked_key(key), private=_is_reader())
-    return ok(row.to_dict())
+    return row
 
 
 @bp.post("")
 @permission("新建参数配置", MODULE)
-@doc("Create a config parameter", body=ConfigCreateForm, data=CONFIG, status=201)
+@doc(
+    "Create a config parameter",
+    body=ConfigCreateForm,
+    data=shapes.Config,
+    status=201,
+    errors=[Duplicated, ConfigValueInvalid],
+)
 def create_config():
     """Create a config parameter."""
     form = ConfigCreateForm().validate_or_raise()
-    return created(config_params.create_config(form.data).to_dict())
+    return config_params.create_config(form.data)
 
 
 @bp.put("/<int:id>")
 @permission("更新参数配置", MODULE)
 @doc(
-    "Update a config parameter", body=ConfigUpdateForm, data=CONFIG, status=201, path=path_ids("id")
+    "Update a config parameter",
+    body=ConfigUpdateForm,
+    data=shapes.Config,
+    status=201,
+    path=path_ids("id"),
+    errors=[ConfigNotFound, ConfigProtected, Duplicated, ConfigValueInvalid],
 )
 def update_config(id: int):
     """Update the fields sent; built-in rows keep their key and types."""
     form = ConfigUpdateForm().validate_or_raise()
-    return created(config_params.update_config(id, form.present()).to_dict())
+    return config_params.update_config(id, form.present())
 
 
 @bp.put("/key/<key>")
 @permission("更新参数配置", MODULE)
-@doc("Set a config parameter's value", body=ConfigValueForm, data=CONFIG, status=201, path=KEY_PATH)
+@doc(
+    "Set a config parameter's value",
+    body=ConfigValueForm,
+    data=shapes.Config,
+    status=201,
+    path=KEY_PATH,
+    errors=[ConfigNotFound, ConfigValueInvalid],
+)
 def update_config_value(key: str):
     """Save a new value for the parameter with this key."""
     _checked_key(key)
     form = ConfigValueForm().validate_or_raise()
-    return created(config_params.set_config_value(key, form.value.data).to_dict())
+    return config_params.set_config_value(key, form.value.data)
 
 
 @bp.delete("/<int:id>")
 @permission("删除参数配置", MODULE)
-@doc("Delete a config parameter", data=ID, status=202, path=path_ids("id"))
+@doc(
+    "Delete a config parameter",
+    data=Id,
+    status=202,
+    path=path_ids("id"),
+    errors=[ConfigNotFound, ConfigProtected],
+)
 def delete_config(id: int):
     """Delete a parameter that is not built in."""
     config_params.delete_config(id)
-    return deleted({"id": id})
+    return {"id": id}

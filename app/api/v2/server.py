@@ -12,22 +12,12 @@ import psutil
 from flask import Blueprint, current_app
 
 from app.core.auth import super_required
-from app.core.docs import INT, STR, TIME, doc, obj
-from app.core.response import ok
-from app.core.timefmt import format_time
+from app.core.docs import doc
+from app.schemas.server import ServerInfo
 
 bp = Blueprint("server", __name__, url_prefix="/server")
 
 STARTED_AT = int(time.time())
-
-SERVER_INFO = obj(
-    ["system", "cpu", "memory", "disk", "project"],
-    system=obj(hostname=STR, ip=STR, mac=STR, os=STR),
-    cpu=obj(count=INT, percent=STR),
-    memory=obj(total=STR, free=STR, percent=STR),
-    disk=obj(total=STR, free=STR, percent=STR),
-    project=obj(name=STR, version=STR, python=STR, flask=STR, start_time=TIME, uptime=INT),
-)
 
 
 def _size(num: float) -> str:
@@ -47,41 +37,39 @@ def _ip() -> str:
 
 @bp.get("")
 @super_required
-@doc("Server monitor", data=SERVER_INFO)
+@doc("Server monitor", data=ServerInfo)
 def get_server():
     """Answer CPU, memory, disk and version figures."""
     memory = psutil.virtual_memory()
     disk = psutil.disk_usage(current_app.root_path)
     mac = uuid.getnode()
-    return ok(
-        {
-            "system": {
-                "hostname": socket.gethostname(),
-                "ip": _ip(),
-                "mac": ":".join(f"{(mac >> shift) & 0xFF:02x}" for shift in range(40, -8, -8)),
-                "os": f"{platform.system()} {platform.release()}",
-            },
-            "cpu": {
-                "count": os.cpu_count() or 1,
-                "percent": f"{psutil.cpu_percent(interval=0.05)}%",
-            },
-            "memory": {
-                "total": _size(memory.total),
-                "free": _size(memory.available),
-                "percent": f"{memory.percent}%",
-            },
-            "disk": {
-                "total": _size(disk.total),
-                "free": _size(disk.free),
-                "percent": f"{disk.percent}%",
-            },
-            "project": {
-                "name": "mini-shop-server",
-                "version": current_app.config["APP_VERSION"],
-                "python": sys.version.split()[0],
-                "flask": version("flask"),
-                "start_time": format_time(STARTED_AT),
-                "uptime": int(time.time()) - STARTED_AT,
-            },
-        }
-    )
+    return {
+        "system": {
+            "hostname": socket.gethostname(),
+            "ip": _ip(),
+            "mac": ":".join(f"{(mac >> shift) & 0xFF:02x}" for shift in range(40, -8, -8)),
+            "os": f"{platform.system()} {platform.release()}",
+        },
+        "cpu": {
+            "count": os.cpu_count() or 1,
+            "percent": f"{psutil.cpu_percent(interval=0.05)}%",
+        },
+        "memory": {
+            "total": _size(memory.total),
+            "free": _size(memory.available),
+            "percent": f"{memory.percent}%",
+        },
+        "disk": {
+            "total": _size(disk.total),
+            "free": _size(disk.free),
+            "percent": f"{disk.percent}%",
+        },
+        "project": {
+            "name": "mini-shop-server",
+            "version": current_app.config["APP_VERSION"],
+            "python": sys.version.split()[0],
+            "flask": version("flask"),
+            "start_time": STARTED_AT,
+            "uptime": int(time.time()) - STARTED_AT,
+        },
+    }

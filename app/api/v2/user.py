@@ -2,12 +2,14 @@
 
 from flask import Blueprint
 
-from app.api.v2.admin import ADMIN_USER
 from app.core.auth import current_user, permission
-from app.core.docs import ID, doc, page_of, path_ids
+from app.core.docs import doc, path_ids
+from app.core.exceptions import GroupNotFound, ProtectedUser, UserNotFound
 from app.core.pagination import paginate
 from app.core.permissions import no_escalation
-from app.core.response import created, deleted, ok
+from app.schemas.base import Page
+from app.schemas.common import Id
+from app.schemas.user import AdminUser
 from app.services import access
 from app.validators.admin import PasswordResetForm, UserGroupForm, UserListForm
 
@@ -18,33 +20,38 @@ MODULE = "用户"
 
 @bp.get("/list")
 @permission("查询用户列表", MODULE)
-@doc("List users", query=UserListForm, data=page_of(ADMIN_USER))
+@doc("List users", query=UserListForm, data=Page(AdminUser))
 def list_users():
     """List every user who is not a super admin."""
     form = UserListForm().validate_or_raise()
     statement = access.user_list_statement(form.group_id.data, form.keyword.data)
-    return ok(paginate(statement, form, lambda user: user.to_admin()))
+    return paginate(statement, form)
 
 
 @bp.get("/<int:uid>")
 @permission("查询用户列表", MODULE)
-@doc("Get a user", data=ADMIN_USER, path=path_ids("uid"))
+@doc("Get a user", data=AdminUser, path=path_ids("uid"), errors=[UserNotFound])
 def get_user(uid):
     """Show one user."""
-    return ok(access.get_user(uid).to_admin())
+    return access.get_user(uid)
 
 
 def _set_group(uid: int):
     form = UserGroupForm().validate_or_raise()
     user = access.set_user_group(current_user(), access.get_user(uid), form.group_id.data)
-    return created(user.to_admin())
+    return user
 
 
 @bp.put("/<int:uid>/group")
 @no_escalation(user="uid", groups=("group_id",))
 @permission("更新用户分组", MODULE)
 @doc(
-    "Move a user to a group", body=UserGroupForm, data=ADMIN_USER, status=201, path=path_ids("uid")
+    "Move a user to a group",
+    body=UserGroupForm,
+    data=AdminUser,
+    status=201,
+    path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser, GroupNotFound],
 )
 def update_user_group(uid):
     """Put a user in a group, or (0 or null) make them a customer."""
@@ -57,9 +64,10 @@ def update_user_group(uid):
 @doc(
     "Move a user to a group (CMS form)",
     body=UserGroupForm,
-    data=ADMIN_USER,
+    data=AdminUser,
     status=201,
     path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser, GroupNotFound],
 )
 def update_user(uid):
     """Put a user in a group, as the CMS user edit form sends it."""
@@ -72,46 +80,61 @@ def update_user(uid):
 @doc(
     "Reset a user's password",
     body=PasswordResetForm,
-    data=ADMIN_USER,
+    data=AdminUser,
     status=201,
     path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser],
 )
 def reset_user_password(uid):
     """Set a new password and revoke every token of the user."""
     form = PasswordResetForm().validate_or_raise()
     user = access.get_user(uid)
     access.guard_user_target(current_user(), user)
-    return created(access.reset_password(current_user(), user, form.new_password.data).to_admin())
+    return access.reset_password(current_user(), user, form.new_password.data)
 
 
 @bp.put("/<int:uid>/active")
 @no_escalation(user="uid")
 @permission("更改用户状态", MODULE)
-@doc("Enable a user", data=ADMIN_USER, status=201, path=path_ids("uid"))
+@doc(
+    "Enable a user",
+    data=AdminUser,
+    status=201,
+    path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser],
+)
 def activate_user(uid):
     """Let a disabled user log in again."""
     user = access.get_user(uid)
     access.guard_user_target(current_user(), user)
-    return created(access.set_active(current_user(), user, True).to_admin())
+    return access.set_active(current_user(), user, True)
 
 
 @bp.put("/<int:uid>/disable")
 @no_escalation(user="uid")
 @permission("更改用户状态", MODULE)
-@doc("Disable a user", data=ADMIN_USER, status=201, path=path_ids("uid"))
+@doc(
+    "Disable a user",
+    data=AdminUser,
+    status=201,
+    path=path_ids("uid"),
+    errors=[UserNotFound, ProtectedUser],
+)
 def disable_user(uid):
     """Disable a user and revoke every token."""
     user = access.get_user(uid)
     access.guard_user_target(current_user(), user)
-    return created(access.set_active(current_user(), user, False).to_admin())
+    return access.set_active(current_user(), user, False)
 
 
 @bp.delete("/<int:uid>")
 @no_escalation(user="uid")
 @permission("删除用户", MODULE)
-@doc("Delete a user", data=ID, status=202, path=path_ids("uid"))
+@doc(
+    "Delete a user", data=Id, status=202, path=path_ids("uid"), errors=[UserNotFound, ProtectedUser]
+)
 def delete_user(uid):
     """Soft-delete a user as DELETE /v1/user does."""
     user = access.get_user(uid)
     access.guard_user_target(current_user(), user)
-    return deleted({"id": access.delete_user(current_user(), user)})
+    return {"id": access.delete_user(current_user(), user)}

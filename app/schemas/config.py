@@ -1,0 +1,40 @@
+"""Config parameter shapes, as admins see them."""
+
+from marshmallow import fields
+
+from app.schemas.base import ADMIN, Bool, Int, Shape, Str, Time
+from app.services.config_params import VALUE_TYPES
+
+
+class TypedValue(fields.Raw):
+    """The stored value read by its value_type: text, integer, boolean or parsed JSON."""
+
+    def json_schema(self, shape=None) -> dict:
+        return {"description": "typed by value_type: str, int, bool or parsed json"}
+
+
+class Choice(fields.String):
+    """A string from a fixed list."""
+
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = list(choices)
+
+    def json_schema(self, shape=None) -> dict:
+        return {"type": "string", "enum": self.choices}
+
+
+class Config(Shape):
+    """A config parameter."""
+
+    audience = ADMIN
+    id = Int()
+    name = Str()
+    key = Str()
+    value = TypedValue(attribute="typed_value")
+    value_type = Choice(VALUE_TYPES)
+    type = Bool()
+    public = Bool()
+    remark = Str()
+    create_time = Time()
+    update_time = Time()
