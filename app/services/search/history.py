@@ -75,3 +75,8 @@ def clear_history(user_id: int) -> list[int]:
         )
     db.session.commit()
     return ids
+
+
+def forget_history(user_id: int) -> None:
+    """Delete the user's history in the caller's transaction (account deletion)."""
+    db.session.execute(delete(SearchHistory).where(SearchHistory.user_id == user_id))
