@@ -1,5 +1,7 @@
 """The search service: constant statements per request, the backend seam, history races."""
 
+import os
+
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from tests.factories import (
     make_user,
 )
 from tests.helpers import count_statements
+from tests.services.test_concurrency import run_parallel, run_serial
 
 
 def _with_image(name, category=None, **fields):
@@ -124,3 +127,27 @@ def test_record_search_collision_keeps_the_search_and_one_row(app, monkeypatch):
     monkeypatch.undo()
     rows = db.session.scalars(select(SearchHistory.keyword)).all()
     assert rows == ["芒果"]
+
+
+@pytest.mark.parametrize("runner", ["serial", "parallel"])
+def test_racing_searches_of_one_user_answer_and_keep_one_row_a_keyword(app, runner):
+    if runner == "parallel" and not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"):
+        pytest.skip("row-level races need MariaDB (set TEST_DATABASE_URL)")
+    user = make_user()
+    headers = auth_headers(user)
+    _products(1)
+
+    def job(q):
+        def call():
+            return app.test_client().get(f"/v1/product/search?q={q}", headers=headers).status_code
+
+        return call
+
+    jobs = [job(q) for q in ["搜索"] * 6 + ["搜"] * 4]
+    results = (run_parallel if runner == "parallel" else run_serial)(app, jobs)
+    assert results == [200] * len(jobs)
+    db.session.rollback()
+    keywords = db.session.scalars(
+        select(SearchHistory.keyword).where(SearchHistory.user_id == user.id)
+    ).all()
+    assert sorted(keywords) == ["搜", "搜索"]
