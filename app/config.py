@@ -352,6 +352,13 @@ _DECLARED = (
     Setting("CACHE_THRESHOLD", INT, 20000, "SimpleCache entries per worker (catalog pages)"),
     Setting("CACHE_REDIS_URL", STR, "", "Redis of RedisCache, apart from the counters"),
     Setting("CATALOG_MAX_AGE", INT, 60, "Cache-Control max-age of catalog reads, seconds"),
+    # search
+    Setting(
+        "SEARCH_BACKEND",
+        choice("database"),
+        "database",
+        "product search backend (README, Search: when another is worth it)",
+    ),
     # docs pages
     Setting("SWAGGER_ENABLED", BOOL, True, "serve Swagger UI at /apidocs/ and the spec"),
     Setting("ERROR_CODE_PAGE_ENABLED", BOOL, True, "serve the error code table at /error_code"),

@@ -23,6 +23,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -202,8 +203,29 @@ def endpoints(info: dict, rng: random.Random) -> list[dict]:
                 ["GET", f"/v1/product/by_category?category_id={c}", get, None] for c in categories
             ],
         },
+        {"name": "search", "requests": searches(info, rng, get, logged_in=False)},
+        {"name": "search logged in", "requests": searches(info, rng, get, logged_in=True)},
         {"name": "order", "requests": orders, "order": True},
     ]
+
+
+SEARCH_WORDS = ["半斤", "500克", "3个", "1盒", "商品1", "商品42", "产地", "直发", "芒果", "无此词"]
+SEARCH_SORTS = ["default", "price", "sales", "new"]
+
+
+def searches(info: dict, rng: random.Random, get: dict, *, logged_in: bool) -> list[list]:
+    """Product searches: seed words (some match hundreds of products, some none), random sorts,
+    a category filter one time in four; logged in, each also records the caller's history."""
+    requests = []
+    for _ in range(1000):
+        query = {"q": rng.choice(SEARCH_WORDS), "sort": rng.choice(SEARCH_SORTS)}
+        if rng.random() < 0.25:
+            query["category_id"] = rng.choice(info["category_ids"])
+        headers = dict(get)
+        if logged_in:
+            headers["Authorization"] = f"Bearer {rng.choice(info['customers'])['token']}"
+        requests.append(["GET", "/v1/product/search?" + urlencode(query), headers, None])
+    return requests
 
 
 def route_exists(app, method: str, path: str) -> bool:

@@ -460,3 +460,9 @@ class FakeWeChatPay:
             return status, headers, text
 
         return callback
+
+
+def make_search_history(user: User, keyword: str, **fields):
+    from app.models import SearchHistory
+
+    return _commit(SearchHistory(user_id=user.id, keyword=keyword, **fields))

@@ -1,7 +1,9 @@
 """Test helpers shared by several test modules."""
 
 from contextlib import contextmanager
+from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 
 from app.extensions import db
@@ -29,3 +31,9 @@ def count_statements():
         yield log
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def migration_head() -> str:
+    """The revision a fully migrated database is at (the newest in migrations/versions)."""
+    migrations = Path(__file__).resolve().parents[1] / "migrations"
+    return ScriptDirectory(str(migrations)).get_current_head()

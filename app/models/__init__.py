@@ -23,6 +23,7 @@ from app.models.order import (
     Payment,
     Refund,
 )
+from app.models.search import SearchHistory
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
 
@@ -58,6 +59,7 @@ __all__ = [
     "RefreshToken",
     "Refund",
     "Route",
+    "SearchHistory",
     "Theme",
     "User",
     "group_2_element",

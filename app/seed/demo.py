@@ -9,6 +9,7 @@ from app.models import Address, Auth, File, Group, Permission, User, menu
 from app.seed.catalog import seed_catalog
 from app.seed.content import seed_content
 from app.seed.orders import seed_orders
+from app.seed.search import seed_search
 
 ACCOUNTS = [
     # id, email, nickname, username, mobile, auth, group_id
@@ -138,6 +139,7 @@ DEMO_STEPS = [
     seed_catalog,
     seed_content,
     seed_orders,
+    seed_search,
 ]
 
 

@@ -244,6 +244,14 @@ CONFIGS = [
     ),
     (2, "分页查询-默认页", "sys.paginator.page", "1", "int", "默认查询第1页"),
     (3, "分页查询-默认数量", "sys.paginator.size", "10", "int", "默认每页10条数据"),
+    (
+        4,
+        "商城搜索-热门关键词",
+        "shop.search.hot",
+        "[]",
+        "json",
+        "搜索页的热门关键词，JSON字符串数组，按顺序显示",
+    ),
 ]
 
 DICT_TYPES = [

@@ -21,6 +21,7 @@ from app.models import Auth, Permission, User
 from app.models.base import now
 from app.models.user import AUTH_USER, IDENTIFIER_FIELDS, spend_password_check
 from app.services.login_log import write_login_log
+from app.services.search.history import forget_history
 from app.services.tokens import revoke_user_tokens, token_pair
 
 USERNAME, EMAIL, MOBILE = 100, 101, 102
@@ -260,5 +261,6 @@ def delete_account(user: User, actor_type: str, actor_id: int | None) -> None:
     user.username = user.email = user.mobile = user.group_id = None
     user.identities = []
     revoke_user_tokens(user)
+    forget_history(user.id)
     user.soft_delete()
     db.session.commit()

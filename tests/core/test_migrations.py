@@ -44,3 +44,42 @@ def test_migrations_match_the_models(make_app, scratch_url):
         engine.dispose()
     assert diff == []
     assert set(db.metadata.tables) <= tables
+
+
+def test_search_migration_adds_the_hot_keywords_parameter_to_an_installed_shop(
+    make_app, scratch_url
+):
+    from flask_migrate import downgrade
+
+    migrated_app = make_app(DATABASE_URL=scratch_url)
+    migrations = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+    hot = text("SELECT id, value, value_type, type, public FROM config WHERE `key` = :key")
+    with migrated_app.app_context():
+        upgrade(directory=migrations, revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO config (id, name, `key`, value, value_type, type, public, remark,"
+                    " create_time, update_time) VALUES (7, 'mine', 'my.key', '1', 'int', 0, 0, '',"
+                    " 0, 0)"
+                )
+            )
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            row = connection.execute(hot, {"key": "shop.search.hot"}).one()
+        assert tuple(row) == (8, "[]", "json", 1, 1)
+        downgrade(directory=migrations, revision="0001")
+        with db.engine.connect() as connection:
+            assert connection.execute(hot, {"key": "shop.search.hot"}).first() is None
+            assert "search_history" not in inspect(connection).get_table_names()
+        db.engine.dispose()
+
+
+def test_search_migration_leaves_a_new_install_to_the_system_seed(make_app, scratch_url):
+    migrated_app = make_app(DATABASE_URL=scratch_url)
+    migrations = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+    with migrated_app.app_context():
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM config")).scalar() == 0
+        db.engine.dispose()

@@ -29,6 +29,7 @@ def _owned_rows(owner):
 
     address = factories.make_address(owner, name=MARKER, detail=f"{MARKER} road")
     order = make_order(owner)
+    factories.make_search_history(owner, MARKER)  # only lists show it
     return {
         "address": (Address, address, VALID_ADDRESS),
         "order": (Order, order, {}),

@@ -1,5 +1,7 @@
 """No GET changes state: every GET route, called by a super admin and by a customer on the demo
-data, leaves every table as it was (the one exception is the article view counter)."""
+data, leaves every table as it was. The exceptions: the article view counter, and a logged-in
+search with a `q` (GET /v1/product/search records the caller's history; called here without one,
+tests/api/v1/test_search.py covers it)."""
 
 from app.extensions import db
 from tests import factories

@@ -2,17 +2,18 @@
 
 from flask import Blueprint
 
-from app.core.auth import public
+from app.core.auth import current_user, public
 from app.core.docs import doc, path_ids
 from app.core.exceptions import CategoryNotFound, ProductNotFound
 from app.schemas.base import Items, Page
 from app.schemas.product import ProductDetail, ProductSummary
-from app.services import catalog
+from app.services import catalog, search
 from app.validators.catalog import (
     AllProductsByCategoryForm,
     ProductsByCategoryForm,
     RecentProductsForm,
 )
+from app.validators.search import ProductSearchForm
 
 bp = Blueprint("product", __name__, url_prefix="/product")
 
@@ -63,6 +64,16 @@ def list_all_products_by_category():
     """List up to 100 on-sale products of a category."""
     form = AllProductsByCategoryForm().validate_or_raise()
     return catalog.all_products_by_category(form.category_id.data)
+
+
+@bp.get("/search")
+@public
+@doc("Search products", query=ProductSearchForm, data=Page(ProductSummary), auth=False)
+def search_products():
+    """Search on-sale products by name or summary; a token, when sent, records the search."""
+    form = ProductSearchForm().validate_or_raise()
+    user = current_user()
+    return search.search_products(form, user.id if user is not None else None)
 
 
 @bp.get("/<int:id>")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Config
+from app.seed.system import CONFIGS
 from tests.factories import auth_headers, make_config, make_staff
 
 MODULE = "参数"
@@ -105,7 +106,7 @@ def test_list_configs_orders_by_id_with_page_shape(client, super_headers):
     assert response.status_code == 200
     data = response.get_json()["data"]
     assert [item["id"] for item in data["items"]] == [1, 2]
-    assert (data["total"], data["current_page"], data["total_page"]) == (3, 1, 2)
+    assert (data["total"], data["current_page"], data["total_page"]) == (len(CONFIGS), 1, 2)
     assert data["items"][0]["value"] == "vertical"
     assert data["items"][1]["value"] == 1
 
@@ -130,7 +131,7 @@ def test_list_configs_customer_forbidden_staff_without_permission_forbidden(
 def test_list_configs_staff_with_permission(client):
     response = client.get("/v2/config/list", headers=staff_headers("查询参数配置列表"))
     assert response.status_code == 200
-    assert response.get_json()["data"]["total"] == 3
+    assert response.get_json()["data"]["total"] == len(CONFIGS)
 
 
 def test_get_config_by_id_and_unknown(client, super_headers):
