@@ -205,24 +205,6 @@ def shape_definitions(shape) -> dict:
     return definitions
 
 
-def properties_of(shape) -> dict:
-    """A shape's properties with nested shapes inlined: for the /v2 views still documented with
-    hand-written dicts (transitional; a converted view names its shape instead)."""
-    definitions = shape_definitions(shape)
-
-    def inline(schema):
-        if isinstance(schema, dict):
-            ref = schema.get("$ref")
-            if ref:
-                return inline(definitions[ref.rsplit("/", 1)[1]])
-            return {key: inline(value) for key, value in schema.items()}
-        if isinstance(schema, list):
-            return [inline(value) for value in schema]
-        return schema
-
-    return inline(definitions[shape.definition_name()])["properties"]
-
-
 def _is_shape(data) -> bool:
     return isinstance(data, type) and issubclass(data, Schema)
 
