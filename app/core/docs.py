@@ -487,6 +487,44 @@ class ApiDocs(Swagger):
         return cached
 
 
+# -- multipart upload routes
+
+UPLOAD_ERRORS = [
+    exceptions.FileException,
+    exceptions.FileTooLarge,
+    exceptions.FileTooMany,
+    exceptions.FileTypeNotAllowed,
+    exceptions.FileContentMismatch,
+]
+
+
+def upload_doc(summary: str, *, data, status: int = 201, path=None, multiple=False, errors=()):
+    """`@doc` for a multipart route whose file parts are named `file`."""
+    decorate = doc(
+        summary,
+        data=data,
+        status=status,
+        path=path,
+        consumes=["multipart/form-data"],
+        errors=[*UPLOAD_ERRORS, *errors],
+    )
+
+    def decorator(view):
+        view = decorate(view)
+        view.specs_dict["parameters"].append(
+            {
+                "name": "file",
+                "in": "formData",
+                "type": "file",
+                "required": True,
+                "description": "one or more parts named file" if multiple else "one image",
+            }
+        )
+        return view
+
+    return decorator
+
+
 def path_ids(*names: str) -> dict:
     return {name: {"type": "integer", "minimum": 0} for name in names}
 

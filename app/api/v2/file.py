@@ -2,9 +2,8 @@
 
 from flask import Blueprint
 
-from app.api.uploads import upload_doc
 from app.core.auth import current_user, permission
-from app.core.docs import doc, path_ids
+from app.core.docs import doc, path_ids, upload_doc
 from app.core.exceptions import Duplicated, FileNotFound, InvalidFileMove, ParameterException
 from app.core.limits import limit_upload
 from app.core.pagination import paginate

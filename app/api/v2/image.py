@@ -3,9 +3,8 @@
 from flask import Blueprint, request
 from sqlalchemy import select
 
-from app.api.uploads import upload_doc
 from app.core.auth import permission
-from app.core.docs import doc, path_ids
+from app.core.docs import doc, path_ids, upload_doc
 from app.core.exceptions import ImageInUse, ImageNotFound
 from app.core.forms import PageForm
 from app.core.limits import limit_upload
