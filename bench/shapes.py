@@ -1,4 +1,4 @@
-"""Microbenchmark: serializing 20 product summaries by hand (to_summary) vs with the shape.
+"""Microbenchmark: serializing 20 product summaries with a hand-written dict vs with the shape.
 
     uv run python -m bench.shapes
 
@@ -13,10 +13,24 @@ from flask import jsonify
 from app import create_app
 from app.extensions import db
 from app.models import Category, Image, Product
+from app.models.base import money_text
 from app.schemas.base import Items
 from app.schemas.product import ProductSummary
 
 ROUNDS = 1000
+
+
+def by_hand(product: Product) -> dict:
+    """The ProductSummary answer written out by hand: the baseline a shape is measured against."""
+    return {
+        "id": product.id,
+        "name": product.name,
+        "price": money_text(product.price),
+        "stock": product.stock,
+        "category_id": product.category_id,
+        "main_image": product.main_img.absolute_url if product.main_img is not None else "",
+        "summary": product.summary,
+    }
 
 
 def main() -> None:
@@ -43,13 +57,12 @@ def main() -> None:
         db.session.commit()
         products = list(db.session.scalars(db.select(Product).order_by(Product.id)))
         items = Items(ProductSummary)
-        by_hand = {"items": [p.to_summary() for p in products]}
-        assert items.serialize({"items": products}) == by_hand
+        assert items.serialize({"items": products}) == {"items": [by_hand(p) for p in products]}
         cases = {
-            "to_summary": lambda: {"items": [p.to_summary() for p in products]},
+            "by hand": lambda: {"items": [by_hand(p) for p in products]},
             "ProductSummary shape": lambda: items.serialize({"items": products}),
             "marshmallow Schema.dump": lambda: items().dump({"items": products}),
-            "to_summary + jsonify": lambda: jsonify({"items": [p.to_summary() for p in products]}),
+            "by hand + jsonify": lambda: jsonify({"items": [by_hand(p) for p in products]}),
             "shape + jsonify": lambda: jsonify(items.serialize({"items": products})),
         }
         for name, case in cases.items():

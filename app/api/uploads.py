@@ -1,16 +1,8 @@
-"""Serving uploaded files at /uploads/<key>, and the docs of upload routes."""
+"""Serving uploaded files at /uploads/<key>."""
 
 from flask import Blueprint, abort, redirect, send_file
 from sqlalchemy import select
 
-from app.core.docs import doc
-from app.core.exceptions import (
-    FileContentMismatch,
-    FileException,
-    FileTooLarge,
-    FileTooMany,
-    FileTypeNotAllowed,
-)
 from app.extensions import db
 from app.models import File
 from app.services.storage import LocalStorage, S3Storage, get_storage, is_valid_key
@@ -20,34 +12,6 @@ bp = Blueprint("uploads", __name__)
 
 # Stored keys never change content, so browsers and CDNs may keep them.
 _MAX_AGE = 365 * 24 * 3600
-UPLOAD_ERRORS = [FileException, FileTooLarge, FileTooMany, FileTypeNotAllowed, FileContentMismatch]
-
-
-def upload_doc(summary: str, *, data, status: int = 201, path=None, multiple=False, errors=()):
-    """`@doc` for a multipart route whose file parts are named `file`."""
-    decorate = doc(
-        summary,
-        data=data,
-        status=status,
-        path=path,
-        consumes=["multipart/form-data"],
-        errors=[*UPLOAD_ERRORS, *errors],
-    )
-
-    def decorator(view):
-        view = decorate(view)
-        view.specs_dict["parameters"].append(
-            {
-                "name": "file",
-                "in": "formData",
-                "type": "file",
-                "required": True,
-                "description": "one or more parts named file" if multiple else "one image",
-            }
-        )
-        return view
-
-    return decorator
 
 
 def _download_name(key: str) -> str:

@@ -205,24 +205,6 @@ def shape_definitions(shape) -> dict:
     return definitions
 
 
-def properties_of(shape) -> dict:
-    """A shape's properties with nested shapes inlined: for the /v2 views still documented with
-    hand-written dicts (transitional; a converted view names its shape instead)."""
-    definitions = shape_definitions(shape)
-
-    def inline(schema):
-        if isinstance(schema, dict):
-            ref = schema.get("$ref")
-            if ref:
-                return inline(definitions[ref.rsplit("/", 1)[1]])
-            return {key: inline(value) for key, value in schema.items()}
-        if isinstance(schema, list):
-            return [inline(value) for value in schema]
-        return schema
-
-    return inline(definitions[shape.definition_name()])["properties"]
-
-
 def _is_shape(data) -> bool:
     return isinstance(data, type) and issubclass(data, Schema)
 
@@ -505,6 +487,44 @@ class ApiDocs(Swagger):
         if cached is None or app.debug:
             cached = app.extensions["apispec"] = build_spec(app, self.template or {})
         return cached
+
+
+# -- multipart upload routes
+
+UPLOAD_ERRORS = [
+    exceptions.FileException,
+    exceptions.FileTooLarge,
+    exceptions.FileTooMany,
+    exceptions.FileTypeNotAllowed,
+    exceptions.FileContentMismatch,
+]
+
+
+def upload_doc(summary: str, *, data, status: int = 201, path=None, multiple=False, errors=()):
+    """`@doc` for a multipart route whose file parts are named `file`."""
+    decorate = doc(
+        summary,
+        data=data,
+        status=status,
+        path=path,
+        consumes=["multipart/form-data"],
+        errors=[*UPLOAD_ERRORS, *errors],
+    )
+
+    def decorator(view):
+        view = decorate(view)
+        view.specs_dict["parameters"].append(
+            {
+                "name": "file",
+                "in": "formData",
+                "type": "file",
+                "required": True,
+                "description": "one or more parts named file" if multiple else "one image",
+            }
+        )
+        return view
+
+    return decorator
 
 
 def path_ids(*names: str) -> dict:

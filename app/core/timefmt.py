@@ -1,8 +1,8 @@
-"""Times by audience: /v1 answers Unix seconds, /v2 and /cms formatted local time strings.
+"""Local time formatting: admin shapes (app/schemas) answer `format_time`, customer shapes
+Unix seconds. The audience is chosen by the shape class, never by the request URL.
 
-Response shapes (app/schemas) choose the audience by their class and use `format_time` only.
-`render_time`, which guesses the audience from the request's blueprint, remains for the model
-serializers of the /v2 resources not yet converted to shapes; it goes when they are.
+`is_admin_request` only serves the token check, which answers an expired token on the admin
+mounts differently (1002 on /cms for the CMS front end).
 """
 
 from datetime import datetime
@@ -24,13 +24,6 @@ def format_time(ts: int | None) -> str | None:
         return None
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     return datetime.fromtimestamp(ts, zone).strftime(TIME_FORMAT)
-
-
-def render_time(ts: int | None):
-    """A *_time field as the current audience expects it (null stays null)."""
-    if ts is None:
-        return None
-    return format_time(ts) if is_admin_request() else ts
 
 
 def local_date(ts: int) -> str:

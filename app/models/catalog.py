@@ -11,13 +11,14 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from app.core.timefmt import render_time
 from app.core.urls import stored_image_url
 from app.extensions import db
-from app.models.base import Money, SoftDeleteMixin, TimestampMixin, money_text
+from app.models.base import Money, SoftDeleteMixin, TimestampMixin
 
 IMAGE_STATIC, IMAGE_NETWORK, IMAGE_UPLOADED = 1, 2, 3
 
@@ -33,14 +34,6 @@ class Image(TimestampMixin, SoftDeleteMixin, db.Model):
     def absolute_url(self) -> str:
         return stored_image_url(self.url, self.source)
 
-    def to_admin(self) -> dict:
-        return {
-            "id": self.id,
-            "url": self.absolute_url,
-            "source": self.source,
-            "create_time": render_time(self.create_time),
-        }
-
 
 def image_url(image: Image | None) -> str:
     return image.absolute_url if image is not None else ""
@@ -55,23 +48,6 @@ class Category(TimestampMixin, SoftDeleteMixin, db.Model):
     topic_img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
 
     topic_img = relationship("Image", lazy="joined")
-
-    def to_v1(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "image": image_url(self.topic_img),
-        }
-
-    def to_admin(self, product_count: int) -> dict:
-        return {
-            **self.to_v1(),
-            "topic_img_id": self.topic_img_id,
-            "product_count": product_count,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
 
 
 class Product(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -102,47 +78,28 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
         lazy="select",
         cascade="all, delete-orphan",
     )
-
-    # The admin serializers below (not yet shapes) build on this; the customer API answers
-    # app/schemas/product.py.
-    def to_summary(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "price": money_text(self.price),
-            "stock": self.stock,
-            "category_id": self.category_id,
-            "main_image": image_url(self.main_img),
-            "summary": self.summary,
-        }
+    # The live themes holding the product, by id (what the admin detail lists).
+    themes = relationship(
+        "Theme",
+        secondary=lambda: theme_product,
+        order_by=lambda: Theme.id,
+        viewonly=True,
+        lazy="select",
+    )
 
     def live_images(self) -> list["ProductImage"]:
         # A detail image whose image row was deleted is skipped (its `img` loads as None).
         return [item for item in self.images if item.img is not None]
 
-    def properties_data(self, *, with_order: bool = False) -> list[dict]:
-        return [prop.to_dict(with_order=with_order) for prop in self.properties]
 
-    def to_admin_summary(self) -> dict:
-        return {
-            **self.to_summary(),
-            "on_sale": self.on_sale,
-            "main_img_id": self.main_img_id,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
-    def image_items(self) -> list[dict]:
-        return [item.to_item() for item in self.live_images()]
-
-    def to_admin_detail(self, theme_ids: list[int]) -> dict:
-        return {
-            **self.to_admin_summary(),
-            "images": [item.img.absolute_url for item in self.live_images()],
-            "image_items": self.image_items(),
-            "properties": self.properties_data(with_order=True),
-            "theme_ids": theme_ids,
-        }
+# How many live products a category holds: loaded only where asked for (admin reads undefer it).
+Category.product_count = column_property(
+    select(func.count(Product.id))
+    .where(Product.category_id == Category.id, Product.delete_time.is_(None))
+    .correlate_except(Product)
+    .scalar_subquery(),
+    deferred=True,
+)
 
 
 class ProductImage(TimestampMixin, db.Model):
@@ -159,9 +116,6 @@ class ProductImage(TimestampMixin, db.Model):
 
     img = relationship("Image", lazy="joined")
 
-    def to_item(self) -> dict:
-        return {"img_id": self.img_id, "order": self.order, "url": image_url(self.img)}
-
 
 class ProductProperty(TimestampMixin, db.Model):
     __tablename__ = "product_property"
@@ -171,12 +125,6 @@ class ProductProperty(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(30), default="", server_default="")
     detail: Mapped[str] = mapped_column(String(255))
     order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    def to_dict(self, *, with_order: bool = True) -> dict:
-        data = {"id": self.id, "name": self.name, "detail": self.detail}
-        if with_order:
-            data["order"] = self.order
-        return data
 
 
 class Theme(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -199,31 +147,6 @@ class Theme(TimestampMixin, SoftDeleteMixin, db.Model):
         viewonly=True,
         lazy="select",
     )
-
-    def to_v1(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "topic_img_url": image_url(self.topic_img),
-            "head_img_url": image_url(self.head_img),
-        }
-
-    def to_admin(self) -> dict:
-        return {
-            **self.to_v1(),
-            "topic_img_id": self.topic_img_id,
-            "head_img_id": self.head_img_id,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
-    def to_admin_detail(self) -> dict:
-        return {
-            **self.to_admin(),
-            "products": [p.to_admin_summary() for p in self.products],
-            "product_ids": [p.id for p in self.products],
-        }
 
 
 theme_product = Table(
@@ -250,18 +173,6 @@ class Banner(TimestampMixin, SoftDeleteMixin, db.Model):
         back_populates="banner",
     )
 
-    def to_admin(self) -> dict:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "description": self.description,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
-    def to_admin_detail(self) -> dict:
-        return {**self.to_admin(), "items": [item.to_admin() for item in self.items]}
-
 
 class BannerItem(TimestampMixin, SoftDeleteMixin, db.Model):
     __tablename__ = "banner_item"
@@ -275,16 +186,3 @@ class BannerItem(TimestampMixin, SoftDeleteMixin, db.Model):
 
     img = relationship("Image", lazy="joined")
     banner = relationship("Banner", back_populates="items")
-
-    def to_admin(self) -> dict:
-        return {
-            "id": self.id,
-            "banner_id": self.banner_id,
-            "img_id": self.img_id,
-            "image": image_url(self.img),
-            "key_word": self.key_word,
-            "type": self.type,
-            "order": self.order,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }

@@ -4,7 +4,6 @@ from sqlalchemy import ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.timefmt import render_time
 from app.extensions import db
 from app.models.base import SoftDeleteMixin, TimestampMixin
 
@@ -30,31 +29,6 @@ class Article(TimestampMixin, SoftDeleteMixin, db.Model):
     @property
     def author_name(self) -> str:
         return (self.author.nickname or "") if self.author is not None else ""
-
-    # The admin serializer below (not yet a shape) builds on this; the customer API answers
-    # app/schemas/article.py.
-    def to_summary(self) -> dict:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "title": self.title,
-            "summary": self.summary,
-            "img": self.img,
-            "author": self.author_name,
-            "views": self.views,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
-    def to_admin(self, *, with_content: bool = False) -> dict:
-        data = {
-            **self.to_summary(),
-            "theme": self.theme,
-            "author_id": self.author_id,
-        }
-        if with_content:
-            data["content"] = self.content
-        return data
 
 
 class Notice(TimestampMixin, SoftDeleteMixin, db.Model):

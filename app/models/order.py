@@ -16,10 +16,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.exceptions import OrderStatusConflict
-from app.core.timefmt import render_time
 from app.core.urls import public_base_url
 from app.extensions import db
-from app.models.base import CreateTimeMixin, Money, TimestampMixin, fen_to_yuan, money_text
+from app.models.base import CreateTimeMixin, Money, TimestampMixin
 
 
 class OrderStatus(enum.IntEnum):
@@ -108,67 +107,6 @@ class Order(TimestampMixin, db.Model):
             and at - self.prepay_time < max_age
         )
 
-    # -- serializers
-    def to_summary(self) -> dict:
-        return {
-            "id": self.id,
-            "order_no": self.order_no,
-            "user_id": self.user_id,
-            "order_status": self.order_status,
-            "snap_name": self.snap_name,
-            "snap_img": absolute_url(self.snap_img or ""),
-            "total_count": self.total_count,
-            "total_price": money_text(self.total_price),
-            "create_time": render_time(self.create_time),
-            "expire_time": render_time(self.expire_time),
-            "pay_time": render_time(self.pay_time),
-        }
-
-    def to_detail(self) -> dict:
-        address = self.snap_address or {}
-        return {
-            **self.to_summary(),
-            "snap_items": [
-                {
-                    "id": item["id"],
-                    "name": item["name"],
-                    "price": item["price"],
-                    "count": item["count"],
-                    "total_price": item["total_price"],
-                    "main_image": absolute_url(item.get("main_image") or ""),
-                }
-                for item in self.snap_items or []
-            ],
-            "snap_address": {
-                key: str(address.get(key) or "")
-                for key in ("name", "mobile", "province", "city", "country", "detail")
-            },
-            "remark": self.remark,
-            "cancel_time": render_time(self.cancel_time),
-            "delivery_time": render_time(self.delivery_time),
-            "receive_time": render_time(self.receive_time),
-            "carrier": self.carrier,
-            "tracking_no": self.tracking_no,
-            "update_time": render_time(self.update_time),
-        }
-
-    def to_admin_summary(self) -> dict:
-        return {**self.to_summary(), "user_nickname": _nickname(self.user)}
-
-    def to_admin_detail(self) -> dict:
-        return {
-            **self.to_detail(),
-            "user_nickname": _nickname(self.user),
-            "stock_released": self.stock_released,
-            "events": [event.to_dict() for event in self.events],
-            "payments": [payment.to_dict() for payment in self.payments],
-            "refunds": [refund.to_dict() for refund in self.refunds],
-        }
-
-
-def _nickname(user) -> str:
-    return (user.nickname or "") if user is not None else ""
-
 
 class OrderProduct(db.Model):
     __tablename__ = "order_product"
@@ -191,16 +129,6 @@ class OrderEvent(CreateTimeMixin, db.Model):
     actor_id: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
-    def to_dict(self) -> dict:
-        return {
-            "from_status": self.from_status,
-            "to_status": self.to_status,
-            "actor_type": self.actor_type,
-            "actor_id": self.actor_id,
-            "reason": self.reason,
-            "create_time": render_time(self.create_time),
-        }
-
 
 class Payment(CreateTimeMixin, db.Model):
     __tablename__ = "payment"
@@ -218,16 +146,6 @@ class Payment(CreateTimeMixin, db.Model):
     needs_refund: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     raw: Mapped[dict] = mapped_column(JSON)
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "transaction_id": self.transaction_id,
-            "amount": money_text(fen_to_yuan(self.amount)),
-            "trade_state": self.trade_state,
-            "success_time": render_time(self.success_time),
-            "needs_refund": self.needs_refund,
-        }
-
 
 class Refund(TimestampMixin, db.Model):
     __tablename__ = "refund"
@@ -242,17 +160,6 @@ class Refund(TimestampMixin, db.Model):
     reason: Mapped[str] = mapped_column(String(80), default="", server_default="")
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     success_time: Mapped[int | None] = mapped_column(Integer)
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "out_refund_no": self.out_refund_no,
-            "amount": money_text(fen_to_yuan(self.amount)),
-            "status": self.status,
-            "reason": self.reason,
-            "success_time": render_time(self.success_time),
-            "create_time": render_time(self.create_time),
-        }
 
 
 class IdempotencyKey(CreateTimeMixin, db.Model):

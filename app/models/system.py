@@ -3,7 +3,6 @@
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.timefmt import render_time
 from app.core.urls import upload_url
 from app.extensions import db
 from app.models.base import SoftDeleteMixin, TimestampMixin, now
@@ -78,34 +77,10 @@ class File(TimestampMixin, SoftDeleteMixin, db.Model):
     def url(self) -> str:
         return "" if self.is_folder or not self.storage_key else upload_url(self.storage_key)
 
-    def to_dict(self) -> dict:
-        """The File object of the admin API (storage key and hash never leave the server)."""
-        return {
-            "id": self.id,
-            "parent_id": self.parent_id or 0,
-            "name": self.name,
-            "extension": "" if self.is_folder else self.extension,
-            "is_folder": self.is_folder,
-            "size": 0 if self.is_folder else self.size,
-            "url": self.url,
-            "mime_type": "" if self.is_folder else self.mime_type,
-            "create_time": render_time(self.create_time),
-            "update_time": render_time(self.update_time),
-        }
-
     @staticmethod
-    def root_dict() -> dict:
-        """Folder 0, the root of the file manager, which has no row."""
-        stamp = render_time(now())
-        return {
-            "id": 0,
-            "parent_id": 0,
-            "name": "",
-            "extension": "",
-            "is_folder": True,
-            "size": 0,
-            "url": "",
-            "mime_type": "",
-            "create_time": stamp,
-            "update_time": stamp,
-        }
+    def root() -> "File":
+        """Folder 0, the root of the file manager, which has no row (never added to a session)."""
+        stamp = now()
+        return File(
+            id=0, parent_id=0, name="", is_folder=True, create_time=stamp, update_time=stamp
+        )

@@ -1,6 +1,6 @@
-"""Article shapes."""
+"""Article shapes: the customer summary and detail, and the admin views."""
 
-from app.schemas.base import Int, Shape, Str, Time
+from app.schemas.base import ADMIN, Int, Shape, Str, Time
 
 
 class ArticleSummary(Shape):
@@ -18,6 +18,20 @@ class ArticleSummary(Shape):
 
 
 class ArticleDetail(ArticleSummary):
+    """An article with its (sanitized) HTML content."""
+
+    content = Str()
+
+
+class AdminArticle(ArticleSummary):
+    """An article in an admin list, with its theme and author id."""
+
+    audience = ADMIN
+    theme = Int(allow_none=True)
+    author_id = Int()
+
+
+class AdminArticleDetail(AdminArticle):
     """An article with its (sanitized) HTML content."""
 
     content = Str()

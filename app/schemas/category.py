@@ -1,6 +1,6 @@
-"""Category shapes."""
+"""Category shapes: the customer view and the admin view."""
 
-from app.schemas.base import ImageUrl, Int, Shape, Str
+from app.schemas.base import ADMIN, ImageUrl, Int, Shape, Str, Time
 
 
 class Category(Shape):
@@ -10,3 +10,13 @@ class Category(Shape):
     name = Str()
     description = Str()
     image = ImageUrl(attribute="topic_img")
+
+
+class AdminCategory(Category):
+    """A category with its image id and how many live products it holds."""
+
+    audience = ADMIN
+    topic_img_id = Int(allow_none=True)
+    product_count = Int()
+    create_time = Time()
+    update_time = Time()

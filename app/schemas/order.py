@@ -1,8 +1,12 @@
-"""Order shapes: the customer's summary and detail, and what placing an order answers."""
+"""Order shapes: the customer's summary and detail, what placing an order answers, and the
+admin views with the order's events, payments and refunds."""
 
 from marshmallow import fields
 
+from app.models.base import fen_to_yuan
 from app.schemas.base import (
+    ADMIN,
+    Bool,
     Computed,
     Int,
     List,
@@ -78,3 +82,62 @@ class PlacedOrder(Shape):
     total_price = Money()
     total_count = Int()
     placed = fields.Constant(True, data_key="pass")
+
+
+def _nickname(order) -> str:
+    return (order.user.nickname or "") if order.user is not None else ""
+
+
+class AdminOrderSummary(OrderSummary):
+    """An order in an admin list, with its customer's nickname."""
+
+    audience = ADMIN
+    user_nickname = Computed(_nickname, Str())
+
+
+class OrderEvent(Shape):
+    """One status change of an order and who made it."""
+
+    audience = ADMIN
+    from_status = Int(allow_none=True)
+    to_status = Int()
+    actor_type = Str()
+    actor_id = Int(allow_none=True)
+    reason = Str()
+    create_time = Time()
+
+
+class OrderPayment(Shape):
+    """A WeChat payment received for an order (amount in yuan)."""
+
+    audience = ADMIN
+    id = Int()
+    transaction_id = Str()
+    amount = Computed(lambda p: fen_to_yuan(p.amount), Money())
+    trade_state = Str()
+    success_time = Time(allow_none=True)
+    needs_refund = Bool()
+
+
+class OrderRefund(Shape):
+    """A refund of an order (amount in yuan)."""
+
+    audience = ADMIN
+    id = Int()
+    out_refund_no = Str()
+    amount = Computed(lambda r: fen_to_yuan(r.amount), Money())
+    status = Str()
+    reason = Str()
+    success_time = Time(allow_none=True)
+    create_time = Time()
+
+
+class AdminOrderDetail(OrderDetail):
+    """An order with its customer, stock state, events, payments and refunds."""
+
+    audience = ADMIN
+    user_nickname = Computed(_nickname, Str())
+    stock_released = Bool()
+    events = List(Nested(OrderEvent))
+    payments = List(Nested(OrderPayment))
+    refunds = List(Nested(OrderRefund))

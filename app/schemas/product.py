@@ -1,6 +1,22 @@
-"""Product shapes: the customer summary and detail."""
+"""Product shapes: the customer summary and detail, and the admin views."""
 
-from app.schemas.base import Computed, ImageUrl, Int, List, Money, Nested, Shape, Str
+from app.schemas.base import (
+    ADMIN,
+    Bool,
+    Computed,
+    ImageUrl,
+    Int,
+    List,
+    Money,
+    Nested,
+    Shape,
+    Str,
+    Time,
+)
+
+
+def _image_urls(product) -> list[str]:
+    return [item.img.absolute_url for item in product.live_images()]
 
 
 class ProductSummary(Shape):
@@ -26,5 +42,44 @@ class ProductProperty(Shape):
 class ProductDetail(ProductSummary):
     """A product with its detail images (in order) and properties."""
 
-    images = Computed(lambda p: [item.img.absolute_url for item in p.live_images()], List(Str()))
+    images = Computed(lambda p: _image_urls(p), List(Str()))
     properties = List(Nested(ProductProperty))
+
+
+class ProductImageItem(Shape):
+    """A detail image of a product at its position."""
+
+    img_id = Int()
+    order = Int()
+    url = ImageUrl(attribute="img")
+
+
+class ProductImages(Shape):
+    """A product's detail images in order (what image edits answer)."""
+
+    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+
+
+class AdminProductProperty(ProductProperty):
+    """A product property with its position."""
+
+    order = Int()
+
+
+class AdminProductSummary(ProductSummary):
+    """A product in an admin list (off-sale ones included)."""
+
+    audience = ADMIN
+    on_sale = Bool()
+    main_img_id = Int(allow_none=True)
+    create_time = Time()
+    update_time = Time()
+
+
+class AdminProductDetail(AdminProductSummary):
+    """A product with its detail images, properties and the ids of the themes holding it."""
+
+    images = Computed(lambda p: _image_urls(p), List(Str()))
+    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+    properties = List(Nested(AdminProductProperty))
+    theme_ids = Computed(lambda p: [theme.id for theme in p.themes], List(Int()))

@@ -20,7 +20,7 @@ from functools import wraps
 
 from flask import Response, current_app, request
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from app.core.exceptions import (
     BannerItemNotFound,
@@ -298,28 +298,20 @@ def public_product(product_id: int) -> Product:
 # ---------------------------------------------------------------- categories
 
 
-def _product_count():
-    return (
-        select(func.count(Product.id))
-        .where(Product.category_id == Category.id, Product.delete_time.is_(None))
-        .correlate(Category)
-        .scalar_subquery()
-    )
+def _with_product_count():
+    return select(Category).options(undefer(Category.product_count))
 
 
 def admin_category_page(form, keyword: str | None = None) -> dict:
-    statement = select(Category, _product_count()).order_by(Category.id)
+    statement = _with_product_count().order_by(Category.id)
     if keyword:
         statement = statement.where(Category.name.contains(keyword, autoescape=True))
-    return paginate(statement, form, lambda row: row[0].to_admin(row[1]), scalars=False)
+    return paginate(statement, form)
 
 
-def admin_category(category_id: int) -> dict:
-    statement = select(Category, _product_count()).where(Category.id == category_id)
-    row = db.session.execute(statement).first()
-    if row is None:
-        raise CategoryNotFound()
-    return row[0].to_admin(row[1])
+def admin_category(category_id: int) -> Category:
+    statement = _with_product_count().where(Category.id == category_id)
+    return _one(statement, CategoryNotFound)
 
 
 def _check_category_name(name: str, own_id: int | None = None) -> None:
@@ -330,7 +322,7 @@ def _check_category_name(name: str, own_id: int | None = None) -> None:
         raise Duplicated("A category with this name already exists")
 
 
-def create_category(name: str, description: str = "", topic_img_id: int | None = None) -> dict:
+def create_category(name: str, description: str = "", topic_img_id: int | None = None) -> Category:
     _check_category_name(name)
     require_image(topic_img_id)
     category = Category(name=name, description=description, topic_img_id=topic_img_id)
@@ -339,7 +331,7 @@ def create_category(name: str, description: str = "", topic_img_id: int | None =
     return admin_category(category.id)
 
 
-def update_category(category_id: int, fields: dict) -> dict:
+def update_category(category_id: int, fields: dict) -> Category:
     category = _one(select(Category).where(Category.id == category_id), CategoryNotFound)
     if "name" in fields:
         _check_category_name(fields["name"], category.id)
@@ -386,25 +378,15 @@ def admin_product_page(form, *, category_id=None, keyword=None, on_sale=None) ->
         statement = statement.where(Product.name.contains(keyword, autoescape=True))
     if on_sale is not None:
         statement = statement.where(Product.on_sale.is_(on_sale))
-    return paginate(statement, form, Product.to_admin_summary)
+    return paginate(statement, form)
 
 
-def theme_ids_of(product_id: int) -> list[int]:
-    statement = (
-        select(theme_product.c.theme_id)
-        .join(Theme, Theme.id == theme_product.c.theme_id)
-        .where(theme_product.c.product_id == product_id, Theme.delete_time.is_(None))
-        .order_by(theme_product.c.theme_id)
-    )
-    return list(db.session.scalars(statement))
+def admin_product(product_id: int) -> Product:
+    """A product with its images, properties and themes loaded."""
+    return _live_product(product_id, detail=True)
 
 
-def admin_product(product_id: int) -> dict:
-    product = _live_product(product_id, detail=True)
-    return product.to_admin_detail(theme_ids_of(product_id))
-
-
-def create_product(fields: dict) -> dict:
+def create_product(fields: dict) -> Product:
     require_category(fields.get("category_id"))
     require_image(fields.get("main_img_id"))
     img_ids = fields.get("img_ids") or []
@@ -438,7 +420,7 @@ def create_product(fields: dict) -> dict:
 _PRODUCT_FIELDS = ("name", "price", "stock", "category_id", "main_img_id", "summary", "on_sale")
 
 
-def update_product(product_id: int, fields: dict) -> dict:
+def update_product(product_id: int, fields: dict) -> Product:
     product = _live_product(product_id)
     if "category_id" in fields:
         require_category(fields["category_id"])
@@ -457,8 +439,8 @@ def delete_product(product_id: int) -> None:
     _commit()
 
 
-def _image_items(product_id: int) -> dict:
-    return {"image_items": _live_product(product_id, detail=True).image_items()}
+def _image_items(product_id: int) -> Product:
+    return _live_product(product_id, detail=True)
 
 
 def _renumber(items: list[ProductImage]) -> None:
@@ -466,7 +448,7 @@ def _renumber(items: list[ProductImage]) -> None:
         item.order = position
 
 
-def reorder_product_images(product_id: int, src_order: int, dest_order: int) -> dict:
+def reorder_product_images(product_id: int, src_order: int, dest_order: int) -> Product:
     """Move the image at position src_order to dest_order; those between shift by one."""
     product = _live_product(product_id, detail=True, lock=True)
     items = list(product.images)
@@ -479,7 +461,7 @@ def reorder_product_images(product_id: int, src_order: int, dest_order: int) -> 
     return _image_items(product_id)
 
 
-def add_product_image(product_id: int, img_id: int, order: int | None = None) -> dict:
+def add_product_image(product_id: int, img_id: int, order: int | None = None) -> Product:
     product = _live_product(product_id, detail=True, lock=True)
     require_image(img_id)
     items = list(product.images)
@@ -493,7 +475,7 @@ def add_product_image(product_id: int, img_id: int, order: int | None = None) ->
     return _image_items(product_id)
 
 
-def replace_product_images(product_id: int, img_ids: list[int]) -> dict:
+def replace_product_images(product_id: int, img_ids: list[int]) -> Product:
     product = _live_product(product_id, detail=True, lock=True)
     require_images(img_ids)
     for item in list(product.images):
@@ -529,7 +511,7 @@ def _property(product_id: int, property_id: int) -> ProductProperty:
 
 def add_product_property(
     product_id: int, detail: str, name: str = "", order: int | None = None
-) -> dict:
+) -> ProductProperty:
     _live_product(product_id)
     if order is None:
         last = db.session.scalar(
@@ -539,17 +521,17 @@ def add_product_property(
     prop = ProductProperty(product_id=product_id, name=name, detail=detail, order=order)
     db.session.add(prop)
     _commit()
-    return prop.to_dict()
+    return prop
 
 
-def update_product_property(product_id: int, property_id: int, fields: dict) -> dict:
+def update_product_property(product_id: int, property_id: int, fields: dict) -> ProductProperty:
     prop = _property(product_id, property_id)
     for name in ("name", "detail", "order"):
         if name in fields:
             setattr(prop, name, fields[name])
     prop.update_time = now()
     _commit()
-    return prop.to_dict()
+    return prop
 
 
 def delete_product_property(product_id: int, property_id: int) -> None:
@@ -561,7 +543,7 @@ def delete_product_property(product_id: int, property_id: int) -> None:
 
 
 def admin_theme_page(form) -> dict:
-    return paginate(select(Theme).order_by(Theme.id), form, Theme.to_admin)
+    return paginate(select(Theme).order_by(Theme.id), form)
 
 
 def _live_theme(theme_id: int, *, detail: bool = False) -> Theme:
@@ -571,8 +553,9 @@ def _live_theme(theme_id: int, *, detail: bool = False) -> Theme:
     return _one(statement, ThemeNotFound)
 
 
-def admin_theme(theme_id: int) -> dict:
-    return _live_theme(theme_id, detail=True).to_admin_detail()
+def admin_theme(theme_id: int) -> Theme:
+    """A theme with every linked product loaded."""
+    return _live_theme(theme_id, detail=True)
 
 
 def _link_products(theme_id: int, product_ids: list[int], first_order: int = 1) -> None:
@@ -592,7 +575,7 @@ def _link_products(theme_id: int, product_ids: list[int], first_order: int = 1) 
         )
 
 
-def create_theme(fields: dict) -> dict:
+def create_theme(fields: dict) -> Theme:
     require_image(fields.get("topic_img_id"))
     require_image(fields.get("head_img_id"))
     product_ids = fields.get("product_ids") or []
@@ -610,7 +593,7 @@ def create_theme(fields: dict) -> dict:
     return admin_theme(theme.id)
 
 
-def update_theme(theme_id: int, fields: dict) -> dict:
+def update_theme(theme_id: int, fields: dict) -> Theme:
     theme = _live_theme(theme_id)
     for name in ("topic_img_id", "head_img_id"):
         if name in fields:
@@ -623,7 +606,7 @@ def update_theme(theme_id: int, fields: dict) -> dict:
     return admin_theme(theme_id)
 
 
-def replace_theme_products(theme_id: int, product_ids: list[int]) -> dict:
+def replace_theme_products(theme_id: int, product_ids: list[int]) -> Theme:
     theme = _live_theme(theme_id)
     require_products(product_ids)
     db.session.execute(delete(theme_product).where(theme_product.c.theme_id == theme_id))
@@ -638,7 +621,7 @@ def delete_theme(theme_id: int) -> None:
     _commit()
 
 
-def add_theme_product(theme_id: int, product_id: int) -> dict:
+def add_theme_product(theme_id: int, product_id: int) -> Theme:
     _live_theme(theme_id)
     require_products([product_id])
     links = db.session.execute(
@@ -670,7 +653,7 @@ def remove_theme_product(theme_id: int, product_id: int) -> None:
 
 
 def admin_banner_page(form) -> dict:
-    return paginate(select(Banner).order_by(Banner.id), form, Banner.to_admin)
+    return paginate(select(Banner).order_by(Banner.id), form)
 
 
 def _live_banner(banner_id: int, *, detail: bool = False) -> Banner:
@@ -680,25 +663,26 @@ def _live_banner(banner_id: int, *, detail: bool = False) -> Banner:
     return _one(statement, BannerNotFound)
 
 
-def admin_banner(banner_id: int) -> dict:
-    return _live_banner(banner_id, detail=True).to_admin_detail()
+def admin_banner(banner_id: int) -> Banner:
+    """A banner with its items loaded."""
+    return _live_banner(banner_id, detail=True)
 
 
-def create_banner(name: str, description: str = "") -> dict:
+def create_banner(name: str, description: str = "") -> Banner:
     banner = Banner(name=name, description=description)
     db.session.add(banner)
     _commit()
-    return banner.to_admin()
+    return banner
 
 
-def update_banner(banner_id: int, fields: dict) -> dict:
+def update_banner(banner_id: int, fields: dict) -> Banner:
     banner = _live_banner(banner_id)
     for name in ("name", "description"):
         if name in fields:
             setattr(banner, name, fields[name])
     banner.update_time = now()
     _commit()
-    return banner.to_admin()
+    return banner
 
 
 def delete_banner(banner_id: int) -> None:
@@ -717,8 +701,8 @@ def _live_item(item_id: int) -> BannerItem:
     return _one(select(BannerItem).where(BannerItem.id == item_id), BannerItemNotFound)
 
 
-def admin_banner_item(item_id: int) -> dict:
-    return _live_item(item_id).to_admin()
+def admin_banner_item(item_id: int) -> BannerItem:
+    return _live_item(item_id)
 
 
 def _is_id(text: str) -> bool:
@@ -737,7 +721,7 @@ def _check_link(link_type: int, key_word: str) -> None:
         _live_theme(int(key_word))
 
 
-def create_banner_item(fields: dict) -> dict:
+def create_banner_item(fields: dict) -> BannerItem:
     _live_banner(fields["banner_id"])
     require_image(fields["img_id"])
     link_type, key_word = fields.get("type", BANNER_ITEM_PRODUCT), fields.get("key_word", "")
@@ -760,7 +744,7 @@ def create_banner_item(fields: dict) -> dict:
     return admin_banner_item(item.id)
 
 
-def update_banner_item(item_id: int, fields: dict) -> dict:
+def update_banner_item(item_id: int, fields: dict) -> BannerItem:
     item = _live_item(item_id)
     if "banner_id" in fields:
         _live_banner(fields["banner_id"])

@@ -15,6 +15,8 @@ from app.schemas import (
     banner,
     category,
     common,
+    file,
+    image,
     notice,
     order,
     pay,
@@ -32,6 +34,8 @@ MODULES = [
     banner,
     category,
     common,
+    file,
+    image,
     notice,
     order,
     pay,
@@ -64,8 +68,9 @@ def rows(app):
     factories.make_property(item)
     theme_row = factories.make_theme(products=[item])
     banner_row = factories.make_banner()
-    factories.make_banner_item(banner_row, key_word=str(item.id), type=1)
+    slide = factories.make_banner_item(banner_row, key_word=str(item.id), type=1)
     placed = factories.make_order(customer, (item, 2))
+    folder = factories.make_folder()
     return {
         product.ProductSummary: item,
         product.ProductDetail: item,
@@ -73,6 +78,23 @@ def rows(app):
         theme.Theme: theme_row,
         theme.ThemeDetail: theme_row,
         banner.Banner: banner_row,
+        product.AdminProductSummary: item,
+        product.AdminProductDetail: item,
+        product.ProductImages: item,
+        category.AdminCategory: category_row,
+        theme.AdminTheme: theme_row,
+        theme.AdminThemeDetail: theme_row,
+        banner.AdminBanner: banner_row,
+        banner.AdminBannerDetail: banner_row,
+        banner.AdminBannerItem: slide,
+        image.AdminImage: factories.make_image(),
+        file.AdminFile: folder,
+        file.FolderNode: {"id": 0, "parent_id": 0, "name": "", "children": []},
+        file.FileTypes: {"items": ["png"]},
+        order.AdminOrderSummary: placed,
+        order.AdminOrderDetail: placed,
+        article.AdminArticle: factories.make_article(customer),
+        article.AdminArticleDetail: factories.make_article(customer),
         notice.Notice: factories.make_notice(),
         notice.AdminNotice: factories.make_notice(),
         article.ArticleSummary: factories.make_article(customer),
@@ -122,6 +144,11 @@ def test_every_declared_shape_is_covered_or_dict_shaped(rows):
         banner.BannerItem,
         order.SnapItem,
         order.SnapAddress,
+        product.ProductImageItem,
+        product.AdminProductProperty,
+        order.OrderEvent,
+        order.OrderPayment,
+        order.OrderRefund,
     }
     assert set(_shapes()) - set(rows) - dict_shaped == set()
 

@@ -297,7 +297,7 @@ def test_add_image_in_the_middle_shifts_later_ones():
     product, (a, b) = _product_with_images(2)
     new = make_image().id
     result = catalog.add_product_image(product.id, new, order=2)
-    assert [(i["order"], i["img_id"]) for i in result["image_items"]] == [(1, a), (2, new), (3, b)]
+    assert [(i.order, i.img_id) for i in result.live_images()] == [(1, a), (2, new), (3, b)]
     assert _positions(product.id) == [(1, a), (2, new), (3, b)]
 
 

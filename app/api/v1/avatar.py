@@ -2,9 +2,8 @@
 
 from flask import Blueprint
 
-from app.api.uploads import upload_doc
 from app.core.auth import current_user, login_required
-from app.core.docs import answer
+from app.core.docs import answer, upload_doc
 from app.core.exceptions import TooManyRequests
 from app.core.limits import limit_upload
 from app.schemas.user import Me

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Category
 from tests.factories import auth_headers, make_category, make_image, make_product, make_staff
+from tests.helpers import count_statements
 
 ROUTES = [
     ("get", "/v2/category/list"),
@@ -55,6 +56,21 @@ def test_list_categories_for_staff_with_permission(client):
     assert item["topic_img_id"] == image.id
     assert item["product_count"] == 1
     assert len(item["create_time"]) == 19  # "YYYY-MM-DD HH:MM:SS"
+
+
+def test_list_categories_counts_products_in_the_page_query(client, super_headers):
+    def listed_with_statements():
+        with count_statements() as log:
+            data = client.get("/v2/category/list", headers=super_headers).get_json()["data"]
+        return [item["product_count"] for item in data["items"]], log.count
+
+    make_product(category=make_category())
+    one, statements_for_one = listed_with_statements()
+    for _ in range(3):
+        make_product(category=make_category())
+    four, statements_for_four = listed_with_statements()
+    assert (one, four) == ([1], [1, 1, 1, 1])
+    assert statements_for_four == statements_for_one  # no query per category
 
 
 def test_list_categories_filters_by_keyword(client, super_headers):
