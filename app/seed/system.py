@@ -300,7 +300,7 @@ def _existing(column) -> set:
 
 def seed_system(app) -> None:
     """Load the system data; rows found by their natural key are left as they are."""
-    from app.core.permissions import sync_permissions
+    from app.services.access import sync_permissions
 
     sync_permissions(app)
     names = _existing(Route.name)

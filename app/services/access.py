@@ -3,6 +3,7 @@ group menus and page elements. Every verb takes its inputs explicitly and commit
 
 from collections import defaultdict
 
+from flask import Flask
 from sqlalchemy import delete, func, insert, or_, select, update
 
 from app.core.exceptions import (
@@ -19,9 +20,11 @@ from app.core.exceptions import (
     UserNotFound,
 )
 from app.core.forms import INT_LIMIT
+from app.core.permissions import CATALOGUE, declared_permissions
 from app.extensions import db
 from app.models import Auth, Element, Group, Permission, Route, User, group_2_element, menu
 from app.models.user import AUTH_USER
+from app.services.account import delete_account
 from app.services.tokens import revoke_user_tokens
 
 # Ids beyond a 64-bit integer cannot name a row (and overflow SQLite's driver).
@@ -225,8 +228,6 @@ def set_active(caller: User, target: User, active: bool) -> User:
 
 def delete_user(caller: User, target: User) -> int:
     """Soft-delete a user exactly as they would delete their own account."""
-    from app.services.account import delete_account
-
     ensure_no_escalation(caller, users=(target,))
     uid = target.id
     delete_account(target, actor_type="admin", actor_id=caller.id)
@@ -339,6 +340,34 @@ def migrate_group(caller: User, src_id: int, dest_id: int) -> dict:
 
 
 # ----------------------------------------------------------------- permissions
+
+
+def group_grants(group_id: int) -> set[tuple[str, str]]:
+    """The (module, name) permissions a group holds (the check behind `@permission`)."""
+    rows = db.session.execute(
+        select(Permission.module, Permission.name)
+        .join(Auth, Auth.permission_id == Permission.id)
+        .where(Auth.group_id == group_id)
+    )
+    return {tuple(row) for row in rows}
+
+
+def sync_permissions(app: Flask) -> None:
+    """Insert the pairs routes declare (catalogue first, keeping ids stable) and mark the ones no
+    route declares any more retired."""
+    declared = set(declared_permissions(app))
+    existing = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
+    wanted = CATALOGUE + [pair for pair in declared_permissions(app) if pair not in CATALOGUE]
+    fresh = not existing
+    for position, (module, name) in enumerate(wanted, start=1):
+        if (module, name) not in existing:
+            # A fresh database gets ids in catalogue order whatever its auto-increment counter says.
+            row = Permission(id=position if fresh else None, module=module, name=name)
+            db.session.add(row)
+            existing[(module, name)] = row
+    for pair, row in existing.items():
+        row.retired = pair not in declared
+    db.session.commit()
 
 
 def permission_catalogue() -> dict:

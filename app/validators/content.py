@@ -13,7 +13,7 @@ from app.core.forms import (
     RawField,
     StringField,
 )
-from app.services.config_params import KEY_PATTERN, VALUE_TYPES
+from app.models.system import KEY_PATTERN, VALUE_TYPES
 
 LIST_CLASSES = ("", "default", "primary", "success", "info", "warning", "danger")
 URL_PATTERN = r"(https?://|/)\S*"
