@@ -98,13 +98,19 @@ def _register_errors_and_hooks(app: Flask) -> None:
 
 
 def _register_service_hooks(app: Flask) -> None:
-    """Give core the look-ups it needs from the layers above it (core imports no model)."""
+    """Hand lower layers the verbs they need from above: core imports no model, and the order
+    workflows do not import the payment service that records payments through them."""
     from app.core.auth import init_auth
     from app.core.pagination import init_pagination
-    from app.services import access, account, config_params
+    from app.services import access, account, config_params, orders, payment
 
     init_auth(app, load_user=account.token_user, load_grants=access.group_grants)
     init_pagination(app, default_page_size=config_params.default_page_size)
+    orders.init_gateway(
+        app,
+        settle_before_cancel=payment.settle_before_cancel,
+        settle_processing_refunds=payment.query_processing_refunds,
+    )
 
 
 def _register_commands(app: Flask) -> None:

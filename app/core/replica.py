@@ -2,7 +2,7 @@
 primary.
 
 Only code inside `replica_reads()` may use the replica, and only for SELECTs; flushes always go
-to the primary. The catalog cache uses it when it builds an answer (app.services.catalog).
+to the primary. The HTTP cache (app/core/http_cache.py) uses it when it builds an answer.
 """
 
 from contextlib import contextmanager
