@@ -21,6 +21,7 @@ from app.core.exceptions import (
 from app.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.extensions import db
 from app.models import Config
+from app.models.base import assign
 from app.models.system import BOOL_WORDS, parse_value
 from app.models.system import KEY_PATTERN as KEY_PATTERN  # declared with the model
 from app.models.system import VALUE_TYPES as VALUE_TYPES
@@ -174,9 +175,7 @@ def update_config(config_id: int, values: dict):
     elif value_type != row.value_type:
         # the stored text must still make sense under the new type
         row.value = store_value(row.value, value_type)
-    for name in CONFIG_FIELDS:
-        if name in values:
-            setattr(row, name, values[name])
+    assign(row, values, CONFIG_FIELDS)
     db.session.commit()
     return row
 

@@ -8,6 +8,7 @@ from app.core.exceptions import (
 )
 from app.extensions import db
 from app.models import Element, Group, User, group_2_element
+from app.models.base import assign
 from app.services.access.guards import valid_id
 from app.services.access.routes import get_route
 
@@ -71,9 +72,7 @@ def update_element(element: Element, changes: dict) -> Element:
         _ensure_sign_free(changes["sign"], element.id)
     if "route_id" in changes:
         get_route(changes["route_id"])
-    for key in ("name", "sign", "route_id"):
-        if key in changes:
-            setattr(element, key, changes[key])
+    assign(element, changes, ("name", "sign", "route_id"))
     db.session.commit()
     return element
 

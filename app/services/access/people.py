@@ -6,8 +6,10 @@ from app.core.exceptions import (
     AtLeastOneLoginMethod,
     Duplicated,
 )
+from app.core.filters import keyword_filter
 from app.extensions import db
 from app.models import User
+from app.models.base import assign
 from app.models.user import AUTH_USER
 from app.services.access.guards import (
     ensure_no_escalation,
@@ -48,16 +50,9 @@ def user_list_statement(group_id: int | None, keyword: str | None):
     statement = select(User).where(User.auth != 2)
     if group_id is not None:
         statement = statement.where(User.group_id == group_id)
-    if keyword:
-        pattern = "%" + keyword.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-        statement = statement.where(
-            or_(
-                User.nickname.like(pattern, escape="\\"),
-                User.username.like(pattern, escape="\\"),
-                User.email.like(pattern, escape="\\"),
-                User.mobile.like(pattern, escape="\\"),
-            )
-        )
+    statement = keyword_filter(
+        statement, keyword, User.nickname, User.username, User.email, User.mobile
+    )
     return statement.order_by(User.id)
 
 
@@ -99,9 +94,7 @@ def update_admin(caller: User, target: User, changes: dict) -> User:
     }
     if identifiers and not any(remaining.values()) and not target.wx_bound:
         raise AtLeastOneLoginMethod()
-    for key in ("nickname", "username", "email", "mobile", "group_id"):
-        if key in changes:
-            setattr(target, key, changes[key])
+    assign(target, changes, ("nickname", "username", "email", "mobile", "group_id"))
     db.session.commit()
     return target
 

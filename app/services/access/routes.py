@@ -12,6 +12,7 @@ from app.core.exceptions import (
 )
 from app.extensions import db
 from app.models import Element, Route, group_2_element, menu
+from app.models.base import assign
 from app.services.access.guards import valid_id
 
 
@@ -133,9 +134,7 @@ def update_route(route: Route, changes: dict) -> Route:
             get_route(parent_id)
             if parent_id in descendant_ids(route.id):
                 raise InvalidRouteTree()
-    for key in ("title", "name", "path", "parent_id", "component", "hidden"):
-        if key in changes:
-            setattr(route, key, changes[key])
+    assign(route, changes, ("title", "name", "path", "parent_id", "component", "hidden"))
     if "icon" in changes:
         route.icon = changes["icon"] or ""
     if changes.get("order") is not None:

@@ -7,9 +7,9 @@ from app.core.exceptions import BannerItemNotFound, BannerNotFound, ProductNotFo
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Banner, BannerItem
-from app.models.base import now
+from app.models.base import assign, now
 from app.services.catalog.cache import commit
-from app.services.catalog.lookups import assign, next_position, one, require_image, require_products
+from app.services.catalog.lookups import next_position, one, require_image, require_products
 from app.services.catalog.themes import live_theme
 
 BANNER_ITEM_NO_LINK, BANNER_ITEM_PRODUCT, BANNER_ITEM_THEME = 0, 1, 2

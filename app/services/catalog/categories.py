@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from app.core.exceptions import CategoryInUse, CategoryNotFound, Duplicated
+from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Category, Product
@@ -22,8 +23,7 @@ def _product_count():
 
 def admin_category_page(form, keyword: str | None = None) -> dict:
     statement = select(Category, _product_count()).order_by(Category.id)
-    if keyword:
-        statement = statement.where(Category.name.contains(keyword, autoescape=True))
+    statement = keyword_filter(statement, keyword, Category.name)
     return paginate(statement, form, lambda row: row[0].to_admin(row[1]), scalars=False)
 
 

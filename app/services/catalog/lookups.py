@@ -21,13 +21,6 @@ def next_position(column, *where) -> int:
     return 1 if last is None else last + 1
 
 
-def assign(row, fields: dict, names) -> None:
-    """Set on `row` the `names` that `fields` holds (a partial update)."""
-    for name in names:
-        if name in fields:
-            setattr(row, name, fields[name])
-
-
 def require_image(image_id: int | None) -> None:
     """404 / 10380 unless image_id is None or a live image."""
     if image_id is not None:

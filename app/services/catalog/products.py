@@ -10,13 +10,13 @@ from app.core.exceptions import (
     ProductNotFound,
     ProductPropertyNotFound,
 )
+from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Product, ProductImage, ProductProperty, Theme, theme_product
-from app.models.base import now
+from app.models.base import assign, now
 from app.services.catalog.cache import commit
 from app.services.catalog.lookups import (
-    assign,
     next_position,
     one,
     require_category,
@@ -41,8 +41,7 @@ def admin_product_page(form, *, category_id=None, keyword=None, on_sale=None) ->
     statement = select(Product).order_by(Product.id.desc())
     if category_id is not None:
         statement = statement.where(Product.category_id == category_id)
-    if keyword:
-        statement = statement.where(Product.name.contains(keyword, autoescape=True))
+    statement = keyword_filter(statement, keyword, Product.name)
     if on_sale is not None:
         statement = statement.where(Product.on_sale.is_(on_sale))
     return paginate(statement, form, Product.to_admin_summary)

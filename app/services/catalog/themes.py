@@ -7,9 +7,9 @@ from app.core.exceptions import Duplicated, ProductNotInTheme, ThemeNotFound
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Theme, theme_product
-from app.models.base import now
+from app.models.base import assign, now
 from app.services.catalog.cache import commit
-from app.services.catalog.lookups import assign, one, require_image, require_products
+from app.services.catalog.lookups import one, require_image, require_products
 
 
 def admin_theme_page(form) -> dict:
