@@ -21,6 +21,7 @@ def create_app(config: dict | None = None, env_mode: str | None = None) -> Flask
     _configure_url_map(app)
     _register_blueprints(app)
     _register_errors_and_hooks(app)
+    _register_service_hooks(app)
     _register_commands(app)
     _register_docs(app)
     _check_access_declarations(app)
@@ -90,9 +91,26 @@ def _register_blueprints(app: Flask) -> None:
 def _register_errors_and_hooks(app: Flask) -> None:
     from app.core.errors import init_errors
     from app.core.http import init_http
+    from app.services.error_log import write_error_log
 
-    init_errors(app)
+    init_errors(app, write_error_log=write_error_log)
     init_http(app)
+
+
+def _register_service_hooks(app: Flask) -> None:
+    """Hand lower layers the verbs they need from above: core imports no model, and the order
+    workflows do not import the payment service that records payments through them."""
+    from app.core.auth import init_auth
+    from app.core.pagination import init_pagination
+    from app.services import access, account, config_params, orders, payment
+
+    init_auth(app, load_user=account.token_user, load_grants=access.group_grants)
+    init_pagination(app, default_page_size=config_params.default_page_size)
+    orders.init_gateway(
+        app,
+        settle_before_cancel=payment.settle_before_cancel,
+        settle_processing_refunds=payment.query_processing_refunds,
+    )
 
 
 def _register_commands(app: Flask) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from app.core.docs import ApiDocs
+from app.core.http import client_ip
 from app.core.replica import RoutingSession
 
 NAMING_CONVENTION = {
@@ -30,12 +31,6 @@ migrate = Migrate()
 swagger = ApiDocs()  # flasgger, serving the spec built by app/core/docs.py
 cors = CORS()
 cache = Cache()
-
-
-def _limiter_key() -> str:
-    from app.core.http import client_ip
-
-    return client_ip()
 
 
 class PerAppLimiter(Limiter):
@@ -100,4 +95,4 @@ _UNBOUND_DEFAULTS = {
     "_swallow_errors": None,
 }
 
-limiter = PerAppLimiter(key_func=_limiter_key)
+limiter = PerAppLimiter(key_func=client_ip)

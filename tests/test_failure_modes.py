@@ -253,7 +253,7 @@ def _place(client, customer, product, count):
 
 
 def test_crash_after_reserving_stock_loses_nothing(app, client, customer, monkeypatch):
-    from app.services import orders
+    from app.services.orders import placement
 
     factories.make_address(customer)
     product = factories.make_product(stock=10)
@@ -261,7 +261,7 @@ def test_crash_after_reserving_stock_loses_nothing(app, client, customer, monkey
     def crash(*args, **kwargs):
         raise RuntimeError("power cut between reserving stock and writing the order")
 
-    monkeypatch.setattr(orders, "build_snapshot", crash)
+    monkeypatch.setattr(placement, "build_snapshot", crash)
     response = _place(client, customer, product, 3)
     assert response.status_code == 500
     assert response.get_json() == {

@@ -9,23 +9,39 @@ check; the decorators below declare what each route needs:
     staff         staff or super admin (admin routes)
     super         super admin only (admin routes)
     permission()  super admin, or staff whose group holds the (module, name) permission
+
+Core knows no tables: create_app registers, with `init_auth`, the two look-ups the checks need
+(the user a token names, the permissions a group holds); they live in the services.
 """
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_httpauth import HTTPTokenAuth
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
 
 from app.core.exceptions import ExpiredToken, Forbidden, InvalidToken
 from app.core.timefmt import is_admin_request
-from app.extensions import db
 
 ACCESS_TOKEN_SALT = "mini-shop.access-token"
+
+
+@dataclass(frozen=True)
+class AuthLoaders:
+    user: Callable[[int], object]  # the user row with this id, or None
+    grants: Callable[[int], set[tuple[str, str]]]  # the (module, name) pairs a group holds
+
+
+def init_auth(app: Flask, *, load_user, load_grants) -> None:
+    app.extensions["auth_loaders"] = AuthLoaders(user=load_user, grants=load_grants)
+
+
+def _loaders() -> AuthLoaders:
+    return current_app.extensions["auth_loaders"]
 
 
 # ----------------------------------------------------------------------- tokens
@@ -69,9 +85,7 @@ def decode_access_token(token: str) -> tuple[dict, int]:
 
 def user_for_payload(payload: dict):
     """The live, active user a payload names, if its token version is current."""
-    from app.models import User
-
-    user = db.session.get(User, payload["uid"])
+    user = _loaders().user(payload["uid"])
     if user is None or user.delete_time is not None or not user.active:
         raise InvalidToken()
     if payload.get("ver") != (user.token_version or 0):
@@ -144,20 +158,13 @@ class Access:
 
 
 def has_permission(user, module: str, name: str) -> bool:
-    from app.models import Auth, Permission
-
     if user.is_super:
         return True
     if user.group_id is None:
         return False
     cache = g.setdefault("granted_permissions", {})
     if user.group_id not in cache:
-        rows = db.session.execute(
-            select(Permission.module, Permission.name)
-            .join(Auth, Auth.permission_id == Permission.id)
-            .where(Auth.group_id == user.group_id)
-        )
-        cache[user.group_id] = {tuple(row) for row in rows}
+        cache[user.group_id] = _loaders().grants(user.group_id)
     return (module, name) in cache[user.group_id]
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from app.core.exceptions import Conflict
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -38,3 +39,13 @@ def with_retries(work, attempts: int = 3):
             logger.info("retrying after a lock error (attempt %s)", attempt)
             time.sleep(0.02 * attempt)
     return None
+
+
+def retrying(work):
+    """`with_retries(work)`, answering a lock error that outlasts the retries as 409 / Conflict."""
+    try:
+        return with_retries(work)
+    except OperationalError as error:
+        if is_lock_error(error):
+            raise Conflict() from None
+        raise

@@ -1,10 +1,15 @@
-"""Every error becomes the one error envelope {error_code, msg, request_url} here only."""
+"""Every error becomes the one error envelope {error_code, msg, request_url} here only.
+
+A server-side failure is also written to the error log by the writer create_app registers with
+`init_errors` (the table is a model, which core does not import).
+"""
 
 import logging
 import time
 import traceback
+from collections.abc import Callable
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.datastructures import ImmutableMultiDict
@@ -21,7 +26,8 @@ from app.core.exceptions import (
     ValueOutOfRange,
     body_too_large,
 )
-from app.extensions import db
+from app.core.redact import redacted_params
+from app.extensions import db, limiter
 
 logger = logging.getLogger("mini_shop.errors")
 
@@ -84,8 +90,6 @@ def handle_rate_limit(error: RateLimitExceeded):
 
 def _retry_after(error: RateLimitExceeded) -> int:
     """Seconds until the breached window resets (at least 1)."""
-    from app.extensions import limiter
-
     try:
         breached = limiter.current_limit
         if breached is not None:
@@ -135,33 +139,32 @@ def record_error(error: Exception, trace: str, exception_name: str | None = None
     A client's mistake (any 4xx) is never a row: anyone could otherwise fill the table with
     refused requests. Those appear in the access log, and the notify routes log a warning line.
     """
-    from app.core.redact import redacted_params
-    from app.models import ErrorLog
-
     if isinstance(error, HTTPException) and (error.code or 500) < 500:
+        return
+    write = current_app.extensions.get("error_log_writer")
+    if write is None:
         return
     user = g.get("flask_httpauth_user")
     try:
-        db.session.add(
-            ErrorLog(
-                request_id=g.get("request_id", ""),
-                user_id=getattr(user, "id", None),
-                method=request.method,
-                path=request.path,
-                endpoint=request.endpoint or "",
-                exception=exception_name or type(error).__name__,
-                message=str(error)[:2000],
-                traceback=trace[:10000],
-                request_param=redacted_params(),
-            )
+        write(
+            request_id=g.get("request_id", ""),
+            user_id=getattr(user, "id", None),
+            method=request.method,
+            path=request.path,
+            endpoint=request.endpoint or "",
+            exception=exception_name or type(error).__name__,
+            message=str(error)[:2000],
+            traceback=trace[:10000],
+            request_param=redacted_params(),
         )
-        db.session.commit()
     except Exception:
         _rollback()
         logger.warning("could not write the error log", exc_info=True)
 
 
-def init_errors(app: Flask) -> None:
+def init_errors(app: Flask, write_error_log: Callable[..., None] | None = None) -> None:
+    """Register the handlers; `write_error_log(**fields)` stores one error_log row."""
+    app.extensions["error_log_writer"] = write_error_log
     app.register_error_handler(RateLimitExceeded, handle_rate_limit)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)

@@ -488,6 +488,31 @@ class BaseForm(Form):
         return field.data if field.present else default
 
     @classmethod
+    def partial(cls, *, exclude=(), **changes) -> type["BaseForm"]:
+        """The update form of a create form: the same fields in the same order, with the same
+        rules and messages, but none required and none defaulted, so a PUT changes only what it
+        sends. `exclude` leaves fields out (those only a create takes); `changes` maps a field
+        name to the keyword arguments it takes instead (`username={"nullable": True}`, a
+        description). The create form's `validate_<field>` checks are not carried over: they
+        are rules about a whole new row. Named `<Resource>UpdateForm` for `<Resource>CreateForm`.
+        """
+        unknown = (set(exclude) | set(changes)) - {name for name, _ in _unbound(cls)}
+        if unknown:
+            raise TypeError(f"{cls.__name__}.partial: no fields {sorted(unknown)}")
+        fields = {
+            name: unbound.field_class(
+                *unbound.args,
+                **{**unbound.kwargs, "required": False, "default": None, **changes.get(name, {})},
+            )
+            for name, unbound in _unbound(cls)
+            if name not in exclude
+        }
+        name = cls.__name__.replace("CreateForm", "UpdateForm")
+        if name == cls.__name__:
+            name = "Partial" + name
+        return type(name, (BaseForm,), {"__module__": cls.__module__, **fields})
+
+    @classmethod
     def json_schema(cls) -> dict:
         """An OpenAPI object schema of the form's fields."""
         properties, required = {}, []

@@ -110,8 +110,6 @@ def _security_headers(response):
 
 
 def _cms_origins() -> list[str]:
-    from flask import current_app
-
     raw = current_app.config["CORS_ORIGINS"]
     return [origin.strip() for origin in raw if origin.strip()]
 

@@ -1,24 +1,29 @@
-"""One pagination helper: {items, total, current_page, total_page} for any select."""
+"""One pagination helper: {items, total, current_page, total_page} for any select.
+
+The page size a request gets when it sends none is not a core matter (admins set it as the
+`sys.paginator.size` config parameter): create_app registers the function that answers it with
+`init_pagination`; without one, pages hold DEFAULT_PAGE_SIZE rows.
+"""
 
 import math
+from collections.abc import Callable
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
 
 DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 100
+
+
+def init_pagination(app: Flask, default_page_size: Callable[[], int]) -> None:
+    app.extensions["default_page_size"] = default_page_size
 
 
 def default_page_size() -> int:
-    """The `sys.paginator.size` config row, or 10 when it is missing or out of range."""
-    from app.models.system import Config
-
-    value = db.session.scalar(select(Config.value).where(Config.key == "sys.paginator.size"))
-    try:
-        size = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_PAGE_SIZE
-    return size if 1 <= size <= 100 else DEFAULT_PAGE_SIZE
+    provider = current_app.extensions.get("default_page_size")
+    return provider() if provider is not None else DEFAULT_PAGE_SIZE
 
 
 def page_args(form) -> tuple[int, int]:

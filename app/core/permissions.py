@@ -114,25 +114,3 @@ def declared_permissions(app: Flask) -> list[tuple[str, str]]:
     }
     ordered = [pair for pair in CATALOGUE if pair in declared]
     return ordered + sorted(declared - set(ordered))
-
-
-def sync_permissions(app: Flask) -> None:
-    """Insert new pairs (catalogue first, keeping ids stable) and mark undeclared ones retired."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import Permission
-
-    declared = set(declared_permissions(app))
-    existing = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
-    wanted = CATALOGUE + [pair for pair in declared_permissions(app) if pair not in CATALOGUE]
-    fresh = not existing
-    for position, (module, name) in enumerate(wanted, start=1):
-        if (module, name) not in existing:
-            # A fresh database gets ids in catalogue order whatever its auto-increment counter says.
-            row = Permission(id=position if fresh else None, module=module, name=name)
-            db.session.add(row)
-            existing[(module, name)] = row
-    for pair, row in existing.items():
-        row.retired = pair not in declared
-    db.session.commit()

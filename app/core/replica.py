@@ -2,12 +2,12 @@
 primary.
 
 Only code inside `replica_reads()` may use the replica, and only for SELECTs; flushes always go
-to the primary. The catalog cache uses it when it builds an answer (app.services.catalog).
+to the primary. The HTTP cache (app/core/http_cache.py) uses it when it builds an answer.
 """
 
 from contextlib import contextmanager
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask_sqlalchemy.session import Session
 
 REPLICA = "replica"
@@ -31,8 +31,7 @@ class RoutingSession(Session):
 @contextmanager
 def replica_reads(enabled: bool = True):
     """Run the block's queries on the replica when one is configured (and `enabled`)."""
-    from app.extensions import db
-
+    db = current_app.extensions["sqlalchemy"]  # the Flask-SQLAlchemy object bound to this app
     if not enabled or REPLICA not in db.engines:
         yield
         return

@@ -90,3 +90,11 @@ def _hide_deleted_rows(state: ORMExecuteState) -> None:
                 include_aliases=True,
             )
         )
+
+
+def assign(row, values: dict, names) -> None:
+    """Set on `row` those of `names` that `values` holds: a partial update from a form's
+    `present()` values (a name not listed is never assigned)."""
+    for name in names:
+        if name in values:
+            setattr(row, name, values[name])

@@ -1,11 +1,32 @@
 """System tables: config parameters, dictionaries, the file manager."""
 
+import json
+
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.urls import upload_url
 from app.extensions import db
 from app.models.base import SoftDeleteMixin, TimestampMixin, now
+
+# A config parameter's value is stored as text and answered as JSON of its `value_type`.
+VALUE_TYPES = ("str", "int", "bool", "json")
+KEY_PATTERN = r"[A-Za-z0-9._-]{1,64}"
+BOOL_WORDS = {"true": True, "false": False, "1": True, "0": False}
+
+
+def parse_value(text: str, value_type: str):
+    """The stored text as a JSON value of its type; a text that does not parse stays a string."""
+    try:
+        if value_type == "int":
+            return int(text)
+        if value_type == "bool":
+            return BOOL_WORDS[text.strip().lower()]
+        if value_type == "json":
+            return json.loads(text)
+    except (ValueError, KeyError, TypeError):
+        return text
+    return text
 
 
 class Config(TimestampMixin, db.Model):
@@ -22,8 +43,6 @@ class Config(TimestampMixin, db.Model):
 
     @property
     def typed_value(self):
-        from app.services.config_params import parse_value  # the service imports this model
-
         return parse_value(self.value, self.value_type)
 
 

@@ -21,6 +21,7 @@ from app.models import (
     theme_product,
 )
 from app.models.base import now
+from app.services.catalog import invalidate_catalog
 
 # id: path under /static/images (source 1 = app static)
 IMAGES = {
@@ -265,8 +266,6 @@ def _seed_banner() -> None:
 
 def seed_catalog() -> None:
     """Load the demo catalog (idempotent)."""
-    from app.services.catalog import invalidate_catalog
-
     seeded_at = now()
     _seed_images()
     _seed_categories()

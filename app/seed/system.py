@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Config, Dict, DictType, File, Route
+from app.services.access import sync_permissions
 
 # id, parent, order, name, title, path, component, icon, hidden
 ROUTES = [
@@ -308,8 +309,6 @@ def _existing(column) -> set:
 
 def seed_system(app) -> None:
     """Load the system data; rows found by their natural key are left as they are."""
-    from app.core.permissions import sync_permissions
-
     sync_permissions(app)
     names = _existing(Route.name)
     for rid, parent, order, name, title, path, component, icon, hidden in ROUTES:

@@ -20,7 +20,9 @@ from app.extensions import db
 from app.models import Auth, Permission, User
 from app.models.base import now
 from app.models.user import AUTH_USER, IDENTIFIER_FIELDS, spend_password_check
+from app.services import wechat
 from app.services.login_log import write_login_log
+from app.services.orders import cancel_user_unpaid_orders
 from app.services.search.history import forget_history
 from app.services.tokens import revoke_user_tokens, token_pair
 
@@ -28,6 +30,11 @@ USERNAME, EMAIL, MOBILE = 100, 101, 102
 WX_MINA, WX_MINA_UNIONID, WX_OPEN, WX_ACCOUNT, QQ = 200, 201, 202, 203, 300
 PASSWORD_TYPES = {USERNAME: User.username, EMAIL: User.email, MOBILE: User.mobile}
 KNOWN_TYPES = {USERNAME, EMAIL, MOBILE, WX_MINA, WX_MINA_UNIONID, WX_OPEN, WX_ACCOUNT, QQ}
+
+
+def token_user(uid: int) -> User | None:
+    """The user row an access token names (core/auth.py checks it is live and current)."""
+    return db.session.get(User, uid)
 
 
 def find_user_by_account(client_type: int, account: str) -> User | None:
@@ -72,8 +79,6 @@ def login(client_type: int, account: str, secret: str | None) -> dict:
         user = password_login(client_type, account, secret or "")
         log_name = account[:100]
     elif client_type == WX_MINA:
-        from app.services import wechat
-
         user = wechat.login_with_code(account)
         log_name = user.nickname or ""
     else:
@@ -193,8 +198,6 @@ def change_password(user: User, old_password: str | None, new_password: str, cli
 
 def bind(user: User, client_type: int, account: str, secret: str | None = None) -> User:
     """Add a login method: a user name, email, mobile, or a WeChat identity from a fresh code."""
-    from app.services import wechat
-
     if client_type == WX_MINA:
         if user.wx_bound:
             raise Duplicated("A WeChat account is already bound")
@@ -255,8 +258,6 @@ def delete_account(user: User, actor_type: str, actor_id: int | None) -> None:
     """
     if user.is_super or (actor_type != "customer" and actor_id == user.id):
         raise ProtectedUser()
-    from app.services.orders import cancel_user_unpaid_orders  # orders imports addresses
-
     cancel_user_unpaid_orders(user.id, actor_type=actor_type, actor_id=actor_id)
     user.username = user.email = user.mobile = user.group_id = None
     user.identities = []

@@ -1,8 +1,8 @@
 """Config parameters: typed values (stored as text, answered as JSON of their `value_type`).
 
-`parse_value` reads a stored text as its type; `store_value` turns what a client sent into the
-stored text, or raises ConfigValueInvalid. The write workflows below keep built-in rows' key and
-types fixed.
+`parse_value` (declared beside the Config model) reads a stored text as its type; `store_value`
+turns what a client sent into the stored text, or raises ConfigValueInvalid. The write workflows
+below keep built-in rows' key and types fixed.
 """
 
 import json
@@ -18,28 +18,17 @@ from app.core.exceptions import (
     Duplicated,
     ParameterException,
 )
+from app.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.extensions import db
 from app.models import Config
+from app.models.base import assign
+from app.models.system import BOOL_WORDS, parse_value
+from app.models.system import KEY_PATTERN as KEY_PATTERN  # declared with the model
+from app.models.system import VALUE_TYPES as VALUE_TYPES
 
-VALUE_TYPES = ("str", "int", "bool", "json")
-KEY_PATTERN = r"[A-Za-z0-9._-]{1,64}"
 MAX_VALUE_LENGTH = 255
+PAGE_SIZE_KEY = "sys.paginator.size"
 _INT_TEXT = re.compile(r"-?[0-9]{1,18}")
-_BOOL_WORDS = {"true": True, "false": False, "1": True, "0": False}
-
-
-def parse_value(text: str, value_type: str):
-    """The stored text as a JSON value of its type; a text that does not parse stays a string."""
-    try:
-        if value_type == "int":
-            return int(text)
-        if value_type == "bool":
-            return _BOOL_WORDS[text.strip().lower()]
-        if value_type == "json":
-            return json.loads(text)
-    except (ValueError, KeyError, TypeError):
-        return text
-    return text
 
 
 def _json_default(value):
@@ -75,8 +64,8 @@ def _convert(value, value_type: str) -> str:
     if value_type == "bool":
         if isinstance(value, bool):
             return "true" if value else "false"
-        if isinstance(value, str) and value.strip().lower() in _BOOL_WORDS:
-            return "true" if _BOOL_WORDS[value.strip().lower()] else "false"
+        if isinstance(value, str) and value.strip().lower() in BOOL_WORDS:
+            return "true" if BOOL_WORDS[value.strip().lower()] else "false"
         raise ConfigValueInvalid("The value must be a boolean")
     # json: a string is JSON text; any other value is the JSON value itself
     try:
@@ -134,6 +123,17 @@ def config_value(key: str, default=None):
     return default if row is None else parse_value(row.value, row.value_type)
 
 
+def default_page_size() -> int:
+    """The `sys.paginator.size` parameter: the page size of a list request that sends none
+    (DEFAULT_PAGE_SIZE when the row is missing or out of range)."""
+    value = db.session.scalar(select(Config.value).where(Config.key == PAGE_SIZE_KEY))
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_PAGE_SIZE
+    return size if 1 <= size <= MAX_PAGE_SIZE else DEFAULT_PAGE_SIZE
+
+
 def _check_key_free(key: str, own_id: int | None = None) -> None:
     other = db.session.scalar(select(Config.id).where(Config.key == key))
     if other is not None and other != own_id:
@@ -175,9 +175,7 @@ def update_config(config_id: int, values: dict):
     elif value_type != row.value_type:
         # the stored text must still make sense under the new type
         row.value = store_value(row.value, value_type)
-    for name in CONFIG_FIELDS:
-        if name in values:
-            setattr(row, name, values[name])
+    assign(row, values, CONFIG_FIELDS)
     db.session.commit()
     return row
 

@@ -16,6 +16,7 @@ from app.core.exceptions import (
 from app.core.forms import INT_LIMIT
 from app.extensions import db
 from app.models import Article, Dict, DictType, Notice
+from app.models.base import assign
 
 ALLOWED_TAGS = frozenset(
     {
@@ -348,9 +349,7 @@ def update_dict_type(type_id: int, values: dict) -> DictType:
             .values(type=values["type"])
             .execution_options(synchronize_session="fetch")
         )
-    for name in DICT_TYPE_FIELDS:
-        if name in values:
-            setattr(row, name, values[name])
+    assign(row, values, DICT_TYPE_FIELDS)
     db.session.commit()
     return row
 
@@ -390,9 +389,7 @@ def update_dict(dict_id: int, values: dict) -> Dict:
     kind, value = values.get("type", row.type), values.get("value", row.value)
     if (kind, value) != (row.type, row.value):
         _check_dict_free(kind, value, row.id)
-    for name in DICT_FIELDS:
-        if name in values:
-            setattr(row, name, values[name])
+    assign(row, values, DICT_FIELDS)
     db.session.commit()
     return row
 

@@ -10,6 +10,7 @@ import re
 from sqlalchemy import select
 
 from app.core.exceptions import Duplicated, FileNotFound, InvalidFileMove
+from app.core.filters import keyword_filter
 from app.extensions import db
 from app.models import File
 from app.services import uploads
@@ -46,8 +47,7 @@ def list_statement(parent_id: int, keyword: str | None = None):
     """Live rows of one folder: folders first, then files, each by name."""
     folder(parent_id)
     statement = select(File).where(File.parent_id == parent_id)
-    if keyword:
-        statement = statement.where(File.name.contains(keyword, autoescape=True))
+    statement = keyword_filter(statement, keyword, File.name)
     return statement.order_by(File.is_folder.desc(), File.name, File.id)
 
 
@@ -131,18 +131,7 @@ def upload(parent_id: int, files: list[Upload], owner_id: int | None) -> list[Fi
         name = free_name(item.name, taken)
         taken.add(name)
         rows.append(
-            File(
-                parent_id=parent_id,
-                name=name,
-                is_folder=False,
-                extension=item.extension,
-                size=item.size,
-                mime_type=item.mime_type,
-                storage=stored.storage,
-                storage_key=stored.key,
-                sha256=item.sha256,
-                owner_id=owner_id,
-            )
+            uploads.file_row(item, stored, parent_id=parent_id, name=name, owner_id=owner_id)
         )
     db.session.add_all(rows)
     db.session.commit()

@@ -10,10 +10,11 @@ nobody outside the staff can grow it. Deleting log rows is logged too, after the
 import logging
 
 from flask import current_app, request
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 
 from app.core.auth import current_user
 from app.core.exceptions import LogNotFound
+from app.core.filters import keyword_filter
 from app.core.http import client_ip
 from app.core.redact import redacted_params
 from app.extensions import db
@@ -135,10 +136,6 @@ def clear(model) -> int:
     return count or 0
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-
-
 def _time_range(statement, model, start: int | None, end: int | None):
     if start is not None:
         statement = statement.where(model.create_time >= start)
@@ -160,11 +157,7 @@ def oper_log_statement(*, start=None, end=None, username=None, keyword=None, met
     statement = _time_range(select(OperLog), OperLog, start, end)
     if username:
         statement = statement.where(OperLog.user_name == username)
-    if keyword:
-        pattern = _like(keyword)
-        statement = statement.where(
-            or_(OperLog.message.like(pattern, escape="\\"), OperLog.path.like(pattern, escape="\\"))
-        )
+    statement = keyword_filter(statement, keyword, OperLog.message, OperLog.path)
     if method:
         statement = statement.where(OperLog.request_method == method.upper())
     return statement.order_by(OperLog.create_time.desc(), OperLog.id.desc())
@@ -176,14 +169,7 @@ def oper_user_names_statement():
 
 def error_log_statement(*, start=None, end=None, keyword=None):
     statement = _time_range(select(ErrorLog), ErrorLog, start, end)
-    if keyword:
-        pattern = _like(keyword)
-        statement = statement.where(
-            or_(
-                ErrorLog.exception.like(pattern, escape="\\"),
-                ErrorLog.message.like(pattern, escape="\\"),
-            )
-        )
+    statement = keyword_filter(statement, keyword, ErrorLog.exception, ErrorLog.message)
     return statement.order_by(ErrorLog.create_time.desc(), ErrorLog.id.desc())
 
 

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app.core.auth import issue_access_token
 from app.core.exceptions import RefreshTokenInvalid, RefreshTokenReused
@@ -101,3 +101,8 @@ def logout(refresh_token: str) -> None:
     if row is not None:
         revoke_family(row.family_id)
         db.session.commit()
+
+
+def purge_expired_refresh_tokens(at: int) -> int:
+    """Delete the refresh tokens expired at `at` (not committed); answers how many."""
+    return db.session.execute(delete(RefreshToken).where(RefreshToken.expires_at < at)).rowcount

@@ -368,6 +368,22 @@ def release(objects) -> list[str]:
 # ------------------------------------------------------ images and avatars
 
 
+def file_row(upload: Upload, stored: StoredObject, *, parent_id, name: str, owner_id) -> File:
+    """A (not yet added) file row recording an upload's stored content."""
+    return File(
+        parent_id=parent_id,
+        name=name,
+        is_folder=False,
+        extension=upload.extension,
+        size=upload.size,
+        mime_type=upload.mime_type,
+        storage=stored.storage,
+        storage_key=stored.key,
+        sha256=upload.sha256,
+        owner_id=owner_id,
+    )
+
+
 def _private_row(upload: Upload, stored: StoredObject, owner_id: int | None):
     """A file row outside the tree (parent NULL) that records a stored object's content."""
 
@@ -380,17 +396,8 @@ def _private_row(upload: Upload, stored: StoredObject, owner_id: int | None):
     )
     if existing is not None:
         return existing
-    row = File(
-        parent_id=null(),  # plain None would let the column default (0, the root) win
-        name=upload.name,
-        extension=upload.extension,
-        size=upload.size,
-        mime_type=upload.mime_type,
-        storage=stored.storage,
-        storage_key=stored.key,
-        sha256=upload.sha256,
-        owner_id=owner_id,
-    )
+    # parent NULL: plain None would let the column default (0, the root) win
+    row = file_row(upload, stored, parent_id=null(), name=upload.name, owner_id=owner_id)
     db.session.add(row)
     return row
 

@@ -47,12 +47,12 @@ class AdminCreateForm(BaseForm):
             raise ValidationError("Must equal password.")
 
 
-class AdminUpdateForm(BaseForm):
-    nickname = StringField(min_length=1, max_length=24)
-    username = username_field(nullable=True)
-    email = email_field(nullable=True)
-    mobile = mobile_field(nullable=True)
-    group_id = IntegerField(min_value=1)
+AdminUpdateForm = AdminCreateForm.partial(
+    exclude=("password", "confirm_password"),
+    username={"nullable": True},
+    email={"nullable": True},
+    mobile={"nullable": True},
+)
 
 
 class PasswordResetForm(BaseForm):
@@ -86,9 +86,7 @@ class GroupCreateForm(BaseForm):
     auth_ids = IdListField(max_count=100, default=list)
 
 
-class GroupUpdateForm(BaseForm):
-    name = StringField(min_length=1, max_length=60)
-    info = StringField(max_length=255)
+GroupUpdateForm = GroupCreateForm.partial(exclude=("auth_ids",))
 
 
 class GroupMigrateForm(BaseForm):
@@ -138,15 +136,7 @@ class RouteCreateForm(BaseForm):
     order = IntegerField(min_value=0, max_value=1_000_000)
 
 
-class RouteUpdateForm(BaseForm):
-    title = StringField(min_length=1, max_length=50)
-    name = StringField(min_length=1, max_length=50)
-    path = StringField(min_length=1, max_length=200)
-    parent_id = IntegerField(min_value=0)
-    icon = StringField(max_length=100, nullable=True)
-    component = StringField(max_length=200, nullable=True)
-    hidden = BooleanField()
-    order = IntegerField(min_value=0, max_value=1_000_000, nullable=True)
+RouteUpdateForm = RouteCreateForm.partial(order={"nullable": True})
 
 
 # ------------------------------------------------------------------ elements
@@ -164,15 +154,7 @@ class ElementCreateForm(BaseForm):
     route_id = IntegerField(required=True, min_value=1)
 
 
-class ElementUpdateForm(BaseForm):
-    name = StringField(min_length=1, max_length=50)
-    sign = StringField(
-        min_length=1,
-        max_length=100,
-        pattern=SIGN_PATTERN,
-        pattern_message="Use letters, digits, '.', '_', ':' or '-'.",
-    )
-    route_id = IntegerField(min_value=1)
+ElementUpdateForm = ElementCreateForm.partial()
 
 
 class ElementDeployForm(BaseForm):

@@ -44,10 +44,7 @@ class CategoryCreateForm(BaseForm):
     topic_img_id = IntegerField(min_value=1, nullable=True)
 
 
-class CategoryUpdateForm(BaseForm):
-    name = StringField(min_length=1, max_length=50)
-    description = StringField(max_length=255)
-    topic_img_id = IntegerField(min_value=1, nullable=True, description="null clears")
+CategoryUpdateForm = CategoryCreateForm.partial(topic_img_id={"description": "null clears"})
 
 
 # ------------------------------------------------------------------ products
@@ -76,14 +73,12 @@ class ProductCreateForm(BaseForm):
     properties = FormListField(PropertyItemForm, max_count=50, default=list)
 
 
-class ProductUpdateForm(BaseForm):
-    name = StringField(min_length=1, max_length=80)
-    price = MoneyField()
-    stock = IntegerField(min_value=0, max_value=100000000, description="absolute value")
-    category_id = IntegerField(min_value=1, nullable=True, description="null clears")
-    main_img_id = IntegerField(min_value=1, nullable=True, description="null clears")
-    summary = StringField(max_length=255)
-    on_sale = BooleanField()
+ProductUpdateForm = ProductCreateForm.partial(
+    exclude=("img_ids", "properties"),
+    stock={"description": "absolute value"},
+    category_id={"description": "null clears"},
+    main_img_id={"description": "null clears"},
+)
 
 
 class ImageReorderForm(BaseForm):
@@ -106,10 +101,7 @@ class PropertyCreateForm(BaseForm):
     order = IntegerField(min_value=0, description="default after the last")
 
 
-class PropertyUpdateForm(BaseForm):
-    name = StringField(max_length=30)
-    detail = StringField(min_length=1, max_length=255)
-    order = IntegerField(min_value=0)
+PropertyUpdateForm = PropertyCreateForm.partial(order={"description": ""})
 
 
 # -------------------------------------------------------------------- themes
@@ -123,11 +115,7 @@ class ThemeCreateForm(BaseForm):
     product_ids = IdListField(max_count=200, default=list)
 
 
-class ThemeUpdateForm(BaseForm):
-    name = StringField(min_length=1, max_length=50)
-    description = StringField(max_length=255)
-    topic_img_id = IntegerField(min_value=1, nullable=True)
-    head_img_id = IntegerField(min_value=1, nullable=True)
+ThemeUpdateForm = ThemeCreateForm.partial(exclude=("product_ids",))
 
 
 class ThemeProductsForm(BaseForm):
@@ -146,9 +134,7 @@ class BannerCreateForm(BaseForm):
     description = StringField(max_length=255, default="")
 
 
-class BannerUpdateForm(BaseForm):
-    name = StringField(min_length=1, max_length=50)
-    description = StringField(max_length=255)
+BannerUpdateForm = BannerCreateForm.partial()
 
 
 class BannerItemCreateForm(BaseForm):
@@ -159,9 +145,6 @@ class BannerItemCreateForm(BaseForm):
     order = IntegerField(min_value=0, description="default after the last")
 
 
-class BannerItemUpdateForm(BaseForm):
-    banner_id = IntegerField(min_value=1)
-    img_id = IntegerField(min_value=1)
-    type = EnumField(choices=(0, 1, 2))
-    key_word = StringField(max_length=100)
-    order = IntegerField(min_value=0)
+BannerItemUpdateForm = BannerItemCreateForm.partial(
+    type={"description": ""}, key_word={"description": ""}, order={"description": ""}
+)

@@ -1,7 +1,8 @@
 """Forms of the content and settings routes: articles, notices, dictionaries, config parameters.
 
-Create forms mark required fields; the update forms are the same fields, all optional, so a PUT
-changes only what was sent (the CMS sends whole rows back; unknown keys are never read).
+Create forms mark required fields; the update forms are `partial()` of them (the same fields,
+all optional), so a PUT changes only what was sent (the CMS sends whole rows back; unknown keys
+are never read).
 """
 
 from app.core.forms import (
@@ -13,7 +14,7 @@ from app.core.forms import (
     RawField,
     StringField,
 )
-from app.services.config_params import KEY_PATTERN, VALUE_TYPES
+from app.models.system import KEY_PATTERN, VALUE_TYPES
 
 LIST_CLASSES = ("", "default", "primary", "success", "info", "warning", "danger")
 URL_PATTERN = r"(https?://|/)\S*"
@@ -44,8 +45,7 @@ class ArticleCreateForm(BaseForm):
     theme = IntegerField(min_value=0, max_value=32767, nullable=True)
 
 
-class ArticleUpdateForm(ArticleCreateForm):
-    title = StringField(min_length=1, max_length=255)
+ArticleUpdateForm = ArticleCreateForm.partial()
 
 
 # -------------------------------------------------------------------- notices
@@ -71,10 +71,7 @@ class NoticeCreateForm(BaseForm):
     remark = StringField(max_length=255, default="")
 
 
-class NoticeUpdateForm(NoticeCreateForm):
-    type = EnumField(choices=(1, 2), description="1 notice, 2 announcement")
-    title = StringField(min_length=1, max_length=64)
-    content = StringField(min_length=1, max_length=20000, trim=False, description="HTML")
+NoticeUpdateForm = NoticeCreateForm.partial()
 
 
 # --------------------------------------------------------------- dictionaries
@@ -97,14 +94,7 @@ class DictTypeCreateForm(BaseForm):
     remark = StringField(max_length=255, default="")
 
 
-class DictTypeUpdateForm(DictTypeCreateForm):
-    name = StringField(min_length=1, max_length=64)
-    type = StringField(
-        min_length=1,
-        max_length=64,
-        pattern=r"[a-z0-9_]+",
-        pattern_message="Use only a-z, 0-9 and _.",
-    )
+DictTypeUpdateForm = DictTypeCreateForm.partial()
 
 
 class DictListForm(PageForm):
@@ -127,10 +117,7 @@ class DictCreateForm(BaseForm):
     remark = StringField(max_length=255, default="")
 
 
-class DictUpdateForm(DictCreateForm):
-    type = StringField(min_length=1, max_length=64)
-    label = StringField(min_length=1, max_length=64)
-    value = StringField(min_length=1, max_length=64)
+DictUpdateForm = DictCreateForm.partial()
 
 
 # ------------------------------------------------------------- config params
@@ -158,15 +145,7 @@ class ConfigCreateForm(BaseForm):
     remark = StringField(max_length=255, default="")
 
 
-class ConfigUpdateForm(ConfigCreateForm):
-    name = StringField(min_length=1, max_length=64)
-    key = StringField(
-        min_length=1,
-        max_length=64,
-        pattern=KEY_PATTERN,
-        pattern_message="Use only letters, digits, '.', '_' and '-'.",
-    )
-    value = RawField(description="a string, or a JSON value of the parameter's value_type")
+ConfigUpdateForm = ConfigCreateForm.partial()
 
 
 class ConfigValueForm(BaseForm):

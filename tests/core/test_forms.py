@@ -17,7 +17,8 @@ from app.core.forms import (
     UnixTimeField,
     parse_id_list,
 )
-from app.core.pagination import page_dict
+from app.core.pagination import DEFAULT_PAGE_SIZE, page_args, page_dict
+from app.extensions import db
 
 
 class SampleForm(BaseForm):
@@ -186,3 +187,74 @@ def test_setting_limit_is_read_from_config_when_validating(app):
         assert form.errors == {"count": ["Must be 1 to 3."]}
     finally:
         app.config["ORDER_MAX_COUNT"] = 99
+
+
+class SampleCreateForm(BaseForm):
+    name = StringField(required=True, min_length=1, max_length=5)
+    code = StringField(required=True, max_length=4, pattern="[a-z]+", pattern_message="Bad code.")
+    count = IntegerField(min_value=1, max_value=9, default=3)
+    secret = StringField(required=True)
+
+    def validate_name(self, field):
+        if field.data == "taken":
+            raise ValueError("whole-row rule")
+
+
+SampleUpdateForm = SampleCreateForm.partial(exclude=("secret",), code={"nullable": True})
+
+
+def test_partial_form_requires_nothing_and_defaults_nothing(app):
+    form = SampleUpdateForm({})
+    assert form.validate() and form.present() == {}
+    assert form.count.data is None
+    assert SampleUpdateForm.__name__ == "SampleUpdateForm"
+    assert list(SampleUpdateForm.json_schema()["properties"]) == ["name", "code", "count"]
+    assert "required" not in SampleUpdateForm.json_schema()
+
+
+def test_partial_form_keeps_the_rules_and_messages(app):
+    for data in ({"name": ""}, {"name": "toolong"}, {"code": "ABC"}, {"count": 10}):
+        create, update = SampleCreateForm(data), SampleUpdateForm(data)
+        create.validate(), update.validate()
+        field = next(iter(data))
+        assert update.errors[field] == create.errors[field]
+    form = SampleUpdateForm({"code": None, "count": "4"})
+    assert form.validate() and form.present() == {"code": None, "count": 4}
+
+
+def test_partial_form_leaves_out_excluded_fields_and_create_checks(app):
+    form = SampleUpdateForm({"secret": "x", "name": "taken"})
+    assert form.validate() and form.present() == {"name": "taken"}
+
+
+def test_partial_form_refuses_unknown_field_names():
+    with pytest.raises(TypeError):
+        SampleCreateForm.partial(exclude=("nope",))
+
+
+def test_page_size_default_comes_from_the_config_parameter(app):
+    from sqlalchemy import select
+
+    from app.models import Config
+
+    row = db.session.scalar(select(Config).where(Config.key == "sys.paginator.size"))
+    with app.test_request_context("/v1/notice"):
+        row.value = "3"
+        db.session.commit()
+        assert page_args(PageForm({})) == (1, 3)
+        assert page_args(PageForm({"size": 7})) == (1, 7)
+        row.value = "1000"  # out of range: the fallback
+        db.session.commit()
+        assert page_args(PageForm({})) == (1, DEFAULT_PAGE_SIZE)
+        db.session.delete(row)  # missing: the fallback
+        db.session.commit()
+        assert page_args(PageForm({})) == (1, DEFAULT_PAGE_SIZE)
+
+
+def test_page_size_default_without_a_provider_is_the_constant(app):
+    provider = app.extensions.pop("default_page_size")
+    try:
+        with app.test_request_context("/v1/notice"):
+            assert page_args(PageForm({})) == (1, DEFAULT_PAGE_SIZE)
+    finally:
+        app.extensions["default_page_size"] = provider

@@ -5,9 +5,10 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from app.core.auth import permission
-from app.core.permissions import CATALOGUE, UndeclaredRoute, check_declarations, sync_permissions
+from app.core.permissions import CATALOGUE, UndeclaredRoute, check_declarations
 from app.extensions import db
 from app.models import Permission
+from app.services.access import sync_permissions
 
 
 def test_catalogue_matches_the_contract_ids():

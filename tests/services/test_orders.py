@@ -16,6 +16,7 @@ from app.models import (
     Product,
 )
 from app.services import orders
+from app.services.orders import placement
 from tests.factories import make_order, make_product, make_user
 
 S = OrderStatus
@@ -141,7 +142,7 @@ def test_place_order_deadlock_retried_then_conflict(customer, monkeypatch):
         calls.append(counts)
         raise OperationalError("UPDATE product", {}, Exception(1213, "Deadlock found"))
 
-    monkeypatch.setattr(orders, "reserve_stock", deadlock)
+    monkeypatch.setattr(placement, "reserve_stock", deadlock)
     with pytest.raises(Conflict):
         orders.place_order(customer.id, [{"product_id": product.id, "count": 1}])
     assert len(calls) == 3

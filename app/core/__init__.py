@@ -1,0 +1,1 @@
+"""Framework glue with no business rules; imports nothing above it (models, services, api)."""

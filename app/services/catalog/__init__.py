@@ -1,0 +1,146 @@
+"""The catalog, one module per job:
+
+    cache       the catalog cache (core/http_cache.py) and `commit`, which invalidates it
+    lookups     one row or a 404, ids that must exist, partial assignment
+    public      public reads with the eager loading their shapes need
+    categories, products, themes, banners   the admin workflows of each resource
+
+The verbs are re-exported here, so `from app.services import catalog; catalog.public_theme(...)`
+is how the views call them.
+"""
+
+from app.services.catalog.banners import (
+    BANNER_ITEM_NO_LINK,
+    BANNER_ITEM_PRODUCT,
+    BANNER_ITEM_THEME,
+    admin_banner,
+    admin_banner_item,
+    admin_banner_page,
+    create_banner,
+    create_banner_item,
+    delete_banner,
+    delete_banner_item,
+    update_banner,
+    update_banner_item,
+)
+from app.services.catalog.cache import (
+    VERSION_KEY,
+    cached_json,
+    cached_read,
+    catalog_version,
+    invalidate_catalog,
+)
+from app.services.catalog.categories import (
+    admin_category,
+    admin_category_page,
+    create_category,
+    delete_category,
+    update_category,
+)
+from app.services.catalog.lookups import (
+    require_category,
+    require_image,
+    require_images,
+    require_products,
+)
+from app.services.catalog.products import (
+    add_product_image,
+    add_product_property,
+    admin_product,
+    admin_product_page,
+    create_product,
+    delete_product,
+    delete_product_property,
+    remove_product_image,
+    reorder_product_images,
+    replace_product_images,
+    update_product,
+    update_product_property,
+)
+from app.services.catalog.public import (
+    ALL_BY_CATEGORY_MAX,
+    RECENT_MAX,
+    all_products_by_category,
+    products_by_category_page,
+    public_banner,
+    public_categories,
+    public_category,
+    public_category_page,
+    public_product,
+    public_theme,
+    public_theme_page,
+    public_themes,
+    recent_products,
+)
+from app.services.catalog.themes import (
+    add_theme_product,
+    admin_theme,
+    admin_theme_page,
+    create_theme,
+    delete_theme,
+    remove_theme_product,
+    replace_theme_products,
+    update_theme,
+)
+
+__all__ = [
+    "ALL_BY_CATEGORY_MAX",
+    "BANNER_ITEM_NO_LINK",
+    "BANNER_ITEM_PRODUCT",
+    "BANNER_ITEM_THEME",
+    "RECENT_MAX",
+    "VERSION_KEY",
+    "add_product_image",
+    "add_product_property",
+    "add_theme_product",
+    "admin_banner",
+    "admin_banner_item",
+    "admin_banner_page",
+    "admin_category",
+    "admin_category_page",
+    "admin_product",
+    "admin_product_page",
+    "admin_theme",
+    "admin_theme_page",
+    "all_products_by_category",
+    "cached_json",
+    "cached_read",
+    "catalog_version",
+    "create_banner",
+    "create_banner_item",
+    "create_category",
+    "create_product",
+    "create_theme",
+    "delete_banner",
+    "delete_banner_item",
+    "delete_category",
+    "delete_product",
+    "delete_product_property",
+    "delete_theme",
+    "invalidate_catalog",
+    "products_by_category_page",
+    "public_banner",
+    "public_categories",
+    "public_category",
+    "public_category_page",
+    "public_product",
+    "public_theme",
+    "public_theme_page",
+    "public_themes",
+    "recent_products",
+    "remove_product_image",
+    "remove_theme_product",
+    "reorder_product_images",
+    "replace_product_images",
+    "replace_theme_products",
+    "require_category",
+    "require_image",
+    "require_images",
+    "require_products",
+    "update_banner",
+    "update_banner_item",
+    "update_category",
+    "update_product",
+    "update_product_property",
+    "update_theme",
+]

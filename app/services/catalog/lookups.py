@@ -1,0 +1,52 @@
+"""Look-ups shared by the catalog workflows: one row or a 404, ids that must exist."""
+
+from sqlalchemy import func, select
+
+from app.core.exceptions import CategoryNotFound, ImageNotFound, ProductNotFound
+from app.extensions import db
+from app.models import Category, Image, Product
+
+
+def one(statement, error):
+    """The first row of `statement`, or `error` raised."""
+    row = db.session.scalars(statement).first()
+    if row is None:
+        raise error()
+    return row
+
+
+def next_position(column, *where) -> int:
+    """One past the largest `column` among the rows `where` selects (1 for none)."""
+    last = db.session.scalar(select(func.max(column)).where(*where))
+    return 1 if last is None else last + 1
+
+
+def require_image(image_id: int | None) -> None:
+    """404 / 10380 unless image_id is None or a live image."""
+    if image_id is not None:
+        require_images([image_id])
+
+
+def require_images(image_ids: list[int]) -> None:
+    if not image_ids:
+        return
+    found = set(db.session.scalars(select(Image.id).where(Image.id.in_(image_ids))))
+    if found != set(image_ids):
+        raise ImageNotFound()
+
+
+def require_category(category_id: int | None) -> None:
+    if category_id is not None:
+        one(select(Category.id).where(Category.id == category_id), CategoryNotFound)
+
+
+def require_products(product_ids: list[int]) -> None:
+    if not product_ids:
+        return
+    found = set(db.session.scalars(select(Product.id).where(Product.id.in_(product_ids))))
+    if found != set(product_ids):
+        raise ProductNotFound()
+
+
+def on_sale():
+    return Product.on_sale.is_(True)

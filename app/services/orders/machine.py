@@ -1,0 +1,79 @@
+"""The order status machine: every status change is a guarded UPDATE on the expected current
+status that appends an order event (`transition`); `move` raises when another request won."""
+
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import Order, OrderEvent, OrderStatus
+from app.models.base import now
+from app.models.order import status_conflict
+
+S = OrderStatus
+
+# (from, to) -> actor types allowed to make the move; any other move is OrderStatusConflict.
+TRANSITIONS: dict[tuple[int, int], frozenset[str]] = {
+    (S.UNPAID, S.PAID): frozenset({"wechat", "system"}),
+    (S.UNPAID, S.CANCELLED): frozenset({"customer", "admin", "system"}),
+    (S.CANCELLED, S.PAID_BUT_OUT_OF): frozenset({"wechat", "system"}),
+    (S.PAID, S.DELIVERED): frozenset({"admin"}),
+    (S.HANDLED_OUT_OF, S.DELIVERED): frozenset({"admin"}),
+    (S.PAID_BUT_OUT_OF, S.HANDLED_OUT_OF): frozenset({"admin"}),
+    (S.DELIVERED, S.RECEIVED): frozenset({"customer", "system"}),
+    (S.PAID, S.REFUNDING): frozenset({"admin"}),
+    (S.PAID_BUT_OUT_OF, S.REFUNDING): frozenset({"admin"}),
+    (S.HANDLED_OUT_OF, S.REFUNDING): frozenset({"admin"}),
+    (S.REFUND_FAILED, S.REFUNDING): frozenset({"admin"}),
+    (S.REFUNDING, S.REFUNDED): frozenset({"wechat", "admin", "system"}),
+    (S.REFUNDING, S.REFUND_FAILED): frozenset({"wechat", "admin", "system"}),
+}
+DELIVERABLE = (S.PAID, S.HANDLED_OUT_OF)
+REFUNDABLE = (S.PAID, S.PAID_BUT_OUT_OF, S.HANDLED_OUT_OF, S.REFUND_FAILED)
+
+
+def transition(
+    order_id: int,
+    from_status: int,
+    to_status: int,
+    actor_type: str,
+    actor_id: int | None = None,
+    reason: str = "",
+    **values,
+) -> bool:
+    """Move the order if it is still in `from_status`; False when another request won.
+
+    Does not commit: the caller's transaction holds the move and its side effects.
+    """
+    allowed = TRANSITIONS.get((from_status, to_status))
+    if allowed is None or actor_type not in allowed:
+        sources = [f for (f, t), who in TRANSITIONS.items() if t == to_status and actor_type in who]
+        raise status_conflict(from_status, sources)
+    result = db.session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.order_status == from_status)
+        .values(order_status=to_status, update_time=now(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.add(
+        OrderEvent(
+            order_id=order_id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_type=actor_type,
+            actor_id=actor_id,
+            reason=reason[:255],
+        )
+    )
+    return True
+
+
+def move(order_id: int, from_status: int, to_status: int, actor_type: str, actor_id=None, **kw):
+    """`transition()` that raises OrderStatusConflict (409 / 50030) when it changes nothing."""
+    if not transition(order_id, from_status, to_status, actor_type, actor_id, **kw):
+        db.session.rollback()
+        raise status_conflict(current_status(order_id), [from_status])
+
+
+def current_status(order_id: int) -> int | None:
+    return db.session.scalar(select(Order.order_status).where(Order.id == order_id))

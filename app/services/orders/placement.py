@@ -1,0 +1,168 @@
+"""Placing an order (POST /v1/order): lines merged and capped, address and product snapshots,
+the total bounded, stock reserved, all in one retried transaction."""
+
+import secrets
+from collections import Counter
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.core.db import retrying
+from app.core.exceptions import (
+    NoDeliveryAddress,
+    OrderTotalTooLarge,
+    ParameterException,
+    ProductNotFound,
+)
+from app.core.forms import INT_LIMIT, MONEY_MAX
+from app.core.timefmt import local_date
+from app.extensions import db
+from app.models import Address, Order, OrderEvent, OrderProduct, OrderStatus, Product
+from app.models.base import fen_to_yuan, money_text, now
+from app.models.catalog import image_url
+from app.services import address as address_service
+from app.services.orders.stock import reserve_stock
+
+# The most one order can total: its DECIMAL(10,2) column, and the payment and refund rows that
+# hold the amount as a 32-bit integer of fen, so 21474836.47 (WeChat Pay's total is fen too).
+ORDER_TOTAL_MAX = min(MONEY_MAX, fen_to_yuan(INT_LIMIT))
+
+
+def merge_lines(items: list[dict]) -> dict[int, int]:
+    """Counts per product (repeated lines summed, first-seen order kept), caps checked."""
+    config = current_app.config
+    counts: Counter[int] = Counter()
+    for item in items:
+        counts[item["product_id"]] += item["count"]
+    if len(items) > config["ORDER_MAX_LINES"]:
+        raise ParameterException(f"products: at most {config['ORDER_MAX_LINES']} products")
+    if any(count > config["ORDER_MAX_COUNT"] for count in counts.values()):
+        raise ParameterException(
+            f"products: at most {config['ORDER_MAX_COUNT']} units of one product"
+        )
+    if sum(counts.values()) > config["ORDER_MAX_TOTAL_COUNT"]:
+        raise ParameterException(
+            f"products: at most {config['ORDER_MAX_TOTAL_COUNT']} units in one order"
+        )
+    return dict(counts)
+
+
+def delivery_address(user_id: int, address_id: int | None) -> Address:
+    """The caller's chosen address (owner-scoped), or their default one."""
+    if address_id is not None:
+        return address_service.get_own_address(user_id, address_id)
+    address = address_service.default_address(user_id)
+    if address is None:
+        raise NoDeliveryAddress()
+    return address
+
+
+def new_order_no(at: int) -> str:
+    while True:
+        order_no = local_date(at) + f"{secrets.randbelow(10**12):012d}"
+        if db.session.scalar(select(Order.id).where(Order.order_no == order_no)) is None:
+            return order_no
+
+
+def address_snapshot(address: Address) -> dict:
+    return {
+        "name": address.name,
+        "mobile": str(address.mobile),
+        "province": address.province,
+        "city": address.city,
+        "country": address.country,
+        "detail": address.detail,
+    }
+
+
+def build_snapshot(products: list[Product], counts: dict[int, int]) -> dict:
+    """snap_name, snap_img, snap_items, totals, from product rows in line order."""
+    items = []
+    for product in products:
+        count = counts[product.id]
+        items.append(
+            {
+                "id": product.id,
+                "name": product.name,
+                "price": money_text(product.price),
+                "count": count,
+                "total_price": money_text(product.price * count),
+                "main_image": image_url(product.main_img),
+            }
+        )
+    first = products[0]
+    return {
+        "snap_name": (first.name + (" 等" if len(products) > 1 else ""))[:100],
+        "snap_img": image_url(first.main_img),
+        "snap_items": items,
+        "total_count": sum(counts.values()),
+        "total_price": sum((p.price * counts[p.id] for p in products), start=0),
+    }
+
+
+def check_total(products: list[Product], counts: dict[int, int]) -> None:
+    """400 / 50060 when the order would total more than ORDER_TOTAL_MAX (a line total is at
+    most the order total, so this bounds every line too)."""
+    total = sum((p.price * counts[p.id] for p in products), start=0)
+    if total > ORDER_TOTAL_MAX:
+        db.session.rollback()
+        raise OrderTotalTooLarge(
+            f"The order totals {money_text(total)}; one order can total at most "
+            f"{money_text(ORDER_TOTAL_MAX)}",
+            detail={"total_price": money_text(total), "max": money_text(ORDER_TOTAL_MAX)},
+        )
+
+
+def place_order(user_id: int, items: list[dict], address_id=None, remark: str = "") -> Order:
+    """Place an order for `items` [{product_id, count}] (POST /v1/order), reserving stock."""
+    counts = merge_lines(items)
+
+    def work() -> Order:
+        address = delivery_address(user_id, address_id)
+        rows = db.session.scalars(
+            select(Product).where(Product.id.in_(list(counts)), Product.on_sale.is_(True))
+        ).all()
+        by_id = {product.id: product for product in rows}
+        missing = [product_id for product_id in counts if product_id not in by_id]
+        if missing:
+            db.session.rollback()
+            raise ProductNotFound(detail={"product_ids": missing})
+        products = [by_id[product_id] for product_id in counts]
+        check_total(products, counts)
+        reserve_stock(counts)
+        at = now()
+        order = Order(
+            order_no=new_order_no(at),
+            user_id=user_id,
+            order_status=OrderStatus.UNPAID,
+            snap_address=address_snapshot(address),
+            remark=remark,
+            expire_time=at + current_app.config["ORDER_EXPIRE_SECONDS"],
+            create_time=at,
+            update_time=at,
+            **build_snapshot(products, counts),
+        )
+        db.session.add(order)
+        db.session.flush()
+        for product in products:
+            db.session.add(
+                OrderProduct(
+                    order_id=order.id,
+                    product_id=product.id,
+                    count=counts[product.id],
+                    price=product.price,
+                )
+            )
+        db.session.add(
+            OrderEvent(
+                order_id=order.id,
+                from_status=None,
+                to_status=OrderStatus.UNPAID,
+                actor_type="customer",
+                actor_id=user_id,
+            )
+        )
+        db.session.commit()
+        return order
+
+    return retrying(work)

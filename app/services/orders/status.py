@@ -1,0 +1,95 @@
+"""Status changes a person asks for: cancel, receive, deliver, restock."""
+
+from sqlalchemy import select, update
+
+from app.core.db import retrying
+from app.core.exceptions import OrderStatusConflict
+from app.extensions import db
+from app.models import Order
+from app.models.base import now
+from app.models.order import status_conflict
+from app.services.orders.gateway import gateway
+from app.services.orders.machine import DELIVERABLE, S, current_status, move
+from app.services.orders.reading import get_order, get_user_order
+from app.services.orders.stock import line_counts, release_stock, reserve_stock
+
+
+def cancel_order(
+    order_id: int, actor_type: str, actor_id=None, *, user_id=None, reason: str = ""
+) -> Order:
+    """UNPAID -> CANCELLED, WeChat order closed first, stock released once."""
+    order = get_user_order(user_id, order_id) if user_id is not None else get_order(order_id)
+    if order.order_status != S.UNPAID:
+        raise status_conflict(order.order_status, [S.UNPAID])
+    if gateway().settle_before_cancel(order):
+        raise status_conflict(current_status(order_id), [S.UNPAID], "The order has been paid")
+
+    def work():
+        move(
+            order_id, S.UNPAID, S.CANCELLED, actor_type, actor_id, reason=reason, cancel_time=now()
+        )
+        release_stock(order_id)
+        db.session.commit()
+
+    retrying(work)
+    db.session.expire_all()
+    return get_order(order_id)
+
+
+def cancel_user_unpaid_orders(user_id: int, actor_type: str, actor_id=None) -> int:
+    """Cancel every unpaid order of a user (account deletion); answers how many."""
+    ids = db.session.scalars(
+        select(Order.id).where(Order.user_id == user_id, Order.order_status == S.UNPAID)
+    ).all()
+    cancelled = 0
+    for order_id in ids:
+        try:
+            cancel_order(order_id, actor_type, actor_id, reason="account deleted")
+            cancelled += 1
+        except OrderStatusConflict:
+            continue
+    return cancelled
+
+
+def receive_order(user_id: int, order_id: int) -> Order:
+    get_user_order(user_id, order_id)
+    move(order_id, S.DELIVERED, S.RECEIVED, "customer", user_id, receive_time=now())
+    db.session.commit()
+    return get_order(order_id)
+
+
+def deliver_order(order_id: int, admin_id: int, carrier: str, tracking_no: str) -> Order:
+    order = get_order(order_id)
+    if order.order_status not in DELIVERABLE:
+        raise status_conflict(order.order_status, DELIVERABLE)
+    move(
+        order_id,
+        order.order_status,
+        S.DELIVERED,
+        "admin",
+        admin_id,
+        delivery_time=now(),
+        carrier=carrier,
+        tracking_no=tracking_no,
+    )
+    db.session.commit()
+    return get_order(order_id)
+
+
+def restock_order(order_id: int, admin_id: int) -> Order:
+    """PAID_BUT_OUT_OF -> HANDLED_OUT_OF, reserving the order's units again."""
+    get_order(order_id)
+
+    def work():
+        move(order_id, S.PAID_BUT_OUT_OF, S.HANDLED_OUT_OF, "admin", admin_id)
+        reserve_stock(line_counts(order_id))
+        db.session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(stock_released=False)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+    retrying(work)
+    return get_order(order_id)

@@ -1,0 +1,1 @@
+"""What comes in: WTForms per resource, <Resource><Action>Form."""
