@@ -26,6 +26,21 @@ from app.validators.admin import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+# An operation on one admin, named by uid in the path, answering the admin.
+ON_ADMIN = {
+    "data": AdminUser,
+    "status": 201,
+    "path": path_ids("uid"),
+    "errors": [UserNotFound, ProtectedUser],
+}
+
+
+def _target(uid: int, *, self_forbidden: bool = True):
+    """The admin `uid`, once the current super admin may act on them."""
+    user = access.get_user(uid)
+    access.guard_admin_target(current_user(), user, self_forbidden=self_forbidden)
+    return user
+
 
 @bp.get("/list")
 @super_required
@@ -91,68 +106,35 @@ def update_admin(uid):
 @bp.put("/password/<int:uid>")
 @no_escalation(user="uid")
 @super_required
-@doc(
-    "Reset an admin's password",
-    body=PasswordResetForm,
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser],
-)
+@doc("Reset an admin's password", body=PasswordResetForm, **ON_ADMIN)
 def reset_admin_password(uid):
     """Set a new password and revoke every token of the admin."""
     form = PasswordResetForm().validate_or_raise()
-    user = access.get_user(uid)
-    access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return access.reset_password(current_user(), user, form.new_password.data)
+    return access.reset_password(current_user(), _target(uid), form.new_password.data)
 
 
 @bp.put("/active/<int:uid>")
 @no_escalation(user="uid")
 @super_required
-@doc(
-    "Enable an admin",
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser],
-)
+@doc("Enable an admin", **ON_ADMIN)
 def activate_admin(uid):
     """Let a disabled admin log in again."""
-    user = access.get_user(uid)
-    access.guard_admin_target(current_user(), user, self_forbidden=False)
-    return access.set_active(current_user(), user, True)
+    return access.set_active(current_user(), _target(uid, self_forbidden=False), True)
 
 
 @bp.put("/disable/<int:uid>")
 @no_escalation(user="uid")
 @super_required
-@doc(
-    "Disable an admin",
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser],
-)
+@doc("Disable an admin", **ON_ADMIN)
 def disable_admin(uid):
     """Disable an admin and revoke every token."""
-    user = access.get_user(uid)
-    access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return access.set_active(current_user(), user, False)
+    return access.set_active(current_user(), _target(uid), False)
 
 
 @bp.delete("/<int:uid>")
 @no_escalation(user="uid")
 @super_required
-@doc(
-    "Delete an admin",
-    data=Id,
-    status=202,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser],
-)
+@doc("Delete an admin", **{**ON_ADMIN, "data": Id, "status": 202})
 def delete_admin(uid):
     """Soft-delete an admin as DELETE /v1/user does."""
-    user = access.get_user(uid)
-    access.guard_admin_target(current_user(), user, self_forbidden=True)
-    return {"id": access.delete_user(current_user(), user)}
+    return {"id": access.delete_user(current_user(), _target(uid))}

@@ -3,7 +3,7 @@
 import re
 
 from flask import Blueprint
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.core.auth import current_user, has_permission, permission, public
 from app.core.docs import doc, path_ids
@@ -16,6 +16,7 @@ from app.core.exceptions import (
     InvalidToken,
     ParameterException,
 )
+from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.models import Config
 from app.schemas import config as shapes
@@ -57,14 +58,7 @@ def list_configs():
     """List config parameters by id, optionally filtered by name or key."""
     form = ConfigListForm().validate_or_raise()
     statement = select(Config).order_by(Config.id)
-    if form.keyword.data:
-        keyword = form.keyword.data
-        statement = statement.where(
-            or_(
-                Config.name.contains(keyword, autoescape=True),
-                Config.key.contains(keyword, autoescape=True),
-            )
-        )
+    statement = keyword_filter(statement, form.keyword.data, Config.name, Config.key)
     return paginate(statement, form)
 
 

@@ -1,11 +1,12 @@
 """Admin dictionaries: dictionary types and their entries."""
 
 from flask import Blueprint
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.core.auth import permission
 from app.core.docs import doc, path_ids
 from app.core.exceptions import DictNotFound, DictTypeNotFound, Duplicated
+from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Dict, DictType
@@ -28,7 +29,13 @@ bp = Blueprint("dict", __name__, url_prefix="/dict")
 TYPE_MODULE = "字典类型"
 DATA_MODULE = "字典数据"
 
-DICT_ORDER = (Dict.type, Dict.order, Dict.id)
+
+def _entries(dict_type: str | None):
+    """Dictionary entries by type, order and id; only those of `dict_type` when given."""
+    statement = select(Dict).order_by(Dict.type, Dict.order, Dict.id)
+    if dict_type:
+        statement = statement.where(Dict.type == dict_type)
+    return statement
 
 
 # ---------------------------------------------------------------------- types
@@ -41,14 +48,7 @@ def list_dict_types():
     """List dictionary types by id, optionally filtered by name or type."""
     form = DictTypeListForm().validate_or_raise()
     statement = select(DictType).order_by(DictType.id)
-    if form.keyword.data:
-        keyword = form.keyword.data
-        statement = statement.where(
-            or_(
-                DictType.name.contains(keyword, autoescape=True),
-                DictType.type.contains(keyword, autoescape=True),
-            )
-        )
+    statement = keyword_filter(statement, form.keyword.data, DictType.name, DictType.type)
     return paginate(statement, form)
 
 
@@ -115,10 +115,7 @@ def delete_dict_type(id: int):
 def list_dicts():
     """List dictionary entries by type, order and id."""
     form = DictListForm().validate_or_raise()
-    statement = select(Dict).order_by(*DICT_ORDER)
-    if form.type.data:
-        statement = statement.where(Dict.type == form.type.data)
-    return paginate(statement, form)
+    return paginate(_entries(form.type.data), form)
 
 
 @bp.get("/all")
@@ -127,10 +124,7 @@ def list_dicts():
 def list_all_dicts():
     """List every entry of a type (or of all types), unpaginated."""
     form = DictAllForm().validate_or_raise()
-    statement = select(Dict).order_by(*DICT_ORDER)
-    if form.type.data:
-        statement = statement.where(Dict.type == form.type.data)
-    return {"items": db.session.scalars(statement).all()}
+    return {"items": db.session.scalars(_entries(form.type.data)).all()}
 
 
 @bp.get("/<int:id>")

@@ -24,6 +24,45 @@ OPER_READ = ("搜索操作日志", "操作日志")
 ERROR_READ = ("查询错误日志列表", "错误日志")
 
 
+# Every log table has the same views to show a row, delete a row and clear the table; they
+# differ only in the model, the permission to read and the words of the spec.
+
+
+def _named(view, name: str, description: str):
+    """`view` as the endpoint `name`, described (in the spec too) by `description`."""
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = description
+    return view
+
+
+def _show_view(model, read: tuple[str, str], shape, name: str, summary: str, description: str):
+    def view(id):
+        return oper_log.get_log(model, id)
+
+    view = _named(view, name, description)
+    return permission(*read)(
+        doc(summary, data=shape, path=path_ids("id"), errors=[LogNotFound])(view)
+    )
+
+
+def _delete_view(model, name: str, summary: str, table: str):
+    def view(id):
+        return {"id": oper_log.delete_log(model, id)}
+
+    view = _named(view, name, f"Delete one {table} row.")
+    return super_required(
+        doc(summary, data=Id, status=202, path=path_ids("id"), errors=[LogNotFound])(view)
+    )
+
+
+def _clear_view(model, name: str, table: str):
+    def view():
+        return {"count": oper_log.clear(model)}
+
+    view = _named(view, name, f"Delete every {table} row.")
+    return super_required(doc(f"Clear the {table}", data=shapes.Cleared, status=202)(view))
+
+
 # ------------------------------------------------------------------ login log
 
 
@@ -42,28 +81,20 @@ def list_login_logs():
     return paginate(statement, form)
 
 
-@bp.get("/login/<int:id>")
-@permission(*LOGIN_READ)
-@doc("Get a login attempt", data=shapes.LoginLog, path=path_ids("id"), errors=[LogNotFound])
-def get_login_log(id):
-    """Show one login attempt."""
-    return oper_log.get_log(LoginLog, id)
-
-
-@bp.delete("/login/<int:id>")
-@super_required
-@doc("Delete a login log row", data=Id, status=202, path=path_ids("id"), errors=[LogNotFound])
-def delete_login_log(id):
-    """Delete one login log row."""
-    return {"id": oper_log.delete_log(LoginLog, id)}
-
-
-@bp.delete("/login/all")
-@super_required
-@doc("Clear the login log", data=shapes.Cleared, status=202)
-def clear_login_logs():
-    """Delete every login log row."""
-    return {"count": oper_log.clear(LoginLog)}
+get_login_log = bp.get("/login/<int:id>")(
+    _show_view(
+        LoginLog,
+        LOGIN_READ,
+        shapes.LoginLog,
+        "get_login_log",
+        "Get a login attempt",
+        "Show one login attempt.",
+    )
+)
+delete_login_log = bp.delete("/login/<int:id>")(
+    _delete_view(LoginLog, "delete_login_log", "Delete a login log row", "login log")
+)
+clear_login_logs = bp.delete("/login/all")(_clear_view(LoginLog, "clear_login_logs", "login log"))
 
 
 # -------------------------------------------------------------- operation log
@@ -94,28 +125,20 @@ def list_oper_users():
     return paginate(oper_log.oper_user_names_statement(), form)
 
 
-@bp.get("/oper/<int:id>")
-@permission(*OPER_READ)
-@doc("Get an operation log row", data=shapes.OperLog, path=path_ids("id"), errors=[LogNotFound])
-def get_oper_log(id):
-    """Show one admin operation."""
-    return oper_log.get_log(OperLog, id)
-
-
-@bp.delete("/oper/<int:id>")
-@super_required
-@doc("Delete an operation log row", data=Id, status=202, path=path_ids("id"), errors=[LogNotFound])
-def delete_oper_log(id):
-    """Delete one operation log row."""
-    return {"id": oper_log.delete_log(OperLog, id)}
-
-
-@bp.delete("/oper/all")
-@super_required
-@doc("Clear the operation log", data=shapes.Cleared, status=202)
-def clear_oper_logs():
-    """Delete every operation log row."""
-    return {"count": oper_log.clear(OperLog)}
+get_oper_log = bp.get("/oper/<int:id>")(
+    _show_view(
+        OperLog,
+        OPER_READ,
+        shapes.OperLog,
+        "get_oper_log",
+        "Get an operation log row",
+        "Show one admin operation.",
+    )
+)
+delete_oper_log = bp.delete("/oper/<int:id>")(
+    _delete_view(OperLog, "delete_oper_log", "Delete an operation log row", "operation log")
+)
+clear_oper_logs = bp.delete("/oper/all")(_clear_view(OperLog, "clear_oper_logs", "operation log"))
 
 
 # ------------------------------------------------------------------ error log
@@ -133,25 +156,17 @@ def list_error_logs():
     return paginate(statement, form)
 
 
-@bp.get("/error/<int:id>")
-@permission(*ERROR_READ)
-@doc(
-    "Get an error with its traceback",
-    data=shapes.ErrorLogDetail,
-    path=path_ids("id"),
-    errors=[LogNotFound],
+get_error_log = bp.get("/error/<int:id>")(
+    _show_view(
+        ErrorLog,
+        ERROR_READ,
+        shapes.ErrorLogDetail,
+        "get_error_log",
+        "Get an error with its traceback",
+        "Show one error with its traceback.",
+    )
 )
-def get_error_log(id):
-    """Show one error with its traceback."""
-    return oper_log.get_log(ErrorLog, id)
-
-
-@bp.delete("/error/all")
-@super_required
-@doc("Clear the error log", data=shapes.Cleared, status=202)
-def clear_error_logs():
-    """Delete every error log row."""
-    return {"count": oper_log.clear(ErrorLog)}
+clear_error_logs = bp.delete("/error/all")(_clear_view(ErrorLog, "clear_error_logs", "error log"))
 
 
 @bp.delete("/error/<ids>")

@@ -17,6 +17,23 @@ bp = Blueprint("user", __name__, url_prefix="/user")
 
 MODULE = "用户"
 
+# An operation on one user, named by uid in the path, answering the user.
+ON_USER = {
+    "data": AdminUser,
+    "status": 201,
+    "path": path_ids("uid"),
+    "errors": [UserNotFound, ProtectedUser],
+}
+# Moving a user to a group also names the group.
+MOVE = {**ON_USER, "errors": [UserNotFound, ProtectedUser, GroupNotFound]}
+
+
+def _target(uid: int):
+    """The user `uid`, once the current admin may act on them."""
+    user = access.get_user(uid)
+    access.guard_user_target(current_user(), user)
+    return user
+
 
 @bp.get("/list")
 @permission("查询用户列表", MODULE)
@@ -45,14 +62,7 @@ def _set_group(uid: int):
 @bp.put("/<int:uid>/group")
 @no_escalation(user="uid", groups=("group_id",))
 @permission("更新用户分组", MODULE)
-@doc(
-    "Move a user to a group",
-    body=UserGroupForm,
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser, GroupNotFound],
-)
+@doc("Move a user to a group", body=UserGroupForm, **MOVE)
 def update_user_group(uid):
     """Put a user in a group, or (0 or null) make them a customer."""
     return _set_group(uid)
@@ -61,14 +71,7 @@ def update_user_group(uid):
 @bp.put("/<int:uid>")
 @no_escalation(user="uid", groups=("group_id",))
 @permission("更新用户分组", MODULE)
-@doc(
-    "Move a user to a group (CMS form)",
-    body=UserGroupForm,
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser, GroupNotFound],
-)
+@doc("Move a user to a group (CMS form)", body=UserGroupForm, **MOVE)
 def update_user(uid):
     """Put a user in a group, as the CMS user edit form sends it."""
     return _set_group(uid)
@@ -77,64 +80,35 @@ def update_user(uid):
 @bp.put("/<int:uid>/password")
 @no_escalation(user="uid")
 @permission("更改用户密码", MODULE)
-@doc(
-    "Reset a user's password",
-    body=PasswordResetForm,
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser],
-)
+@doc("Reset a user's password", body=PasswordResetForm, **ON_USER)
 def reset_user_password(uid):
     """Set a new password and revoke every token of the user."""
     form = PasswordResetForm().validate_or_raise()
-    user = access.get_user(uid)
-    access.guard_user_target(current_user(), user)
-    return access.reset_password(current_user(), user, form.new_password.data)
+    return access.reset_password(current_user(), _target(uid), form.new_password.data)
 
 
 @bp.put("/<int:uid>/active")
 @no_escalation(user="uid")
 @permission("更改用户状态", MODULE)
-@doc(
-    "Enable a user",
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser],
-)
+@doc("Enable a user", **ON_USER)
 def activate_user(uid):
     """Let a disabled user log in again."""
-    user = access.get_user(uid)
-    access.guard_user_target(current_user(), user)
-    return access.set_active(current_user(), user, True)
+    return access.set_active(current_user(), _target(uid), True)
 
 
 @bp.put("/<int:uid>/disable")
 @no_escalation(user="uid")
 @permission("更改用户状态", MODULE)
-@doc(
-    "Disable a user",
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
-    errors=[UserNotFound, ProtectedUser],
-)
+@doc("Disable a user", **ON_USER)
 def disable_user(uid):
     """Disable a user and revoke every token."""
-    user = access.get_user(uid)
-    access.guard_user_target(current_user(), user)
-    return access.set_active(current_user(), user, False)
+    return access.set_active(current_user(), _target(uid), False)
 
 
 @bp.delete("/<int:uid>")
 @no_escalation(user="uid")
 @permission("删除用户", MODULE)
-@doc(
-    "Delete a user", data=Id, status=202, path=path_ids("uid"), errors=[UserNotFound, ProtectedUser]
-)
+@doc("Delete a user", **{**ON_USER, "data": Id, "status": 202})
 def delete_user(uid):
     """Soft-delete a user as DELETE /v1/user does."""
-    user = access.get_user(uid)
-    access.guard_user_target(current_user(), user)
-    return {"id": access.delete_user(current_user(), user)}
+    return {"id": access.delete_user(current_user(), _target(uid))}
