@@ -197,19 +197,22 @@ def move(parent_id: int, ids: list[int]) -> list[File]:
     return rows
 
 
+# What a copy shares with its original: everything but its place (parent and name).
+COPIED_COLUMNS = (
+    "is_folder",
+    "extension",
+    "size",
+    "mime_type",
+    "storage",
+    "storage_key",
+    "sha256",
+    "owner_id",
+)
+
+
 def _copy_row(row: File, parent_id: int, name: str) -> File:
-    clone = File(
-        parent_id=parent_id,
-        name=name,
-        is_folder=row.is_folder,
-        extension=row.extension,
-        size=row.size,
-        mime_type=row.mime_type,
-        storage=row.storage,
-        storage_key=row.storage_key,
-        sha256=row.sha256,
-        owner_id=row.owner_id,
-    )
+    shared = {column: getattr(row, column) for column in COPIED_COLUMNS}
+    clone = File(parent_id=parent_id, name=name, **shared)
     db.session.add(clone)
     return clone
 
