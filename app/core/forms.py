@@ -391,6 +391,15 @@ def parse_id_list(value, *, min_count=0, max_count=100) -> list[int]:
     return ids
 
 
+def ids_in_path(value: str) -> list[int]:
+    """The ids of an `<ids>` path segment (one id or a comma list); a 400 naming `ids` when it
+    is not one."""
+    try:
+        return parse_id_list(value, min_count=1)
+    except ValueError as error:
+        raise ParameterException(f"ids: {error}") from None
+
+
 def _count_message(low: int, high: int, what: str) -> str:
     return f"Must hold at most {high} {what}." if not low else f"Must hold {low} to {high} {what}."
 

@@ -15,6 +15,7 @@ from app.core.forms import (
     PageForm,
     StringField,
     UnixTimeField,
+    ids_in_path,
     parse_id_list,
 )
 from app.core.pagination import DEFAULT_PAGE_SIZE, page_args, page_dict
@@ -258,3 +259,14 @@ def test_page_size_default_without_a_provider_is_the_constant(app):
             assert page_args(PageForm({})) == (1, DEFAULT_PAGE_SIZE)
     finally:
         app.extensions["default_page_size"] = provider
+
+
+def test_ids_in_path_keeps_order_and_drops_repeats():
+    assert ids_in_path("3,1,3") == [3, 1]
+
+
+@pytest.mark.parametrize("value", ["a,b", "", "0", "1,,2"])
+def test_ids_in_path_bad_segment_raises_parameter_error(value):
+    with pytest.raises(ParameterException) as caught:
+        ids_in_path(value)
+    assert caught.value.msg.startswith("ids: ")

@@ -8,10 +8,9 @@ from app.core.exceptions import (
     Duplicated,
     ElementNotFound,
     GroupNotFound,
-    ParameterException,
     RouteNotFound,
 )
-from app.core.forms import parse_id_list
+from app.core.forms import ids_in_path
 from app.core.pagination import paginate
 from app.schemas.base import Items, Page
 from app.schemas.common import Ids
@@ -126,8 +125,5 @@ def update_element(id):
 )
 def delete_elements(ids):
     """Delete one element or a comma list, with their grants."""
-    try:
-        element_ids = parse_id_list(ids, min_count=1)
-    except ValueError as error:
-        raise ParameterException(f"ids: {error}") from None
+    element_ids = ids_in_path(ids)
     return {"ids": access.delete_elements(element_ids)}

@@ -4,8 +4,8 @@ from flask import Blueprint
 
 from app.core.auth import permission, super_required
 from app.core.docs import doc, path_id_list, path_ids
-from app.core.exceptions import LogNotFound, ParameterException
-from app.core.forms import PageForm, parse_id_list
+from app.core.exceptions import LogNotFound
+from app.core.forms import PageForm, ids_in_path
 from app.core.pagination import paginate
 from app.models import ErrorLog, LoginLog, OperLog
 from app.schemas import log as shapes
@@ -180,8 +180,5 @@ clear_error_logs = bp.delete("/error/all")(_clear_view(ErrorLog, "clear_error_lo
 )
 def delete_error_logs(ids):
     """Delete one error log row or a comma list."""
-    try:
-        log_ids = parse_id_list(ids, min_count=1)
-    except ValueError as error:
-        raise ParameterException(f"ids: {error}") from None
+    log_ids = ids_in_path(ids)
     return {"ids": oper_log.delete_logs(ErrorLog, log_ids)}

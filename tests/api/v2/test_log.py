@@ -229,6 +229,13 @@ def test_delete_error_logs_none_found_answers_85010(client, super_headers):
     assert response.get_json()["error_code"] == 85010
 
 
+def test_delete_error_logs_bad_ids_answers_400(client, super_headers):
+    response = client.delete("/v2/log/error/1,x", headers=super_headers)
+    assert response.status_code == 400
+    assert response.get_json()["error_code"] == 1000
+    assert response.get_json()["msg"].startswith("ids: ")
+
+
 def test_clear_error_logs(client, super_headers):
     _error_log()
     response = client.delete("/v2/log/error/all", headers=super_headers)
