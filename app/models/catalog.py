@@ -229,6 +229,7 @@ class Sku(TimestampMixin, SoftDeleteMixin, db.Model):
     on_sale: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     img = relationship("Image", lazy="joined")
+    product = relationship("Product", lazy="select", viewonly=True)
 
 
 class Theme(TimestampMixin, SoftDeleteMixin, db.Model):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import IdempotencyKey, Order, OrderEvent, OrderProduct, OrderStatus, Product
-from tests.factories import make_address, make_image, make_order, make_product
+from tests.factories import make_address, make_image, make_order, make_product, skus_of
 
 
 def _stock(product_id: int) -> int:
@@ -74,8 +74,24 @@ def test_create_order_out_of_stock_rolls_back(client, customer, customer_headers
     payload = response.get_json()
     assert payload["error_code"] == 50020
     assert payload["detail"]["p_status_array"] == [
-        {"id": plenty.id, "name": plenty.name, "count": 2, "stock": 10, "has_stock": True},
-        {"id": short.id, "name": "Short", "count": 2, "stock": 1, "has_stock": False},
+        {
+            "id": plenty.id,
+            "sku_id": skus_of(plenty)[0].id,
+            "name": plenty.name,
+            "spec": "",
+            "count": 2,
+            "stock": 10,
+            "has_stock": True,
+        },
+        {
+            "id": short.id,
+            "sku_id": skus_of(short)[0].id,
+            "name": "Short",
+            "spec": "",
+            "count": 2,
+            "stock": 1,
+            "has_stock": False,
+        },
     ]
     assert _stock(plenty.id) == 10 and _stock(short.id) == 1
     assert db.session.scalar(select(Order.id)) is None
