@@ -21,6 +21,8 @@ from app.extensions import db
 from app.models.base import Money, SoftDeleteMixin, TimestampMixin, money_text
 
 IMAGE_STATIC, IMAGE_NETWORK, IMAGE_UPLOADED = 1, 2, 3
+STOCK_MAX = 100_000_000  # the most units one product or SKU can hold
+SPEC_MAX, SPEC_VALUES_MAX, SKU_MAX = 5, 30, 200  # specifications, values of one, SKUs
 
 
 class Image(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -153,6 +155,8 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
             "image_items": self.image_items(),
             "properties": self.properties_data(with_order=True),
             "theme_ids": theme_ids,
+            "specs": [{"name": spec.name, "values": list(spec.values)} for spec in self.specs],
+            "skus": [sku.to_admin() for sku in self.skus],
         }
 
 
@@ -230,6 +234,25 @@ class Sku(TimestampMixin, SoftDeleteMixin, db.Model):
 
     img = relationship("Image", lazy="joined")
     product = relationship("Product", lazy="select", viewonly=True)
+
+    # The admin product detail (not yet a shape) embeds this; it writes what
+    # app/schemas/sku.py AdminSku writes.
+    def to_admin(self) -> dict:
+        return {
+            "id": self.id,
+            "specs": dict(self.specs or {}),
+            "price": money_text(self.price),
+            "stock": self.stock,
+            "image": image_url(self.img),
+            "on_sale": self.on_sale,
+            "product_id": self.product_id,
+            "spec_text": self.spec_text,
+            "sales": self.sales,
+            "img_id": self.img_id,
+            "code": self.code,
+            "create_time": render_time(self.create_time),
+            "update_time": render_time(self.update_time),
+        }
 
 
 class Theme(TimestampMixin, SoftDeleteMixin, db.Model):

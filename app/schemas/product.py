@@ -1,6 +1,7 @@
 """Product shapes: the customer summary and detail."""
 
 from app.schemas.base import Computed, ImageUrl, Int, List, Money, Nested, Shape, Str
+from app.schemas.sku import ProductSpec, Sku
 
 
 class ProductSummary(Shape):
@@ -24,7 +25,11 @@ class ProductProperty(Shape):
 
 
 class ProductDetail(ProductSummary):
-    """A product with its detail images (in order) and properties."""
+    """A product with its detail images (in order), properties, specifications and SKUs.
+
+    `price` is the lowest on-sale SKU price and `stock` the sum of the on-sale SKUs' stock."""
 
     images = Computed(lambda p: [item.img.absolute_url for item in p.live_images()], List(Str()))
     properties = List(Nested(ProductProperty))
+    specs = List(Nested(ProductSpec))
+    skus = List(Nested(Sku))

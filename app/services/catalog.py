@@ -30,6 +30,7 @@ from app.core.exceptions import (
     Duplicated,
     ImageNotFound,
     ImageReorderError,
+    ParameterException,
     ProductImageNotFound,
     ProductNotFound,
     ProductNotInTheme,
@@ -52,6 +53,7 @@ from app.models import (
     theme_product,
 )
 from app.models.base import now
+from app.services import sku as sku_service
 
 logger = logging.getLogger("mini_shop.catalog")
 
@@ -281,14 +283,18 @@ def all_products_by_category(category_id: int) -> dict:
     return {"items": list(db.session.scalars(statement))}
 
 
+# Images and properties are few, so they are joined; specs and SKUs (up to SKU_MAX) are one
+# more statement each: a product detail costs three statements whatever it holds.
+_DETAIL = (
+    joinedload(Product.images),
+    joinedload(Product.properties),
+    selectinload(Product.specs),
+    selectinload(Product.skus),
+)
+
+
 def public_product(product_id: int) -> Product:
-    # One statement: a product has few images and properties, so joining both collections
-    # costs less than two more round trips.
-    statement = (
-        select(Product)
-        .where(Product.id == product_id, _on_sale())
-        .options(joinedload(Product.images), joinedload(Product.properties))
-    )
+    statement = select(Product).where(Product.id == product_id, _on_sale()).options(*_DETAIL)
     row = db.session.scalars(statement).unique().first()
     if row is None:
         raise ProductNotFound()
@@ -400,8 +406,24 @@ def theme_ids_of(product_id: int) -> list[int]:
 
 
 def admin_product(product_id: int) -> dict:
-    product = _live_product(product_id, detail=True)
+    statement = select(Product).where(Product.id == product_id).options(*_DETAIL)
+    product = db.session.scalars(statement).unique().first()
+    if product is None:
+        raise ProductNotFound()
     return product.to_admin_detail(theme_ids_of(product_id))
+
+
+def _check_sku_fields(fields: dict) -> None:
+    """With `skus`, the product's price and stock are derived: sending them too is a 400."""
+    skus = fields.get("skus")
+    if skus is None:
+        if fields.get("specs") is not None:
+            raise ParameterException("skus: required with specs")
+        return
+    for name in ("price", "stock"):
+        if fields.get(name) is not None:
+            raise ParameterException(f"{name}: with skus it is derived from them; leave it out")
+    require_images(list({item["img_id"] for item in skus if item.get("img_id")}))
 
 
 def create_product(fields: dict) -> dict:
@@ -409,10 +431,14 @@ def create_product(fields: dict) -> dict:
     require_image(fields.get("main_img_id"))
     img_ids = fields.get("img_ids") or []
     require_images(img_ids)
+    _check_sku_fields(fields)
+    skus = fields.get("skus")
+    if skus is None and fields.get("price") is None:
+        raise ParameterException("price: This field is required.")
     product = Product(
         name=fields["name"],
-        price=fields["price"],
-        stock=fields.get("stock", 0),
+        price=fields["price"] if skus is None else skus[0]["price"],
+        stock=fields.get("stock") or 0,
         category_id=fields.get("category_id"),
         main_img_id=fields.get("main_img_id"),
         summary=fields.get("summary", ""),
@@ -431,25 +457,40 @@ def create_product(fields: dict) -> dict:
                 order=position,
             )
         )
+    sku_service.new_product_skus(product, fields.get("specs"), skus)
     _commit()
     return admin_product(product.id)
 
 
-_PRODUCT_FIELDS = ("name", "price", "stock", "category_id", "main_img_id", "summary", "on_sale")
+_PRODUCT_FIELDS = ("name", "category_id", "main_img_id", "summary", "on_sale")
 
 
 def update_product(product_id: int, fields: dict) -> dict:
+    """Update the fields sent. `skus` (with `specs` when they change) replaces the SKUs;
+    `price`/`stock` set a one-SKU product's SKU. SKU rows are locked before the product's."""
     product = _live_product(product_id)
     if "category_id" in fields:
         require_category(fields["category_id"])
     if "main_img_id" in fields:
         require_image(fields["main_img_id"])
+    _check_sku_fields(fields)
+    if fields.get("skus") is not None:
+        sku_service.replace_skus(product_id, fields.get("specs"), fields["skus"])
+    elif "price" in fields or "stock" in fields:
+        sku_service.set_default_sku(product_id, fields)
     for name in _PRODUCT_FIELDS:
         if name in fields:
             setattr(product, name, fields[name])
     product.update_time = now()
     _commit()
     return admin_product(product_id)
+
+
+def adjust_sku_stock(sku_id: int, *, stock=None, delta=None):
+    """PUT /v2/sku/{id}/stock (see sku.adjust_stock), committed."""
+    sku = sku_service.adjust_stock(sku_id, stock=stock, delta=delta)
+    _commit()
+    return sku
 
 
 def delete_product(product_id: int) -> None:

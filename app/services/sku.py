@@ -33,10 +33,7 @@ from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Order, OrderProduct, OrderStatus, Product, ProductSpec, Sku
 from app.models.base import now
-
-STOCK_MAX = 100_000_000  # the bound of today's product stock field
-SPEC_MAX, SPEC_VALUES_MAX, SKU_MAX = 5, 30, 200
-SPEC_SEPARATORS = (":", ";")  # of the spec text "颜色:红;尺码:M"
+from app.models.catalog import STOCK_MAX
 
 
 def spec_text(names: list[str], combination: dict) -> str:

@@ -19,6 +19,7 @@ from app.core.docs import (
 )
 from app.core.response import created, deleted, ok
 from app.schemas.product import ProductSummary
+from app.schemas.sku import AdminSku, ProductSpec
 from app.services import catalog
 from app.validators.catalog import (
     ImageReorderForm,
@@ -52,6 +53,8 @@ _DETAIL = {
     "image_items": arr(IMAGE_ITEM),
     "properties": arr(PROPERTY),
     "theme_ids": arr(INT),
+    "specs": arr(obj(["name", "values"], **properties_of(ProductSpec))),
+    "skus": arr(obj(list(properties_of(AdminSku)), **properties_of(AdminSku))),
 }
 ADMIN_PRODUCT_DETAIL = obj(list(_DETAIL), **_DETAIL)
 MODULE = "商品"
