@@ -133,7 +133,9 @@ class Order(TimestampMixin, db.Model):
             "snap_items": [
                 {
                     "id": item["id"],
+                    "sku_id": item.get("sku_id"),
                     "name": item["name"],
+                    "spec": item.get("spec") or "",
                     "price": item["price"],
                     "count": item["count"],
                     "total_price": item["total_price"],
