@@ -50,7 +50,7 @@ def test_new_declarations_are_appended_and_ids_stay_stable(make_app):
     with app.app_context():
         sync_permissions(app)
         rows = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
-        assert rows[("测试", "新权限")].id > 67
+        assert rows[("测试", "新权限")].id > 69
         assert rows[("用户", "查询用户列表")].id == 1
         assert rows[("测试", "新权限")].retired is False
         db.session.remove()
