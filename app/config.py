@@ -352,6 +352,9 @@ _DECLARED = (
     Setting("CACHE_THRESHOLD", INT, 20000, "SimpleCache entries per worker (catalog pages)"),
     Setting("CACHE_REDIS_URL", STR, "", "Redis of RedisCache, apart from the counters"),
     Setting("CATALOG_MAX_AGE", INT, 60, "Cache-Control max-age of catalog reads, seconds"),
+    Setting(
+        "SKU_LOW_STOCK_THRESHOLD", INT, 10, "GET /v2/product/low_stock lists SKUs at or below it"
+    ),
     # search
     Setting(
         "SEARCH_BACKEND",

@@ -115,6 +115,13 @@ ProductImageNotFound = _define(
 ProductPropertyNotFound = _define(
     "ProductPropertyNotFound", 404, 30040, "Product property not found"
 )
+SkuNotFound = _define("SkuNotFound", 404, 30060, "SKU not found, or not on sale")
+SkuRequired = _define(
+    "SkuRequired", 400, 30061, "This product has several SKUs: choose one with sku_id"
+)
+StockBelowZero = _define(
+    "StockBelowZero", 409, 30062, "The stock cannot go below zero or over its bound"
+)
 CategoryNotFound = _define("CategoryNotFound", 404, 31010, "Category not found")
 CategoryInUse = _define("CategoryInUse", 409, 31020, "Category still has products")
 BannerNotFound = _define("BannerNotFound", 404, 40010, "Banner not found")

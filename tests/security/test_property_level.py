@@ -7,7 +7,7 @@ gets a body of protected fields and the row is compared before and after on thos
 import pytest
 
 from app.extensions import db
-from app.models import Address, Article, User
+from app.models import Address, Article, Product, Sku, User
 from tests import factories
 from tests.security.helpers import call, routes, snapshot
 
@@ -158,3 +158,51 @@ def test_article_update_ignores_views_author_and_times(app, client, super_admin)
     assert after["title"] == "Edited title"
     for column in ("id", "views", "author_id", "create_time", "delete_time"):
         assert after[column] == before[column], column
+
+
+SKU_PROTECTED = {**PROTECTED, "sales": 999, "spec_text": "x:y", "specs": {"a": "b"}}
+SKU_COLUMNS = ("id", "product_id", "sales", "spec_text", "specs", "price", "create_time")
+SKU_COLUMNS += ("delete_time", "on_sale", "img_id", "code")
+
+
+def test_sku_write_routes_never_assign_protected_fields(app, client, super_admin):
+    """Every /v2/sku write route, and the SKU items of PUT /v2/product, with protected fields:
+    the SKU keeps them (only what the route is for, its stock, may change)."""
+    headers = factories.auth_headers(super_admin)
+    other = factories.make_product()
+    checked, failures = [], []
+    for route in _user_write_routes(app, ("/v2/sku/",)):
+        product = factories.make_sku_product()
+        sku = factories.skus_of(product)[0]
+        body = {**SKU_PROTECTED, "product_id": other.id, "stock": 3}
+        before = snapshot(Sku, sku.id)
+        response = call(client, route, route.path(sku.id), headers, body)
+        checked.append(str(route))
+        assert response.status_code < 500, (str(route), response.get_json())
+        changed = _changed(before, snapshot(Sku, sku.id), SKU_COLUMNS)
+        if changed:
+            failures.append(f"{route}: {changed}")
+    product = factories.make_sku_product()
+    skus = factories.skus_of(product)
+    items = [
+        {
+            **SKU_PROTECTED,
+            "id": sku.id,
+            "product_id": other.id,
+            "specs": sku.specs,
+            "price": "10.00",
+        }
+        for sku in skus
+    ]
+    before = [snapshot(Sku, sku.id) for sku in skus]
+    response = client.put(f"/v2/product/{product.id}", json={"skus": items}, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    for old in before:
+        changed = _changed(old, snapshot(Sku, old["id"]), SKU_COLUMNS)
+        if changed:
+            failures.append(f"PUT /v2/product skus: {changed}")
+    assert snapshot(Product, product.id)["sales"] == 0
+    assert len(factories.skus_of(other)) == 1
+    print(f"property-level SKU routes: {len(checked)} routes covered: {checked}")
+    assert checked
+    assert not failures, failures
