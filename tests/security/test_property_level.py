@@ -158,3 +158,41 @@ def test_article_update_ignores_views_author_and_times(app, client, super_admin)
     assert after["title"] == "Edited title"
     for column in ("id", "views", "author_id", "create_time", "delete_time"):
         assert after[column] == before[column], column
+
+
+def test_cart_writes_keep_owner_ids_and_the_price_when_added(app, client, customer, other_customer):
+    from app.models import CartItem, Sku
+
+    headers = factories.auth_headers(customer)
+    product = factories.make_product(price="9.90")
+    sku = Sku(product_id=product.id, specs={}, price=product.price, stock=100)
+    db.session.add(sku)
+    db.session.commit()
+    line = factories.make_cart_line(customer, sku, count=1)
+    other = factories.make_cart_line(other_customer)
+    body = {
+        **PROTECTED,
+        "user_id": other_customer.id,
+        "product_id": product.id,
+        "count": 2,
+        "checked": True,
+        "add_price": "0.01",
+        "ids": [line.id],
+    }
+    checked = []
+    for route in routes(app, "/v1/cart"):
+        if route.method not in ("PUT", "POST"):
+            continue
+        checked.append(str(route))
+        before = snapshot(CartItem, line.id)
+        response = call(client, route, route.path(line.id), headers, body)
+        assert response.status_code < 300, (str(route), response.get_json())
+        after = snapshot(CartItem, line.id)
+        for column in ("id", "user_id", "product_id", "sku_id", "add_price", "create_time"):
+            assert after[column] == before[column], (str(route), column)
+    rows = db.session.query(CartItem).all()
+    assert sorted((row.user_id, row.sku_id) for row in rows) == sorted(
+        [(customer.id, sku.id), (other_customer.id, other.sku_id)]
+    )
+    print(f"property-level cart: {len(checked)} routes covered")
+    assert len(checked) == 3
