@@ -157,7 +157,7 @@ def test_prepare_database_keeps_the_app_logging(make_app, tmp_path, caplog):
     assert "serving on http://127.0.0.1:5000" in caplog.messages
     assert not logging.getLogger("mini_shop").disabled
     with app.app_context():
-        assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert db.session.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
         assert db.session.scalar(select(func.count()).select_from(User)) == 3  # demo accounts
 
 

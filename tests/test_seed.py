@@ -120,7 +120,7 @@ def test_prepare_db_command_fills_an_empty_sqlite_database_with_demo_data(tmp_pa
         version = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert emails == {"999@qq.com", "777@qq.com", "666@qq.com"}
     assert products == 32
-    assert version == "0002"
+    assert version == "0004"
 
 
 S = OrderStatus

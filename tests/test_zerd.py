@@ -101,7 +101,7 @@ def test_zerd_sql_matches_models():
         with engine.connect() as connection:
             head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             users = connection.execute(text("SELECT count(*) FROM `user`")).scalar()
-        assert head == "0002"
+        assert head == "0004"
         assert users >= 3  # the demo accounts are in the dump
     finally:
         _drop(engine)

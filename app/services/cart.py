@@ -115,11 +115,11 @@ def _locked_lines(user_id: int) -> list[CartItem]:
 
 
 def _pick(lines: list[CartItem], ids: list[int]) -> list[CartItem]:
-    """The lines of `ids`, in the order given; 404 / 33010 when any is not among them."""
+    """The lines of `ids`, in the order given; 404 / 33010 when any is not among them (the
+    transaction is left to the caller: the request's ends with it)."""
     by_id = {line.id: line for line in lines}
     missing = [item_id for item_id in ids if item_id not in by_id]
     if missing:
-        db.session.rollback()
         raise CartItemNotFound(detail={"ids": missing})
     return [by_id[item_id] for item_id in ids]
 
