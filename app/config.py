@@ -268,6 +268,7 @@ _DECLARED = (
     Setting("AVATAR_MAX_SIZE", INT, 2097152, "largest avatar upload, bytes"),
     # customers and orders
     Setting("ADDRESS_MAX", INT, 20, "addresses per user"),
+    Setting("CART_MAX_LINES", INT, 100, "lines (SKUs) in one cart"),
     Setting("ORDER_MAX_LINES", INT, 20, "products in one order"),
     Setting("ORDER_MAX_COUNT", INT, 99, "units of one product in one order"),
     Setting("ORDER_MAX_TOTAL_COUNT", INT, 999, "units in one order"),

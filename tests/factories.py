@@ -319,6 +319,22 @@ def make_folder(name=None, parent_id=0):
     return _commit(File(parent_id=parent_id, name=name or f"folder{next(_seq)}", is_folder=True))
 
 
+# ---------------------------------------------------------------------- cart
+
+
+def make_cart_line(user, sku=None, *, count=1, **fields):
+    """A cart line of the user; without `sku`, of a new product's single SKU (stock 100)."""
+    from app.models import CartItem
+
+    if sku is None:
+        sku = skus_of(make_product(stock=100))[0]
+    values = {"checked": True, "add_price": sku.price}
+    values.update(fields)
+    return _commit(
+        CartItem(user_id=user.id, product_id=sku.product_id, sku_id=sku.id, count=count, **values)
+    )
+
+
 # ---------------------------------------------------------------- orders and WeChat Pay
 
 

@@ -129,6 +129,19 @@ BannerItemNotFound = _define("BannerItemNotFound", 404, 40020, "Banner item not 
 ThemeNotFound = _define("ThemeNotFound", 404, 41010, "Theme not found")
 ProductNotInTheme = _define("ProductNotInTheme", 404, 41020, "Product is not in this theme")
 
+# Cart
+CartItemNotFound = _define("CartItemNotFound", 404, 33010, "Cart line not found")
+CartFull = _define("CartFull", 400, 33011, "The cart is full")
+CartSkuRequired = _define(
+    "CartSkuRequired", 400, 33012, "This product has several SKUs: choose one with sku_id"
+)
+CartSkuNotFound = _define(
+    "CartSkuNotFound", 404, 33013, "SKU not found in this product, or not on sale"
+)
+CartItemUnavailable = _define(
+    "CartItemUnavailable", 409, 33014, "No unit of this product can be put in the cart now"
+)
+
 # Orders
 OrderNotFound = _define("OrderNotFound", 404, 50010, "Order not found")
 OutOfStock = _define("OutOfStock", 409, 50020, "Some products are out of stock")

@@ -1,6 +1,7 @@
 """All models, imported so that metadata and migrations see every table."""
 
 from app.models.access import Auth, Element, Group, Permission, Route, group_2_element, menu
+from app.models.cart import CartItem
 from app.models.catalog import (
     Banner,
     BannerItem,
@@ -35,6 +36,7 @@ __all__ = [
     "Auth",
     "Banner",
     "BannerItem",
+    "CartItem",
     "Category",
     "Config",
     "Dict",

@@ -7,7 +7,7 @@ gets a body of protected fields and the row is compared before and after on thos
 import pytest
 
 from app.extensions import db
-from app.models import Address, Article, Product, Sku, User
+from app.models import Address, Article, CartItem, Product, Sku, User
 from tests import factories
 from tests.security.helpers import call, routes, snapshot
 
@@ -206,3 +206,37 @@ def test_sku_write_routes_never_assign_protected_fields(app, client, super_admin
     print(f"property-level SKU routes: {len(checked)} routes covered: {checked}")
     assert checked
     assert not failures, failures
+
+
+def test_cart_writes_keep_owner_ids_and_the_price_when_added(app, client, customer, other_customer):
+    headers = factories.auth_headers(customer)
+    product = factories.make_product(price="9.90")
+    sku = factories.skus_of(product)[0]
+    line = factories.make_cart_line(customer, sku, count=1)
+    other = factories.make_cart_line(other_customer)
+    body = {
+        **PROTECTED,
+        "user_id": other_customer.id,
+        "product_id": product.id,
+        "count": 2,
+        "checked": True,
+        "add_price": "0.01",
+        "ids": [line.id],
+    }
+    checked = []
+    for route in routes(app, "/v1/cart"):
+        if route.method not in ("PUT", "POST"):
+            continue
+        checked.append(str(route))
+        before = snapshot(CartItem, line.id)
+        response = call(client, route, route.path(line.id), headers, body)
+        assert response.status_code < 300, (str(route), response.get_json())
+        after = snapshot(CartItem, line.id)
+        for column in ("id", "user_id", "product_id", "sku_id", "add_price", "create_time"):
+            assert after[column] == before[column], (str(route), column)
+    rows = db.session.query(CartItem).all()
+    assert sorted((row.user_id, row.sku_id) for row in rows) == sorted(
+        [(customer.id, sku.id), (other_customer.id, other.sku_id)]
+    )
+    print(f"property-level cart: {len(checked)} routes covered")
+    assert len(checked) == 3
