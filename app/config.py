@@ -268,6 +268,7 @@ _DECLARED = (
     Setting("AVATAR_MAX_SIZE", INT, 2097152, "largest avatar upload, bytes"),
     # customers and orders
     Setting("ADDRESS_MAX", INT, 20, "addresses per user"),
+    Setting("CART_MAX_LINES", INT, 100, "lines (SKUs) in one cart"),
     Setting("ORDER_MAX_LINES", INT, 20, "products in one order"),
     Setting("ORDER_MAX_COUNT", INT, 99, "units of one product in one order"),
     Setting("ORDER_MAX_TOTAL_COUNT", INT, 999, "units in one order"),
@@ -352,6 +353,9 @@ _DECLARED = (
     Setting("CACHE_THRESHOLD", INT, 20000, "SimpleCache entries per worker (catalog pages)"),
     Setting("CACHE_REDIS_URL", STR, "", "Redis of RedisCache, apart from the counters"),
     Setting("CATALOG_MAX_AGE", INT, 60, "Cache-Control max-age of catalog reads, seconds"),
+    Setting(
+        "SKU_LOW_STOCK_THRESHOLD", INT, 10, "GET /v2/product/low_stock lists SKUs at or below it"
+    ),
     # search
     Setting(
         "SEARCH_BACKEND",

@@ -4,6 +4,8 @@ import contextlib
 import itertools
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from app.core.auth import issue_access_token
 from app.extensions import db
 from app.models import (
@@ -15,6 +17,7 @@ from app.models import (
     Image,
     Permission,
     Product,
+    Sku,
     User,
 )
 
@@ -92,7 +95,8 @@ def make_category(name=None, **fields) -> Category:
 def make_product(
     *, name=None, price="9.90", stock=100, category=None, on_sale=True, **fields
 ) -> Product:
-    return _commit(
+    """A product with its one default SKU carrying its price and stock."""
+    product = _commit(
         Product(
             name=name or f"product{next(_seq)}",
             price=Decimal(price),
@@ -100,6 +104,64 @@ def make_product(
             category_id=category.id if category else None,
             on_sale=on_sale,
             **fields,
+        )
+    )
+    _commit(Sku(product_id=product.id, specs={}, spec_text="", price=Decimal(price), stock=stock))
+    return product
+
+
+def make_sku_product(*, specs=None, skus=None, name=None, on_sale=True, **fields) -> Product:
+    """A product with specifications and one SKU per item of `skus` [(combination, price,
+    stock)], price and stock derived as the service keeps them."""
+    from app.models import ProductSpec
+    from app.services import sku as sku_service
+
+    specs = specs or {"颜色": ["红", "蓝"], "尺码": ["M", "L"]}
+    if skus is None:
+        skus = [
+            ({"颜色": color, "尺码": size}, "10.00", 5)
+            for color in specs["颜色"]
+            for size in specs["尺码"]
+        ]
+    names = list(specs)
+    product = _commit(
+        Product(
+            name=name or f"product{next(_seq)}",
+            price=Decimal(skus[0][1]),
+            stock=0,
+            on_sale=on_sale,
+            **fields,
+        )
+    )
+    for position, (spec, values) in enumerate(specs.items(), start=1):
+        db.session.add(
+            ProductSpec(product_id=product.id, name=spec, values=list(values), order=position)
+        )
+    for combination, price, stock in skus:
+        db.session.add(
+            Sku(
+                product_id=product.id,
+                specs=combination,
+                spec_text=sku_service.spec_text(names, combination),
+                price=Decimal(price),
+                stock=stock,
+            )
+        )
+    db.session.flush()
+    sku_service.sync_product(product.id)
+    db.session.commit()
+    db.session.refresh(product)
+    return product
+
+
+def skus_of(product) -> list:
+    """The product's live SKUs in id order, read fresh."""
+    return list(
+        db.session.scalars(
+            select(Sku)
+            .where(Sku.product_id == product.id)
+            .order_by(Sku.id)
+            .execution_options(populate_existing=True)
         )
     )
 
@@ -255,6 +317,22 @@ def make_folder(name=None, parent_id=0):
     from app.models import File
 
     return _commit(File(parent_id=parent_id, name=name or f"folder{next(_seq)}", is_folder=True))
+
+
+# ---------------------------------------------------------------------- cart
+
+
+def make_cart_line(user, sku=None, *, count=1, **fields):
+    """A cart line of the user; without `sku`, of a new product's single SKU (stock 100)."""
+    from app.models import CartItem
+
+    if sku is None:
+        sku = skus_of(make_product(stock=100))[0]
+    values = {"checked": True, "add_price": sku.price}
+    values.update(fields)
+    return _commit(
+        CartItem(user_id=user.id, product_id=sku.product_id, sku_id=sku.id, count=count, **values)
+    )
 
 
 # ---------------------------------------------------------------- orders and WeChat Pay

@@ -115,12 +115,32 @@ ProductImageNotFound = _define(
 ProductPropertyNotFound = _define(
     "ProductPropertyNotFound", 404, 30040, "Product property not found"
 )
+SkuNotFound = _define("SkuNotFound", 404, 30060, "SKU not found, or not on sale")
+SkuRequired = _define(
+    "SkuRequired", 400, 30061, "This product has several SKUs: choose one with sku_id"
+)
+StockBelowZero = _define(
+    "StockBelowZero", 409, 30062, "The stock cannot go below zero or over its bound"
+)
 CategoryNotFound = _define("CategoryNotFound", 404, 31010, "Category not found")
 CategoryInUse = _define("CategoryInUse", 409, 31020, "Category still has products")
 BannerNotFound = _define("BannerNotFound", 404, 40010, "Banner not found")
 BannerItemNotFound = _define("BannerItemNotFound", 404, 40020, "Banner item not found")
 ThemeNotFound = _define("ThemeNotFound", 404, 41010, "Theme not found")
 ProductNotInTheme = _define("ProductNotInTheme", 404, 41020, "Product is not in this theme")
+
+# Cart
+CartItemNotFound = _define("CartItemNotFound", 404, 33010, "Cart line not found")
+CartFull = _define("CartFull", 400, 33011, "The cart is full")
+CartSkuRequired = _define(
+    "CartSkuRequired", 400, 33012, "This product has several SKUs: choose one with sku_id"
+)
+CartSkuNotFound = _define(
+    "CartSkuNotFound", 404, 33013, "SKU not found in this product, or not on sale"
+)
+CartItemUnavailable = _define(
+    "CartItemUnavailable", 409, 33014, "No unit of this product can be put in the cart now"
+)
 
 # Orders
 OrderNotFound = _define("OrderNotFound", 404, 50010, "Order not found")

@@ -1,6 +1,7 @@
 """All models, imported so that metadata and migrations see every table."""
 
 from app.models.access import Auth, Element, Group, Permission, Route, group_2_element, menu
+from app.models.cart import CartItem
 from app.models.catalog import (
     Banner,
     BannerItem,
@@ -9,6 +10,8 @@ from app.models.catalog import (
     Product,
     ProductImage,
     ProductProperty,
+    ProductSpec,
+    Sku,
     Theme,
     theme_product,
 )
@@ -33,6 +36,7 @@ __all__ = [
     "Auth",
     "Banner",
     "BannerItem",
+    "CartItem",
     "Category",
     "Config",
     "Dict",
@@ -56,10 +60,12 @@ __all__ = [
     "Product",
     "ProductImage",
     "ProductProperty",
+    "ProductSpec",
     "RefreshToken",
     "Refund",
     "Route",
     "SearchHistory",
+    "Sku",
     "Theme",
     "User",
     "group_2_element",

@@ -1,6 +1,7 @@
 """Catalog: images, categories, products with images and properties, themes, banners."""
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
@@ -21,6 +22,8 @@ from app.extensions import db
 from app.models.base import Money, SoftDeleteMixin, TimestampMixin
 
 IMAGE_STATIC, IMAGE_NETWORK, IMAGE_UPLOADED = 1, 2, 3
+STOCK_MAX = 100_000_000  # the most units one product or SKU can hold
+SPEC_MAX, SPEC_VALUES_MAX, SKU_MAX = 5, 30, 200  # specifications, values of one, SKUs
 
 
 class Image(TimestampMixin, SoftDeleteMixin, db.Model):
@@ -66,9 +69,19 @@ class Product(TimestampMixin, SoftDeleteMixin, db.Model):
     main_img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
     summary: Mapped[str] = mapped_column(String(255), default="", server_default="")
     on_sale: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Units sold (paid orders); price and stock are kept equal to the SKUs' (app/services/sku.py).
+    sales: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     main_img = relationship("Image", lazy="joined")
     category = relationship("Category", lazy="select")
+    specs = relationship(
+        "ProductSpec",
+        order_by="(ProductSpec.order, ProductSpec.id)",
+        lazy="select",
+        cascade="all, delete-orphan",
+    )
+    # Live SKUs (soft-deleted ones drop out) in id order.
+    skus = relationship("Sku", order_by="Sku.id", lazy="select", viewonly=True)
     images = relationship(
         "ProductImage", order_by="ProductImage.order", lazy="select", cascade="all, delete-orphan"
     )
@@ -125,6 +138,48 @@ class ProductProperty(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(30), default="", server_default="")
     detail: Mapped[str] = mapped_column(String(255))
     order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ProductSpec(TimestampMixin, db.Model):
+    """One specification of a product (颜色, 尺码...) with its ordered values."""
+
+    __tablename__ = "product_spec"
+    __table_args__ = (Index("ix_product_spec_product_id_order", "product_id", "order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(30))
+    values: Mapped[list] = mapped_column(JSON)
+    order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Sku(TimestampMixin, SoftDeleteMixin, db.Model):
+    """One sold combination of a product's spec values, with its own price and stock.
+
+    `specs` maps every spec name to one of its values ({} for a product's default SKU);
+    `spec_text` is the same in spec order, "颜色:红;尺码:M", as order lines snapshot it.
+    """
+
+    __tablename__ = "product_sku"
+    __table_args__ = (
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("sales >= 0", name="sales_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    specs: Mapped[dict] = mapped_column(JSON)
+    spec_text: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    price = mapped_column(Money, nullable=False)
+    stock: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sales: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    img_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
+    code: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    on_sale: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    img = relationship("Image", lazy="joined")
+    product = relationship("Product", lazy="select", viewonly=True)
 
 
 class Theme(TimestampMixin, SoftDeleteMixin, db.Model):

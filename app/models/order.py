@@ -91,7 +91,9 @@ class Order(TimestampMixin, db.Model):
     stock_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     user = relationship("User", lazy="select")
-    lines = relationship("OrderProduct", order_by="OrderProduct.product_id", lazy="select")
+    lines = relationship(
+        "OrderProduct", order_by="(OrderProduct.product_id, OrderProduct.id)", lazy="select"
+    )
     events = relationship("OrderEvent", order_by="OrderEvent.id", lazy="select")
     payments = relationship("Payment", order_by="Payment.id", lazy="select")
     refunds = relationship("Refund", order_by="Refund.id", lazy="select")
@@ -109,11 +111,16 @@ class Order(TimestampMixin, db.Model):
 
 
 class OrderProduct(db.Model):
+    """One line of an order: a SKU (None only on lines older than SKUs) and its spec text."""
+
     __tablename__ = "order_product"
     __table_args__ = (CheckConstraint("count > 0", name="count_positive"),)
 
-    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    sku_id: Mapped[int | None] = mapped_column(ForeignKey("product_sku.id"))
+    spec: Mapped[str] = mapped_column(String(255), default="", server_default="")
     count: Mapped[int] = mapped_column(Integer)
     price = mapped_column(Money, nullable=False)
 

@@ -37,10 +37,13 @@ class OrderSummary(Shape):
 
 
 class SnapItem(Shape):
-    """A product line as it was when the order was placed."""
+    """A product line as it was when the order was placed (`sku_id` null and `spec` "" on
+    lines older than SKUs)."""
 
     id = Int()
+    sku_id = Int(allow_none=True, dump_default=None)
     name = Str()
+    spec = Text()
     price = Money()
     count = Int()
     total_price = Money()

@@ -13,6 +13,7 @@ from app.schemas.base import (
     Str,
     Time,
 )
+from app.schemas.sku import AdminSku, ProductSpec, Sku
 
 
 def _image_urls(product) -> list[str]:
@@ -40,10 +41,14 @@ class ProductProperty(Shape):
 
 
 class ProductDetail(ProductSummary):
-    """A product with its detail images (in order) and properties."""
+    """A product with its detail images (in order), properties, specifications and SKUs.
+
+    `price` is the lowest on-sale SKU price and `stock` the sum of the on-sale SKUs' stock."""
 
     images = Computed(lambda p: _image_urls(p), List(Str()))
     properties = List(Nested(ProductProperty))
+    specs = List(Nested(ProductSpec))
+    skus = List(Nested(Sku))
 
 
 class ProductImageItem(Shape):
@@ -77,9 +82,12 @@ class AdminProductSummary(ProductSummary):
 
 
 class AdminProductDetail(AdminProductSummary):
-    """A product with its detail images, properties and the ids of the themes holding it."""
+    """A product with its detail images, properties, the ids of the themes holding it, its
+    specifications and its SKUs."""
 
     images = Computed(lambda p: _image_urls(p), List(Str()))
     image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
     properties = List(Nested(AdminProductProperty))
     theme_ids = Computed(lambda p: [theme.id for theme in p.themes], List(Int()))
+    specs = List(Nested(ProductSpec))
+    skus = List(Nested(AdminSku))

@@ -17,11 +17,14 @@ from app.models import (
     Product,
     ProductImage,
     ProductProperty,
+    ProductSpec,
+    Sku,
     Theme,
     theme_product,
 )
 from app.models.base import now
 from app.services.catalog import invalidate_catalog
+from app.services.sku import spec_text
 
 # id: path under /static/images (source 1 = app static)
 IMAGES = {
@@ -148,6 +151,25 @@ PRODUCT_PROPERTIES = {
     2: [("品名", "梨子"), ("产地", "金星"), ("净含量", "100g"), ("保质期", "10天")],
 }
 
+# product id: (specifications {name: values in order}, SKUs [(combination, price, stock)]);
+# the other products have one default SKU carrying their price and stock. The SKUs' lowest
+# price and total stock are the product's PRODUCTS price and stock.
+PRODUCT_SKUS = {
+    9: (
+        {"规格": ["500克", "1000克"]},
+        [({"规格": "500克"}, "25.00", 600), ({"规格": "1000克"}, "46.00", 396)],
+    ),
+    8: (
+        {"产地": ["海南", "广西"], "规格": ["3个", "6个"]},
+        [
+            ({"产地": "海南", "规格": "3个"}, "18.80", 300),
+            ({"产地": "海南", "规格": "6个"}, "35.00", 200),
+            ({"产地": "广西", "规格": "3个"}, "18.80", 300),
+            ({"产地": "广西", "规格": "6个"}, "34.00", 195),
+        ],
+    ),
+}
+
 # id, name, description, topic_img_id, head_img_id, product ids in order
 THEMES = [
     (1, "专题栏位一", "美味水果世界", 16, 49, [2, 5, 8, 10, 12]),
@@ -207,6 +229,7 @@ def _seed_products(seeded_at: int) -> None:
                 update_time=created,
             )
         )
+        _seed_skus(product_id, price, stock, created)
         for position, img_id in enumerate(PRODUCT_IMAGES.get(product_id, []), start=1):
             db.session.add(ProductImage(product_id=product_id, img_id=img_id, order=position))
         for position, (prop_name, detail) in enumerate(
@@ -218,6 +241,28 @@ def _seed_products(seeded_at: int) -> None:
                 )
             )
         db.session.flush()
+
+
+def _seed_skus(product_id: int, price: str, stock: int, created: int) -> None:
+    db.session.flush()  # the product row first
+    specs, skus = PRODUCT_SKUS.get(product_id, ({}, [({}, price, stock)]))
+    names = list(specs)
+    for position, (name, values) in enumerate(specs.items(), start=1):
+        db.session.add(
+            ProductSpec(product_id=product_id, name=name, values=list(values), order=position)
+        )
+    for combination, sku_price, sku_stock in skus:
+        db.session.add(
+            Sku(
+                product_id=product_id,
+                specs=combination,
+                spec_text=spec_text(names, combination),
+                price=Decimal(sku_price),
+                stock=sku_stock,
+                create_time=created,
+                update_time=created,
+            )
+        )
 
 
 def _seed_themes(seeded_at: int) -> None:

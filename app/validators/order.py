@@ -38,6 +38,7 @@ class StatusListField(StringField):
 
 class OrderLineForm(BaseForm):
     product_id = IntegerField(required=True, min_value=1)
+    sku_id = IntegerField(min_value=1, description="required when the product has several SKUs")
     count = IntegerField(required=True, min_value=1, max_value=Setting("ORDER_MAX_COUNT"))
 
 
@@ -47,7 +48,7 @@ class OrderCreateForm(BaseForm):
         required=True,
         min_count=1,
         max_count=Setting("ORDER_MAX_LINES"),
-        description="lines of the same product are summed",
+        description="lines of the same SKU are summed",
     )
     address_id = IntegerField(min_value=1, nullable=True)
     remark = StringField(max_length=200, default="")

@@ -1,7 +1,9 @@
 """The Alembic revisions build exactly the schema the models describe."""
 
+import json
 import os
 import uuid
+from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -83,3 +85,65 @@ def test_search_migration_leaves_a_new_install_to_the_system_seed(make_app, scra
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM config")).scalar() == 0
         db.engine.dispose()
+
+
+def test_upgrade_to_0002_gives_every_product_a_default_sku_and_keeps_orders(make_app, scratch_url):
+    migrated_app = make_app(DATABASE_URL=scratch_url)
+    migrations = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+    with migrated_app.app_context():
+        upgrade(directory=migrations, revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO user (id, nickname, auth, active, token_version, avatar,"
+                    " update_time, create_time) VALUES (1, 'u', 1, 1, 0, '', 1, 1)"
+                )
+            )
+            price = "1990" if connection.dialect.name == "sqlite" else "19.90"
+            for product_id, stock, deleted in ((1, 7, "NULL"), (2, 0, "5")):
+                connection.execute(
+                    text(
+                        "INSERT INTO product (id, name, price, stock, summary, on_sale,"
+                        f" update_time, create_time, delete_time) VALUES ({product_id}, 'p',"
+                        f" {price}, {stock}, '', 1, 1, 1, {deleted})"
+                    )
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO `order` (id, order_no, user_id, order_status, snap_name,"
+                    " snap_img, snap_items, snap_address, total_count, total_price, remark,"
+                    " expire_time, stock_released, update_time, create_time) VALUES"
+                    f" (1, 'N1', 1, 1, 'p', '', '[]', '{{}}', 3, {price}, '', 9, 0, 1, 1)"
+                )
+            )
+            for product_id in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO order_product (order_id, product_id, count, price)"
+                        f" VALUES (1, {product_id}, {product_id}, {price})"
+                    )
+                )
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            skus = connection.execute(
+                text(
+                    "SELECT id, product_id, specs, spec_text, price, stock, sales, on_sale,"
+                    " delete_time FROM product_sku ORDER BY id"
+                )
+            ).all()
+            lines = connection.execute(
+                text("SELECT product_id, sku_id, spec, count FROM order_product ORDER BY id")
+            ).all()
+            sales = connection.execute(text("SELECT sales FROM product ORDER BY id")).all()
+        db.engine.dispose()
+    stored_price = 1990 if scratch_url.startswith("sqlite") else Decimal("19.90")
+    assert [
+        (s.product_id, s.spec_text, s.price, s.stock, s.sales, bool(s.on_sale)) for s in skus
+    ] == [
+        (1, "", stored_price, 7, 0, True),
+        (2, "", stored_price, 0, 0, True),
+    ]
+    assert [json.loads(s.specs) if isinstance(s.specs, str) else s.specs for s in skus] == [{}, {}]
+    assert [s.delete_time for s in skus] == [None, 5]
+    assert [tuple(line) for line in lines] == [(1, skus[0].id, "", 1), (2, skus[1].id, "", 2)]
+    assert [row.sales for row in sales] == [0, 0]

@@ -25,13 +25,16 @@ VALID_ADDRESS = {
 
 def _owned_rows(owner):
     """resource (first path segment after /v1) -> (model, row, valid body for writes)."""
-    from app.models import Address, Order
+    from app.models import Address, CartItem, Order
 
     address = factories.make_address(owner, name=MARKER, detail=f"{MARKER} road")
     order = make_order(owner)
     factories.make_search_history(owner, MARKER)  # only lists show it
+    product = factories.make_product(name=MARKER)
+    line = factories.make_cart_line(owner, factories.skus_of(product)[0], count=1)
     return {
         "address": (Address, address, VALID_ADDRESS),
+        "cart": (CartItem, line, {"count": 2, "checked": False}),
         "order": (Order, order, {}),
         "pay": (Order, order, {}),
     }
@@ -104,6 +107,12 @@ def test_lists_never_show_other_users_rows(app, client, customer, other_customer
 
 BODY_ID_ROUTES = [
     # (method, path, body builder from the owned rows, model key checked unchanged)
+    (
+        "PUT",
+        "/v1/cart/check",
+        lambda rows: {"ids": [rows["cart"][1].id], "checked": False},
+        "cart",
+    ),
     ("POST", "/v1/pay/pre_order", lambda rows: {"id": rows["order"][1].id}, "order"),
     ("POST", "/v1/pay/query", lambda rows: {"id": rows["order"][1].id}, "order"),
     (

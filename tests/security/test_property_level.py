@@ -7,7 +7,7 @@ gets a body of protected fields and the row is compared before and after on thos
 import pytest
 
 from app.extensions import db
-from app.models import Address, Article, User
+from app.models import Address, Article, CartItem, Product, Sku, User
 from tests import factories
 from tests.security.helpers import call, routes, snapshot
 
@@ -158,3 +158,85 @@ def test_article_update_ignores_views_author_and_times(app, client, super_admin)
     assert after["title"] == "Edited title"
     for column in ("id", "views", "author_id", "create_time", "delete_time"):
         assert after[column] == before[column], column
+
+
+SKU_PROTECTED = {**PROTECTED, "sales": 999, "spec_text": "x:y", "specs": {"a": "b"}}
+SKU_COLUMNS = ("id", "product_id", "sales", "spec_text", "specs", "price", "create_time")
+SKU_COLUMNS += ("delete_time", "on_sale", "img_id", "code")
+
+
+def test_sku_write_routes_never_assign_protected_fields(app, client, super_admin):
+    """Every /v2/sku write route, and the SKU items of PUT /v2/product, with protected fields:
+    the SKU keeps them (only what the route is for, its stock, may change)."""
+    headers = factories.auth_headers(super_admin)
+    other = factories.make_product()
+    checked, failures = [], []
+    for route in _user_write_routes(app, ("/v2/sku/",)):
+        product = factories.make_sku_product()
+        sku = factories.skus_of(product)[0]
+        body = {**SKU_PROTECTED, "product_id": other.id, "stock": 3}
+        before = snapshot(Sku, sku.id)
+        response = call(client, route, route.path(sku.id), headers, body)
+        checked.append(str(route))
+        assert response.status_code < 500, (str(route), response.get_json())
+        changed = _changed(before, snapshot(Sku, sku.id), SKU_COLUMNS)
+        if changed:
+            failures.append(f"{route}: {changed}")
+    product = factories.make_sku_product()
+    skus = factories.skus_of(product)
+    items = [
+        {
+            **SKU_PROTECTED,
+            "id": sku.id,
+            "product_id": other.id,
+            "specs": sku.specs,
+            "price": "10.00",
+        }
+        for sku in skus
+    ]
+    before = [snapshot(Sku, sku.id) for sku in skus]
+    response = client.put(f"/v2/product/{product.id}", json={"skus": items}, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    for old in before:
+        changed = _changed(old, snapshot(Sku, old["id"]), SKU_COLUMNS)
+        if changed:
+            failures.append(f"PUT /v2/product skus: {changed}")
+    assert snapshot(Product, product.id)["sales"] == 0
+    assert len(factories.skus_of(other)) == 1
+    print(f"property-level SKU routes: {len(checked)} routes covered: {checked}")
+    assert checked
+    assert not failures, failures
+
+
+def test_cart_writes_keep_owner_ids_and_the_price_when_added(app, client, customer, other_customer):
+    headers = factories.auth_headers(customer)
+    product = factories.make_product(price="9.90")
+    sku = factories.skus_of(product)[0]
+    line = factories.make_cart_line(customer, sku, count=1)
+    other = factories.make_cart_line(other_customer)
+    body = {
+        **PROTECTED,
+        "user_id": other_customer.id,
+        "product_id": product.id,
+        "count": 2,
+        "checked": True,
+        "add_price": "0.01",
+        "ids": [line.id],
+    }
+    checked = []
+    for route in routes(app, "/v1/cart"):
+        if route.method not in ("PUT", "POST"):
+            continue
+        checked.append(str(route))
+        before = snapshot(CartItem, line.id)
+        response = call(client, route, route.path(line.id), headers, body)
+        assert response.status_code < 300, (str(route), response.get_json())
+        after = snapshot(CartItem, line.id)
+        for column in ("id", "user_id", "product_id", "sku_id", "add_price", "create_time"):
+            assert after[column] == before[column], (str(route), column)
+    rows = db.session.query(CartItem).all()
+    assert sorted((row.user_id, row.sku_id) for row in rows) == sorted(
+        [(customer.id, sku.id), (other_customer.id, other.sku_id)]
+    )
+    print(f"property-level cart: {len(checked)} routes covered")
+    assert len(checked) == 3

@@ -29,7 +29,9 @@ from tests.factories import (
     make_product,
     make_product_image,
     make_property,
+    make_sku_product,
     make_theme,
+    skus_of,
 )
 from tests.helpers import count_statements
 
@@ -102,6 +104,26 @@ def _product_detail(prefix):
     return build
 
 
+def _sku_detail(prefix):
+    def build(n):
+        colors = [f"色{i}" for i in range((n + 1) // 2)]
+        product = make_sku_product(
+            specs={"颜色": colors, "尺码": ["M", "L"]},
+            skus=[
+                ({"颜色": color, "尺码": size}, "10.00", 3)
+                for color in colors
+                for size in ("M", "L")
+            ][:n],
+            main_img_id=make_image().id,
+        )
+        for sku in skus_of(product):
+            sku.img_id = make_image().id
+        db.session.commit()
+        return f"{prefix}/{product.id}"
+
+    return build
+
+
 def _admin_categories(n):
     for _ in range(n):
         category = make_category(topic_img_id=make_image().id)
@@ -147,11 +169,13 @@ PUBLIC_CASES = {
     "list_by_category": (_by_category("/v1/product/list/by_category"), 20),
     "all_by_category": (_by_category("/v1/product/all/by_category"), 20),
     "product": (_product_detail("/v1/product"), 20),
+    "product_skus": (_sku_detail("/v1/product"), 20),
 }
 ADMIN_CASES = {
     "category_list": (_admin_categories, 20),
     "product_list": (_admin_products, 20),
     "product": (_product_detail("/v2/product"), 20),
+    "product_skus": (_sku_detail("/v2/product"), 20),
     "theme": (_admin_theme, 20),
     "theme_list": (_admin_themes, 20),
     "banner": (_admin_banner, 20),
@@ -192,6 +216,14 @@ def test_product_detail_rows_are_really_there_with_twenty(client):
     _, data = _statements(client, path)
     assert len(data["images"]) == 20
     assert len(data["properties"]) == 20
+
+
+def test_product_detail_skus_are_really_there_with_twenty(client):
+    path = _sku_detail("/v1/product")(20)
+    _, data = _statements(client, path)
+    assert len(data["skus"]) == 20
+    assert data["specs"][1] == {"name": "尺码", "values": ["M", "L"]}
+    assert all(sku["image"].startswith("http://localhost/") for sku in data["skus"])
 
 
 # ------------------------------------------------------------------- caching

@@ -12,9 +12,17 @@ from sqlalchemy import select
 
 from app.core.exceptions import Conflict, OrderStatusConflict, OutOfStock
 from app.extensions import db
-from app.models import Order, OrderEvent, OrderStatus, Payment, Product
+from app.models import Order, OrderEvent, OrderProduct, OrderStatus, Payment, Product
 from app.services import orders, payment
-from tests.factories import FakeWeChatPay, make_address, make_order, make_product, make_user
+from tests.factories import (
+    FakeWeChatPay,
+    make_address,
+    make_order,
+    make_product,
+    make_sku_product,
+    make_user,
+    skus_of,
+)
 
 S = OrderStatus
 needs_mariadb = pytest.mark.skipif(
@@ -232,3 +240,87 @@ def test_same_idempotency_key_threads(app):
 
 def test_same_idempotency_key_serial(app):
     _same_idempotency_key(app, run_serial, copies=3)
+
+
+def _last_units_of_one_sku(app, runner, units=3, buyers=10):
+    """Racing buyers for the last units of one SKU of a four-SKU product: exactly `units`
+    orders, that SKU at 0, the other SKUs and the product's derived stock exact."""
+    product = make_sku_product(
+        skus=[
+            ({"颜色": "红", "尺码": "M"}, "10.00", units),
+            ({"颜色": "红", "尺码": "L"}, "11.00", 7),
+            ({"颜色": "蓝", "尺码": "M"}, "12.00", 8),
+            ({"颜色": "蓝", "尺码": "L"}, "13.00", 9),
+        ]
+    )
+    target, *others = skus_of(product)
+    user_ids = _buyers(buyers)
+
+    def buy(user_id):
+        items = [{"product_id": product.id, "sku_id": target.id, "count": 1}]
+        return lambda: orders.place_order(user_id, items).id
+
+    results = runner(app, [buy(user_id) for user_id in user_ids])
+    db.session.rollback()
+    placed = [r for r in results if isinstance(r, int)]
+    assert all(isinstance(r, (int, OutOfStock)) for r in results), results
+    assert len(placed) == units
+    assert db.session.query(Order).count() == units
+    after = skus_of(product)
+    assert [sku.stock for sku in after] == [0, 7, 8, 9]
+    assert _stock(product.id) == 7 + 8 + 9
+    lines = db.session.scalars(select(OrderProduct)).all()
+    assert {(line.sku_id, line.spec, line.count) for line in lines} == {
+        (target.id, "颜色:红;尺码:M", 1)
+    }
+    assert len(lines) == units
+
+
+@needs_mariadb
+def test_last_units_of_one_sku_race_threads(app):
+    _last_units_of_one_sku(app, run_parallel)
+
+
+def test_last_units_of_one_sku_race_serial(app):
+    _last_units_of_one_sku(app, run_serial)
+
+
+def _skus_of_one_product_in_opposite_order(app, runner, rounds=8):
+    """Buyers taking two SKUs of one product listed in opposite orders never deadlock for
+    good, and every unit is accounted for on the SKUs and the product."""
+    product = make_sku_product(
+        specs={"颜色": ["红", "蓝"]},
+        skus=[({"颜色": "红"}, "10.00", 100), ({"颜色": "蓝"}, "10.00", 100)],
+    )
+    red, blue = skus_of(product)
+    user_ids = _buyers(rounds)
+
+    def buy(user_id, first, second):
+        items = [
+            {"product_id": product.id, "sku_id": first, "count": 2},
+            {"product_id": product.id, "sku_id": second, "count": 3},
+        ]
+        return lambda: orders.place_order(user_id, items).id
+
+    jobs = [
+        buy(user_id, *((red.id, blue.id) if index % 2 else (blue.id, red.id)))
+        for index, user_id in enumerate(user_ids)
+    ]
+    results = runner(app, jobs)
+    db.session.rollback()
+    assert all(isinstance(r, (int, Conflict)) for r in results), results
+    taken = {red.id: 0, blue.id: 0}
+    for line in db.session.scalars(select(OrderProduct)):
+        taken[line.sku_id] += line.count
+    red_after, blue_after = skus_of(product)
+    assert red_after.stock == 100 - taken[red.id] and blue_after.stock == 100 - taken[blue.id]
+    assert _stock(product.id) == red_after.stock + blue_after.stock
+
+
+@needs_mariadb
+def test_skus_of_one_product_in_opposite_order_threads(app):
+    _skus_of_one_product_in_opposite_order(app, run_parallel)
+
+
+def test_skus_of_one_product_in_opposite_order_serial(app):
+    _skus_of_one_product_in_opposite_order(app, run_serial)

@@ -16,6 +16,8 @@ from app.core.exceptions import (
     OutOfStock,
     ParameterException,
     ProductNotFound,
+    SkuNotFound,
+    SkuRequired,
     TooManyRequests,
 )
 from app.core.forms import json_body
@@ -51,6 +53,8 @@ def _idempotency_key() -> str | None:
     status=201,
     errors=[
         ProductNotFound,
+        SkuRequired,
+        SkuNotFound,
         OutOfStock,
         AddressNotFound,
         NoDeliveryAddress,

@@ -22,6 +22,7 @@ from app.api.v2 import (  # noqa: I001
     product,
     route,
     server,
+    sku,
     theme,
     user,
 )
@@ -40,6 +41,7 @@ RESOURCES = [
     order.bp,
     category.bp,
     product.bp,
+    sku.bp,
     theme.bp,
     banner.bp,
     banner_item.bp,

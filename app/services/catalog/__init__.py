@@ -46,6 +46,7 @@ from app.services.catalog.lookups import (
 from app.services.catalog.products import (
     add_product_image,
     add_product_property,
+    adjust_sku_stock,
     admin_product,
     admin_product_page,
     create_product,
@@ -93,6 +94,7 @@ __all__ = [
     "add_product_image",
     "add_product_property",
     "add_theme_product",
+    "adjust_sku_stock",
     "admin_banner",
     "admin_banner_item",
     "admin_banner_page",

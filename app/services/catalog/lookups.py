@@ -1,6 +1,7 @@
 """Look-ups shared by the catalog workflows: one row or a 404, ids that must exist."""
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.exceptions import CategoryNotFound, ImageNotFound, ProductNotFound
 from app.extensions import db
@@ -50,3 +51,14 @@ def require_products(product_ids: list[int]) -> None:
 
 def on_sale():
     return Product.on_sale.is_(True)
+
+
+# A product detail (public and admin): images and properties are few, so they are joined;
+# specs and SKUs (up to SKU_MAX) are one more statement each, so a detail costs three
+# statements whatever it holds.
+PRODUCT_DETAIL = (
+    joinedload(Product.images),
+    joinedload(Product.properties),
+    selectinload(Product.specs),
+    selectinload(Product.skus),
+)

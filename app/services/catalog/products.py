@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 from app.core.exceptions import (
     Duplicated,
     ImageReorderError,
+    ParameterException,
     ProductImageNotFound,
     ProductNotFound,
     ProductPropertyNotFound,
@@ -15,8 +16,10 @@ from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Product, ProductImage, ProductProperty
 from app.models.base import assign, now
+from app.services import sku as sku_service
 from app.services.catalog.cache import commit
 from app.services.catalog.lookups import (
+    PRODUCT_DETAIL,
     next_position,
     one,
     require_category,
@@ -48,8 +51,25 @@ def admin_product_page(form, *, category_id=None, keyword=None, on_sale=None) ->
 
 
 def admin_product(product_id: int) -> Product:
-    """A product with its images, properties and themes loaded."""
-    return _live_product(product_id, detail=True)
+    """A product with its images, properties, specs and SKUs loaded (themes load lazily)."""
+    statement = select(Product).where(Product.id == product_id).options(*PRODUCT_DETAIL)
+    product = db.session.scalars(statement).unique().first()
+    if product is None:
+        raise ProductNotFound()
+    return product
+
+
+def _check_sku_fields(fields: dict) -> None:
+    """With `skus`, the product's price and stock are derived: sending them too is a 400."""
+    skus = fields.get("skus")
+    if skus is None:
+        if fields.get("specs") is not None:
+            raise ParameterException("skus: required with specs")
+        return
+    for name in ("price", "stock"):
+        if fields.get(name) is not None:
+            raise ParameterException(f"{name}: with skus it is derived from them; leave it out")
+    require_images(list({item["img_id"] for item in skus if item.get("img_id")}))
 
 
 def create_product(fields: dict) -> Product:
@@ -57,10 +77,14 @@ def create_product(fields: dict) -> Product:
     require_image(fields.get("main_img_id"))
     img_ids = fields.get("img_ids") or []
     require_images(img_ids)
+    _check_sku_fields(fields)
+    skus = fields.get("skus")
+    if skus is None and fields.get("price") is None:
+        raise ParameterException("price: This field is required.")
     product = Product(
         name=fields["name"],
-        price=fields["price"],
-        stock=fields.get("stock", 0),
+        price=fields["price"] if skus is None else skus[0]["price"],
+        stock=fields.get("stock") or 0,
         category_id=fields.get("category_id"),
         main_img_id=fields.get("main_img_id"),
         summary=fields.get("summary", ""),
@@ -79,23 +103,38 @@ def create_product(fields: dict) -> Product:
                 order=position,
             )
         )
+    sku_service.new_product_skus(product, fields.get("specs"), skus)
     commit()
     return admin_product(product.id)
 
 
-_PRODUCT_FIELDS = ("name", "price", "stock", "category_id", "main_img_id", "summary", "on_sale")
+_PRODUCT_FIELDS = ("name", "category_id", "main_img_id", "summary", "on_sale")
 
 
 def update_product(product_id: int, fields: dict) -> Product:
+    """Update the fields sent. `skus` (with `specs` when they change) replaces the SKUs;
+    `price`/`stock` set a one-SKU product's SKU. SKU rows are locked before the product's."""
     product = _live_product(product_id)
     if "category_id" in fields:
         require_category(fields["category_id"])
     if "main_img_id" in fields:
         require_image(fields["main_img_id"])
+    _check_sku_fields(fields)
+    if fields.get("skus") is not None:
+        sku_service.replace_skus(product_id, fields.get("specs"), fields["skus"])
+    elif "price" in fields or "stock" in fields:
+        sku_service.set_default_sku(product_id, fields)
     assign(product, fields, _PRODUCT_FIELDS)
     product.update_time = now()
     commit()
     return admin_product(product_id)
+
+
+def adjust_sku_stock(sku_id: int, *, stock=None, delta=None):
+    """PUT /v2/sku/{id}/stock (see sku.adjust_stock), committed."""
+    sku = sku_service.adjust_stock(sku_id, stock=stock, delta=delta)
+    commit()
+    return sku
 
 
 def delete_product(product_id: int) -> None:

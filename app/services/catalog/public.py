@@ -1,13 +1,13 @@
 """Public catalog reads, with the eager loading their shapes need (cached by the views)."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.core.exceptions import BannerNotFound, CategoryNotFound, ProductNotFound, ThemeNotFound
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Banner, Category, Product, Theme
-from app.services.catalog.lookups import on_sale, one, require_category
+from app.services.catalog.lookups import PRODUCT_DETAIL, on_sale, one, require_category
 
 RECENT_MAX = 15
 ALL_BY_CATEGORY_MAX = 100
@@ -75,13 +75,7 @@ def all_products_by_category(category_id: int) -> dict:
 
 
 def public_product(product_id: int) -> Product:
-    # One statement: a product has few images and properties, so joining both collections
-    # costs less than two more round trips.
-    statement = (
-        select(Product)
-        .where(Product.id == product_id, on_sale())
-        .options(joinedload(Product.images), joinedload(Product.properties))
-    )
+    statement = select(Product).where(Product.id == product_id, on_sale()).options(*PRODUCT_DETAIL)
     row = db.session.scalars(statement).unique().first()
     if row is None:
         raise ProductNotFound()

@@ -36,7 +36,7 @@ from app.services.orders.status import (
     receive_order,
     restock_order,
 )
-from app.services.orders.stock import release_stock, reserve_stock, stock_status
+from app.services.orders.stock import release_stock, reserve_stock
 
 __all__ = [
     "DELIVERABLE",
@@ -66,6 +66,5 @@ __all__ = [
     "restock_order",
     "settle_refund",
     "start_refund",
-    "stock_status",
     "transition",
 ]

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.db import retrying
 from app.extensions import db
 from app.models import Order, OrderEvent, Payment
+from app.services import sku as sku_service
 from app.services.orders.machine import S, transition
 
 
@@ -51,6 +52,7 @@ def record_payment(
             db.session.rollback()
             return "replay"
         if transition(order_id, S.UNPAID, S.PAID, actor_type, pay_time=success_time):
+            sku_service.add_sales(sku_service.order_lines(order_id))
             outcome = "paid"
         elif transition(
             order_id,

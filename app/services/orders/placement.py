@@ -1,11 +1,12 @@
-"""Placing an order (POST /v1/order): lines merged and capped, address and product snapshots,
-the total bounded, stock reserved, all in one retried transaction."""
+"""Placing an order (POST /v1/order): lines merged and capped, address and product/SKU
+snapshots, the total bounded, stock reserved per SKU, all in one retried transaction."""
 
 import secrets
 from collections import Counter
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core.db import retrying
 from app.core.exceptions import (
@@ -21,6 +22,7 @@ from app.models import Address, Order, OrderEvent, OrderProduct, OrderStatus, Pr
 from app.models.base import fen_to_yuan, money_text, now
 from app.models.catalog import image_url
 from app.services import address as address_service
+from app.services import sku as sku_service
 from app.services.orders.stock import reserve_stock
 
 # The most one order can total: its DECIMAL(10,2) column, and the payment and refund rows that
@@ -28,11 +30,14 @@ from app.services.orders.stock import reserve_stock
 ORDER_TOTAL_MAX = min(MONEY_MAX, fen_to_yuan(INT_LIMIT))
 
 
-def merge_lines(items: list[dict]) -> dict[int, int]:
-    """Counts per product (repeated lines summed, first-seen order kept), caps checked."""
+def merge_lines(items: list[dict]) -> dict[tuple[int, int | None], int]:
+    """Counts per (product_id, sku_id or None) (repeated lines summed, first-seen order kept),
+    caps checked (the unit cap is per product, whatever its SKUs)."""
     config = current_app.config
+    lines: Counter[tuple] = Counter()
     counts: Counter[int] = Counter()
     for item in items:
+        lines[(item["product_id"], item.get("sku_id"))] += item["count"]
         counts[item["product_id"]] += item["count"]
     if len(items) > config["ORDER_MAX_LINES"]:
         raise ParameterException(f"products: at most {config['ORDER_MAX_LINES']} products")
@@ -44,7 +49,7 @@ def merge_lines(items: list[dict]) -> dict[int, int]:
         raise ParameterException(
             f"products: at most {config['ORDER_MAX_TOTAL_COUNT']} units in one order"
         )
-    return dict(counts)
+    return dict(lines)
 
 
 def delivery_address(user_id: int, address_id: int | None) -> Address:
@@ -75,35 +80,39 @@ def address_snapshot(address: Address) -> dict:
     }
 
 
-def build_snapshot(products: list[Product], counts: dict[int, int]) -> dict:
-    """snap_name, snap_img, snap_items, totals, from product rows in line order."""
+def build_snapshot(lines: list[sku_service.Line]) -> dict:
+    """snap_name, snap_img, snap_items, totals, from the lines' product and SKU rows in line
+    order; an item names its SKU and spec text ("颜色:红;尺码:M", "" for a default SKU)."""
     items = []
-    for product in products:
-        count = counts[product.id]
+    for line in lines:
+        product, sku = line.product, line.sku
         items.append(
             {
                 "id": product.id,
+                "sku_id": sku.id,
                 "name": product.name,
-                "price": money_text(product.price),
-                "count": count,
-                "total_price": money_text(product.price * count),
-                "main_image": image_url(product.main_img),
+                "spec": sku.spec_text,
+                "price": money_text(sku.price),
+                "count": line.count,
+                "total_price": money_text(line.total),
+                "main_image": image_url(sku.img or product.main_img),
             }
         )
-    first = products[0]
+    first = lines[0].product
+    names = {line.product.id for line in lines}
     return {
-        "snap_name": (first.name + (" 等" if len(products) > 1 else ""))[:100],
+        "snap_name": (first.name + (" 等" if len(names) > 1 else ""))[:100],
         "snap_img": image_url(first.main_img),
         "snap_items": items,
-        "total_count": sum(counts.values()),
-        "total_price": sum((p.price * counts[p.id] for p in products), start=0),
+        "total_count": sum(line.count for line in lines),
+        "total_price": sum((line.total for line in lines), start=0),
     }
 
 
-def check_total(products: list[Product], counts: dict[int, int]) -> None:
+def check_total(lines: list[sku_service.Line]) -> None:
     """400 / 50060 when the order would total more than ORDER_TOTAL_MAX (a line total is at
     most the order total, so this bounds every line too)."""
-    total = sum((p.price * counts[p.id] for p in products), start=0)
+    total = sum((line.total for line in lines), start=0)
     if total > ORDER_TOTAL_MAX:
         db.session.rollback()
         raise OrderTotalTooLarge(
@@ -113,23 +122,35 @@ def check_total(products: list[Product], counts: dict[int, int]) -> None:
         )
 
 
+def _stock_lines(lines: list[sku_service.Line]) -> list[tuple[int, int, int]]:
+    return [(line.sku.id, line.product.id, line.count) for line in lines]
+
+
 def place_order(user_id: int, items: list[dict], address_id=None, remark: str = "") -> Order:
-    """Place an order for `items` [{product_id, count}] (POST /v1/order), reserving stock."""
+    """Place an order for `items` [{product_id, sku_id?, count}] (POST /v1/order), reserving
+    stock per SKU."""
     counts = merge_lines(items)
+    product_ids = list(dict.fromkeys(product_id for product_id, _ in counts))
 
     def work() -> Order:
         address = delivery_address(user_id, address_id)
         rows = db.session.scalars(
-            select(Product).where(Product.id.in_(list(counts)), Product.on_sale.is_(True))
+            select(Product)
+            .where(Product.id.in_(product_ids), Product.on_sale.is_(True))
+            .options(selectinload(Product.skus))
         ).all()
         by_id = {product.id: product for product in rows}
-        missing = [product_id for product_id in counts if product_id not in by_id]
+        missing = [product_id for product_id in product_ids if product_id not in by_id]
         if missing:
             db.session.rollback()
             raise ProductNotFound(detail={"product_ids": missing})
-        products = [by_id[product_id] for product_id in counts]
-        check_total(products, counts)
-        reserve_stock(counts)
+        try:
+            lines = sku_service.resolve_lines(by_id, counts)
+        except Exception:
+            db.session.rollback()
+            raise
+        check_total(lines)
+        reserve_stock(_stock_lines(lines))
         at = now()
         order = Order(
             order_no=new_order_no(at),
@@ -140,17 +161,19 @@ def place_order(user_id: int, items: list[dict], address_id=None, remark: str = 
             expire_time=at + current_app.config["ORDER_EXPIRE_SECONDS"],
             create_time=at,
             update_time=at,
-            **build_snapshot(products, counts),
+            **build_snapshot(lines),
         )
         db.session.add(order)
         db.session.flush()
-        for product in products:
+        for line in lines:
             db.session.add(
                 OrderProduct(
                     order_id=order.id,
-                    product_id=product.id,
-                    count=counts[product.id],
-                    price=product.price,
+                    product_id=line.product.id,
+                    sku_id=line.sku.id,
+                    spec=line.sku.spec_text,
+                    count=line.count,
+                    price=line.sku.price,
                 )
             )
         db.session.add(

@@ -8,10 +8,11 @@ from app.extensions import db
 from app.models import Order
 from app.models.base import now
 from app.models.order import status_conflict
+from app.services import sku as sku_service
 from app.services.orders.gateway import gateway
 from app.services.orders.machine import DELIVERABLE, S, current_status, move
 from app.services.orders.reading import get_order, get_user_order
-from app.services.orders.stock import line_counts, release_stock, reserve_stock
+from app.services.orders.stock import release_stock, reserve_stock
 
 
 def cancel_order(
@@ -82,7 +83,9 @@ def restock_order(order_id: int, admin_id: int) -> Order:
 
     def work():
         move(order_id, S.PAID_BUT_OUT_OF, S.HANDLED_OUT_OF, "admin", admin_id)
-        reserve_stock(line_counts(order_id))
+        lines = sku_service.order_lines(order_id)
+        reserve_stock(lines)
+        sku_service.add_sales(lines)
         db.session.execute(
             update(Order)
             .where(Order.id == order_id)

@@ -10,23 +10,10 @@ from sqlalchemy import case, func, or_, select
 
 from app.core.pagination import page_dict
 from app.extensions import db
-from app.models import Order, OrderProduct, OrderStatus, Product
+from app.models import Product
 from app.services.search.backend import SearchQuery
 
-# Orders whose units count as sold: paid and neither cancelled nor refunded.
-SOLD_STATUSES = (OrderStatus.PAID, OrderStatus.DELIVERED, OrderStatus.RECEIVED)
 USUAL_ORDER = {"price": "asc", "sales": "desc", "new": "desc"}
-
-
-def units_sold():
-    """Units of the product in sold orders, as a correlated subquery."""
-    return (
-        select(func.coalesce(func.sum(OrderProduct.count), 0))
-        .join(Order, Order.id == OrderProduct.order_id)
-        .where(OrderProduct.product_id == Product.id, Order.order_status.in_(SOLD_STATUSES))
-        .correlate(Product)
-        .scalar_subquery()
-    )
 
 
 def _matches(column, text: str):
@@ -39,7 +26,7 @@ def _ordering(query: SearchQuery) -> list:
         if not query.text:
             return newest
         return [case((_matches(Product.name, query.text), 0), else_=1), *newest]
-    key = {"price": Product.price, "sales": units_sold(), "new": Product.create_time}[query.sort]
+    key = {"price": Product.price, "sales": Product.sales, "new": Product.create_time}[query.sort]
     if (query.order or USUAL_ORDER[query.sort]) == "asc":
         return [key.asc(), Product.id.asc()]
     return [key.desc(), Product.id.desc()]

@@ -6,7 +6,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import IdempotencyKey, Order, OrderEvent, OrderProduct, OrderStatus, Product
-from tests.factories import make_address, make_image, make_order, make_product
+from tests.factories import (
+    make_address,
+    make_image,
+    make_order,
+    make_product,
+    make_sku_product,
+    skus_of,
+)
 
 
 def _stock(product_id: int) -> int:
@@ -74,8 +81,24 @@ def test_create_order_out_of_stock_rolls_back(client, customer, customer_headers
     payload = response.get_json()
     assert payload["error_code"] == 50020
     assert payload["detail"]["p_status_array"] == [
-        {"id": plenty.id, "name": plenty.name, "count": 2, "stock": 10, "has_stock": True},
-        {"id": short.id, "name": "Short", "count": 2, "stock": 1, "has_stock": False},
+        {
+            "id": plenty.id,
+            "sku_id": skus_of(plenty)[0].id,
+            "name": plenty.name,
+            "spec": "",
+            "count": 2,
+            "stock": 10,
+            "has_stock": True,
+        },
+        {
+            "id": short.id,
+            "sku_id": skus_of(short)[0].id,
+            "name": "Short",
+            "spec": "",
+            "count": 2,
+            "stock": 1,
+            "has_stock": False,
+        },
     ]
     assert _stock(plenty.id) == 10 and _stock(short.id) == 1
     assert db.session.scalar(select(Order.id)) is None
@@ -338,3 +361,41 @@ def test_create_order_count_over_limit_names_the_configured_limit(app, client, c
 def test_create_order_too_many_lines_names_the_configured_limit(client, customer_headers):
     lines = [{"product_id": n, "count": 1} for n in range(1, 22)]
     assert _message(client, customer_headers, lines) == "products: Must hold 1 to 20 items."
+
+
+def test_order_with_a_sku_answers_its_sku_and_spec_and_old_lines_answer_none(
+    client, customer, customer_headers
+):
+    make_address(customer)
+    product = make_sku_product()
+    blue_l = skus_of(product)[3]
+    body = {"products": [{"product_id": product.id, "sku_id": blue_l.id, "count": 2}]}
+    response = _post(client, customer_headers, body)
+    assert response.status_code == 201, response.get_json()
+    order_id = response.get_json()["data"]["order_id"]
+    item = client.get(f"/v1/order/{order_id}", headers=customer_headers).get_json()["data"][
+        "snap_items"
+    ][0]
+    assert (item["id"], item["sku_id"], item["spec"], item["count"]) == (
+        product.id,
+        blue_l.id,
+        "颜色:蓝;尺码:L",
+        2,
+    )
+    order = db.session.get(Order, order_id)
+    order.snap_items = [{k: v for k, v in item.items() if k not in ("sku_id", "spec")}]
+    db.session.commit()
+    old = client.get(f"/v1/order/{order_id}", headers=customer_headers).get_json()["data"]
+    assert (old["snap_items"][0]["sku_id"], old["snap_items"][0]["spec"]) == (None, "")
+
+
+def test_create_order_without_sku_id_for_a_several_sku_product_answers_30061(
+    client, customer, customer_headers
+):
+    make_address(customer)
+    product = make_sku_product()
+    body = {"products": [{"product_id": product.id, "count": 1}]}
+    response = _post(client, customer_headers, body)
+    assert response.status_code == 400
+    assert response.get_json()["error_code"] == 30061
+    assert [sku.stock for sku in skus_of(product)] == [5, 5, 5, 5]

@@ -10,6 +10,8 @@ from tests.factories import (
     make_product,
     make_product_image,
     make_property,
+    make_sku_product,
+    skus_of,
 )
 
 
@@ -150,3 +152,52 @@ def test_demo_catalog_product_11_detail(client, demo):
     assert data["images"][9].endswith("/detail-10@1-dryfruit.png")
     assert data["images"][10].endswith("/detail-11@1-dryfruit.png")
     assert [p["name"] for p in data["properties"]] == ["品名", "口味", "产地", "保质期"]
+
+
+def test_get_product_answers_specs_and_live_skus(client):
+    product = make_sku_product(
+        specs={"颜色": ["红", "蓝"], "尺码": ["M"]},
+        skus=[({"颜色": "红", "尺码": "M"}, "19.90", 2), ({"颜色": "蓝", "尺码": "M"}, "18.50", 0)],
+    )
+    red, blue = skus_of(product)
+    blue.on_sale = False
+    db.session.commit()
+    data = client.get(f"/v1/product/{product.id}").get_json()["data"]
+    assert data["specs"] == [
+        {"name": "颜色", "values": ["红", "蓝"]},
+        {"name": "尺码", "values": ["M"]},
+    ]
+    assert data["skus"] == [
+        {
+            "id": red.id,
+            "specs": {"颜色": "红", "尺码": "M"},
+            "price": "19.90",
+            "stock": 2,
+            "image": "",
+            "on_sale": True,
+        },
+        {
+            "id": blue.id,
+            "specs": {"颜色": "蓝", "尺码": "M"},
+            "price": "18.50",
+            "stock": 0,
+            "image": "",
+            "on_sale": False,
+        },
+    ]
+
+
+def test_demo_products_have_one_and_two_specifications(client, demo):
+    one = client.get("/v1/product/9").get_json()["data"]
+    assert one["specs"] == [{"name": "规格", "values": ["500克", "1000克"]}]
+    assert [(s["specs"], s["price"], s["stock"]) for s in one["skus"]] == [
+        ({"规格": "500克"}, "25.00", 600),
+        ({"规格": "1000克"}, "46.00", 396),
+    ]
+    assert (one["price"], one["stock"]) == ("25.00", 996)
+    two = client.get("/v1/product/8").get_json()["data"]
+    assert [spec["name"] for spec in two["specs"]] == ["产地", "规格"]
+    assert len(two["skus"]) == 4
+    assert (two["price"], two["stock"]) == ("18.80", 995)
+    plain = client.get("/v1/product/11").get_json()["data"]
+    assert plain["specs"] == [] and [s["specs"] for s in plain["skus"]] == [{}]

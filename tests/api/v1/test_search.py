@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Config, OrderStatus, SearchHistory
+from app.models import Config, SearchHistory
+from app.services import orders
 from app.services.search import HISTORY_MAX
 from tests.factories import (
     make_category,
@@ -174,19 +175,35 @@ def test_search_products_sort_by_new_both_ways(client):
     assert _names(client, q="枣", sort="new", order="asc") == ["枣 a", "枣 b", "枣 c"]
 
 
-def test_search_products_sort_by_sales_counts_units_of_paid_orders_only(client):
+def _pay(order):
+    return orders.record_payment(
+        order_id=order.id,
+        user_id=order.user_id,
+        transaction_id=f"TX{order.id}",
+        out_trade_no=order.order_no,
+        amount=int(order.total_price * 100),
+        trade_state="SUCCESS",
+        payer_openid="o",
+        success_time=1,
+        raw={},
+        actor_type="wechat",
+    )
+
+
+def test_search_products_sort_by_sales_follows_the_products_sales(client):
     buyer = make_user()
     few = make_product(name="花生 few")
     many = make_product(name="花生 many")
     unpaid = make_product(name="花生 unpaid")
     make_product(name="花生 none")
-    make_order(buyer, (few, 2), order_status=OrderStatus.PAID)
-    make_order(buyer, (many, 3), order_status=OrderStatus.DELIVERED)
-    make_order(buyer, (many, 1), (few, 1), order_status=OrderStatus.RECEIVED)
+    make_product(name="花生 counted", sales=5)  # sales recorded before these orders
+    assert _pay(make_order(buyer, (few, 2))) == "paid"
+    assert _pay(make_order(buyer, (many, 3))) == "paid"
+    assert _pay(make_order(buyer, (many, 1), (few, 1))) == "paid"
     make_order(buyer, (unpaid, 50))  # unpaid: not sold
-    make_order(buyer, (unpaid, 40), order_status=OrderStatus.REFUNDED)
-    # units sold: many 4, few 3, unpaid 0 (unpaid and refunded orders), none 0; ties by id
+    # sales: counted 5, many 4, few 3, unpaid 0, none 0; ties by id
     assert _names(client, q="花生", sort="sales") == [
+        "花生 counted",
         "花生 many",
         "花生 few",
         "花生 none",
@@ -197,6 +214,7 @@ def test_search_products_sort_by_sales_counts_units_of_paid_orders_only(client):
         "花生 none",
         "花生 few",
         "花生 many",
+        "花生 counted",
     ]
 
 

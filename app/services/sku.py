@@ -1,0 +1,508 @@
+"""SKUs: a product's specifications and variants, their stock, and the product's derived fields.
+
+A product has ordered specifications (颜色, 尺码...) with ordered values and one SKU per sold
+combination; a product without specifications has exactly one default SKU (specs {}).
+
+The product's compat fields follow its SKUs in the same transaction as every SKU change:
+`price` is the lowest price of its live on-sale SKUs (of its live SKUs when none is on sale)
+and `stock` the sum of its live on-sale SKUs' stock. Order stock moves keep `stock` by deltas;
+admin writes recompute both from the SKU rows they hold locked.
+
+Lock order, everywhere: SKU rows in ascending id order, then product rows in ascending id
+order, so buyers, cancellations, payments and admin edits never deadlock on each other.
+
+This module commits nothing: its callers (app/services/catalog/, app/services/orders/) own the
+transaction.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select, true, update
+from sqlalchemy.orm import joinedload
+
+from app.core.exceptions import (
+    OutOfStock,
+    ParameterException,
+    SkuNotFound,
+    SkuRequired,
+    StockBelowZero,
+)
+from app.core.pagination import paginate
+from app.extensions import db
+from app.models import Order, OrderProduct, OrderStatus, Product, ProductSpec, Sku
+from app.models.base import now
+from app.models.catalog import STOCK_MAX
+
+
+def spec_text(names: list[str], combination: dict) -> str:
+    """The snapshot text of a combination in spec order: "颜色:红;尺码:M" ("" for none)."""
+    return ";".join(f"{name}:{combination[name]}" for name in names)
+
+
+# ----------------------------------------------------- derived product fields
+
+
+def derived(rows) -> tuple[Decimal | None, int]:
+    """(price, stock) of a product from its live SKU rows (price, stock, on_sale)."""
+    on_sale = [row for row in rows if row.on_sale]
+    pool = on_sale or list(rows)
+    price = min((row.price for row in pool), default=None)
+    return price, sum(row.stock for row in on_sale)
+
+
+def lock_skus(product_id: int) -> list[Sku]:
+    """The product's live SKUs, locked (current values), in id order: admin writes start here."""
+    return list(
+        db.session.scalars(
+            select(Sku)
+            .where(Sku.product_id == product_id)
+            .order_by(Sku.id)
+            .with_for_update(of=Sku)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def sync_product(product_id: int) -> None:
+    """Set the product's price and stock from its SKUs (held locked by the caller)."""
+    db.session.flush()
+    rows = db.session.execute(
+        select(Sku.price, Sku.stock, Sku.on_sale)
+        .where(Sku.product_id == product_id)
+        .with_for_update(of=Sku)
+    ).all()
+    price, stock = derived(rows)
+    values = {"stock": stock}
+    if price is not None:
+        values["price"] = price
+    db.session.execute(update(Product).where(Product.id == product_id).values(**values))
+
+
+# ---------------------------------------------------------------- order lines
+
+
+@dataclass
+class Line:
+    """One order line: a SKU of a product and how many units."""
+
+    product: Product
+    sku: Sku
+    count: int
+
+    @property
+    def total(self) -> Decimal:
+        return self.sku.price * self.count
+
+
+def resolve_lines(products: dict[int, Product], counts: dict[tuple, int]) -> list[Line]:
+    """Lines for {(product_id, sku_id or None): count} in first-seen order, merged per SKU.
+
+    `sku_id` may be left out only for a product with one SKU (400 / 30061 otherwise); a SKU of
+    another product, deleted or off sale answers 404 / 30060. The products' `skus` are loaded.
+    """
+    lines: dict[int, Line] = {}
+    required, unknown = [], []
+    for (product_id, sku_id), count in counts.items():
+        product = products[product_id]
+        skus = product.skus
+        if sku_id is None:
+            if len(skus) > 1:
+                required.append(product_id)
+                continue
+            if not skus:
+                raise OutOfStock(detail={"p_status_array": []})
+            sku = skus[0]
+        else:
+            sku = next((each for each in skus if each.id == sku_id and each.on_sale), None)
+            if sku is None:
+                unknown.append(sku_id)
+                continue
+        if sku.id in lines:
+            lines[sku.id].count += count
+        else:
+            lines[sku.id] = Line(product, sku, count)
+    if required:
+        raise SkuRequired(detail={"product_ids": required})
+    if unknown:
+        raise SkuNotFound(detail={"sku_ids": unknown})
+    return list(lines.values())
+
+
+def reserve(lines: list[tuple[int, int, int]]) -> bool:
+    """Take units for (sku_id, product_id, count) lines, all or nothing.
+
+    Guarded UPDATEs: each SKU (ascending id) needs the stock, on sale and live; then each
+    product (ascending id) gives the same units from its derived stock. False on a shortfall:
+    the caller rolls back.
+    """
+    per_sku, per_product = Counter(), Counter()
+    for sku_id, product_id, count in lines:
+        per_sku[sku_id] += count
+        per_product[product_id] += count
+    for sku_id in sorted(per_sku):
+        count = per_sku[sku_id]
+        taken = db.session.execute(
+            update(Sku)
+            .where(
+                Sku.id == sku_id,
+                Sku.stock >= count,
+                Sku.on_sale.is_(True),
+                Sku.delete_time.is_(None),
+            )
+            .values(stock=Sku.stock - count)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:
+            return False
+    for product_id in sorted(per_product):
+        count = per_product[product_id]
+        taken = db.session.execute(
+            update(Product)
+            .where(
+                Product.id == product_id,
+                Product.stock >= count,
+                Product.on_sale.is_(True),
+                Product.delete_time.is_(None),
+            )
+            .values(stock=Product.stock - count)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:
+            return False
+    return True
+
+
+def stock_status(lines: list[tuple[int, int, int]]) -> list[dict]:
+    """What OutOfStock answers: per line the product, SKU, units asked and units left."""
+    sku_ids = [sku_id for sku_id, _, _ in lines]
+    rows = db.session.execute(
+        select(Sku.id, Sku.stock, Sku.on_sale, Sku.spec_text, Product.name, Product.on_sale)
+        .join(Product, Product.id == Sku.product_id)
+        .where(Sku.id.in_(sku_ids))
+        .execution_options(populate_existing=True)
+    ).all()
+    found = {row[0]: row for row in rows}
+    answer = []
+    for sku_id, product_id, count in lines:
+        row = found.get(sku_id)
+        stock = row[1] if row is not None and row[2] and row[5] else 0
+        answer.append(
+            {
+                "id": product_id,
+                "sku_id": sku_id,
+                "name": row[4] if row is not None else "",
+                "spec": row[3] if row is not None else "",
+                "count": count,
+                "stock": stock,
+                "has_stock": stock >= count,
+            }
+        )
+    return answer
+
+
+def release(lines: list[tuple[int, int, int]]) -> None:
+    """Give units back to each SKU (ascending id), and to its product's stock when the SKU is
+    still live and on sale (the product's stock counts only those)."""
+    per_sku: Counter[int] = Counter()
+    product_of = {}
+    for sku_id, product_id, count in lines:
+        per_sku[sku_id] += count
+        product_of[sku_id] = product_id
+    for sku_id in sorted(per_sku):
+        db.session.execute(
+            update(Sku)
+            .where(Sku.id == sku_id)
+            .values(stock=Sku.stock + per_sku[sku_id])
+            .execution_options(synchronize_session=False)
+        )
+    # The rows are ours (locked by the updates): this locking read sees their current values.
+    selling = set(
+        db.session.scalars(
+            select(Sku.id)
+            .where(Sku.id.in_(list(per_sku)), Sku.on_sale.is_(True), Sku.delete_time.is_(None))
+            .with_for_update()
+            .execution_options(include_deleted=True)
+        )
+    )
+    per_product: Counter[int] = Counter()
+    for sku_id in selling:
+        per_product[product_of[sku_id]] += per_sku[sku_id]
+    for product_id in sorted(per_product):
+        db.session.execute(
+            update(Product)
+            .where(Product.id == product_id)
+            .values(stock=Product.stock + per_product[product_id])
+            .execution_options(synchronize_session=False)
+        )
+
+
+def add_sales(lines: list[tuple[int, int, int]]) -> None:
+    """A paid order's units count as sales of each SKU and product (same lock order)."""
+    per_sku, per_product = Counter(), Counter()
+    for sku_id, product_id, count in lines:
+        per_sku[sku_id] += count
+        per_product[product_id] += count
+    for sku_id in sorted(per_sku):
+        db.session.execute(
+            update(Sku)
+            .where(Sku.id == sku_id)
+            .values(sales=Sku.sales + per_sku[sku_id])
+            .execution_options(synchronize_session=False)
+        )
+    for product_id in sorted(per_product):
+        db.session.execute(
+            update(Product)
+            .where(Product.id == product_id)
+            .values(sales=Product.sales + per_product[product_id])
+            .execution_options(synchronize_session=False)
+        )
+
+
+def order_lines(order_id: int) -> list[tuple[int, int, int]]:
+    """(sku_id, product_id, count) of an order; a line older than SKUs (sku_id NULL) stands
+    for its product's first SKU."""
+    first_sku = (
+        select(func.min(Sku.id))
+        .where(Sku.product_id == OrderProduct.product_id)
+        .correlate(OrderProduct)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            func.coalesce(OrderProduct.sku_id, first_sku),
+            OrderProduct.product_id,
+            OrderProduct.count,
+        )
+        .where(OrderProduct.order_id == order_id)
+        .order_by(OrderProduct.id)
+        .execution_options(include_deleted=True)
+    ).all()
+    return [(sku_id, product_id, count) for sku_id, product_id, count in rows if sku_id]
+
+
+# ---------------------------------------------------------------- admin writes
+
+
+def _fail(message: str):
+    raise ParameterException(message)
+
+
+def check_specs(specs: list[dict]) -> list[dict]:
+    """[{name, values}] with unique names and, per spec, unique values."""
+    names = [spec["name"] for spec in specs]
+    if len(set(names)) != len(names):
+        _fail("specs: two specifications have the same name")
+    for index, spec in enumerate(specs):
+        values = spec["values"]
+        if len(set(values)) != len(values):
+            _fail(f"specs: item {index}: values: a value is repeated")
+    return specs
+
+
+def check_skus(specs: list[dict], skus: list[dict]) -> None:
+    """Every SKU names one value of every spec, and no two name the same combination."""
+    allowed = {spec["name"]: set(spec["values"]) for spec in specs}
+    seen = set()
+    for index, item in enumerate(skus):
+        combination = item.get("specs") or {}
+        if set(combination) != set(allowed):
+            expected = ", ".join(allowed) or "none"
+            _fail(f"skus: item {index}: specs: name one value of each specification ({expected})")
+        for name, value in combination.items():
+            if value not in allowed[name]:
+                _fail(f"skus: item {index}: specs: {value!r} is not a value of {name!r}")
+        key = tuple(combination[name] for name in allowed)
+        if key in seen:
+            _fail(f"skus: item {index}: specs: this combination is already listed")
+        seen.add(key)
+    if not specs and len(skus) != 1:
+        _fail("skus: a product without specifications has exactly one SKU")
+
+
+def unpaid_sku_ids(sku_ids: list[int]) -> set[int]:
+    """The SKUs among sku_ids that an unpaid order holds units of."""
+    if not sku_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(OrderProduct.sku_id)
+            .join(Order, Order.id == OrderProduct.order_id)
+            .where(OrderProduct.sku_id.in_(sku_ids), Order.order_status == OrderStatus.UNPAID)
+            .distinct()
+        )
+    )
+
+
+def _spec_rows(product_id: int, specs: list[dict]) -> None:
+    db.session.execute(ProductSpec.__table__.delete().where(ProductSpec.product_id == product_id))
+    for position, spec in enumerate(specs, start=1):
+        db.session.add(
+            ProductSpec(
+                product_id=product_id,
+                name=spec["name"],
+                values=list(spec["values"]),
+                order=position,
+            )
+        )
+
+
+def _sku_values(names: list[str], item: dict) -> dict:
+    combination = {name: item["specs"][name] for name in names} if names else {}
+    values = {"specs": combination, "spec_text": spec_text(names, combination)}
+    for name in ("price", "stock", "img_id", "code", "on_sale"):
+        if name in item:
+            values[name] = item[name]
+    return values
+
+
+def replace_skus(product_id: int, specs: list[dict] | None, skus: list[dict]) -> None:
+    """Make the product's specs (when given) and SKUs what the admin sent.
+
+    An item with `id` updates that SKU; one without matches a live SKU of the same
+    combination, or adds one. A SKU left out is deleted (soft), or only taken off sale while
+    an unpaid order holds its units. Order snapshots are never touched. Validates first.
+    """
+    current = lock_skus(product_id)
+    if specs is None:
+        specs = [
+            {"name": spec.name, "values": list(spec.values)}
+            for spec in db.session.scalars(
+                select(ProductSpec)
+                .where(ProductSpec.product_id == product_id)
+                .order_by(ProductSpec.order, ProductSpec.id)
+            )
+        ]
+    else:
+        check_specs(specs)
+        _spec_rows(product_id, specs)
+    check_skus(specs, skus)
+    names = [spec["name"] for spec in specs]
+    by_id = {sku.id: sku for sku in current}
+    by_combination = {
+        tuple((sku.specs or {}).get(name) for name in names): sku
+        for sku in reversed(current)
+        if set(sku.specs or {}) == set(names)
+    }
+    ids = [item["id"] for item in skus if item.get("id") is not None]
+    if len(set(ids)) != len(ids):
+        _fail("skus: a SKU id is listed twice")
+    for index, item in enumerate(skus):
+        if item.get("id") is not None and item["id"] not in by_id:
+            _fail(f"skus: item {index}: id: {item['id']} is not a SKU of this product")
+    kept = set()
+    for item in skus:
+        values = _sku_values(names, item)
+        sku = by_id.get(item.get("id"))
+        if sku is None:
+            match = by_combination.get(tuple(values["specs"].get(name) for name in names))
+            if match is not None and match.id not in kept and match.id not in ids:
+                sku = match
+        if sku is None:
+            values.setdefault("on_sale", True)
+            values.setdefault("stock", 0)
+            sku = Sku(product_id=product_id, **values)
+            db.session.add(sku)
+        else:
+            for name, value in values.items():
+                setattr(sku, name, value)
+            sku.update_time = now()
+            kept.add(sku.id)
+    left_out = [sku for sku in current if sku.id not in kept]
+    held = unpaid_sku_ids([sku.id for sku in left_out])
+    for sku in left_out:
+        if sku.id in held:
+            sku.on_sale = False
+            sku.update_time = now()
+        else:
+            sku.soft_delete()
+    sync_product(product_id)
+
+
+def set_default_sku(product_id: int, fields: dict) -> None:
+    """`price`/`stock` of PUT /v2/product (compat): they set the product's only SKU."""
+    current = lock_skus(product_id)
+    if len(current) != 1:
+        _fail(
+            "price: this product has several SKUs; set the price and stock of each in skus "
+            "or with PUT /v2/sku/{id}/stock"
+        )
+    sku = current[0]
+    for name in ("price", "stock"):
+        if name in fields:
+            setattr(sku, name, fields[name])
+    sku.update_time = now()
+    sync_product(product_id)
+
+
+def adjust_stock(sku_id: int, *, stock: int | None = None, delta: int | None = None) -> Sku:
+    """PUT /v2/sku/{id}/stock: set (`stock`) or change (`delta`) a live SKU's stock with a
+    guarded UPDATE; the product's stock follows. 409 / 30063 below zero or over the bound."""
+    product_id = _product_of(sku_id)
+    if product_id is None:
+        raise SkuNotFound()
+    lock_skus(product_id)  # every SKU of the product in id order, as buyers lock them
+    if delta is not None:
+        guard = (Sku.stock + delta >= 0) & (Sku.stock + delta <= STOCK_MAX)
+        change = Sku.stock + delta
+    else:
+        guard, change = true(), stock
+    changed = db.session.execute(
+        update(Sku)
+        .where(Sku.id == sku_id, Sku.delete_time.is_(None), guard)
+        .values(stock=change, update_time=now())
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        db.session.rollback()
+        if db.session.scalar(select(Sku.id).where(Sku.id == sku_id)) is None:
+            raise SkuNotFound()
+        raise StockBelowZero(
+            f"The stock would leave 0 to {STOCK_MAX}",
+            detail={"delta": delta, "max": STOCK_MAX},
+        )
+    sync_product(product_id)
+    return _sku(sku_id)
+
+
+def _product_of(sku_id: int) -> int:
+    return db.session.scalar(select(Sku.product_id).where(Sku.id == sku_id))
+
+
+def _sku(sku_id: int) -> Sku:
+    sku = db.session.scalar(
+        select(Sku)
+        .where(Sku.id == sku_id)
+        .options(joinedload(Sku.product))
+        .execution_options(populate_existing=True)
+    )
+    if sku is None:
+        raise SkuNotFound()
+    return sku
+
+
+def get_sku(sku_id: int) -> Sku:
+    return _sku(sku_id)
+
+
+def low_stock_page(form, threshold: int) -> dict:
+    """Live SKUs of live products with stock at or below threshold, lowest stock first."""
+    statement = (
+        select(Sku)
+        .join(Product, Product.id == Sku.product_id)
+        .where(Sku.stock <= threshold, Product.delete_time.is_(None))
+        .options(joinedload(Sku.product))
+        .order_by(Sku.stock, Sku.id)
+    )
+    return paginate(statement, form)
+
+
+def new_product_skus(product: Product, specs: list[dict] | None, skus: list[dict] | None):
+    """The SKUs of a product being created: the given ones, or one default SKU carrying the
+    product's price and stock."""
+    if skus is None:
+        if specs:
+            _fail("skus: required with specs")
+        skus = [{"specs": {}, "price": product.price, "stock": product.stock}]
+    replace_skus(product.id, specs or [], skus)
