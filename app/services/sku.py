@@ -141,32 +141,23 @@ def reserve(lines: list[tuple[int, int, int]]) -> bool:
     for sku_id, product_id, count in lines:
         per_sku[sku_id] += count
         per_product[product_id] += count
-    for sku_id in sorted(per_sku):
-        count = per_sku[sku_id]
+    # SKUs first, then products, each in ascending id order: every writer locks in this order.
+    return _take(Sku, per_sku) and _take(Product, per_product)
+
+
+def _take(model, counts: Counter) -> bool:
+    """One guarded UPDATE per row, ascending ids: stock never goes below 0 or leaves sale."""
+    for row_id in sorted(counts):
+        count = counts[row_id]
         taken = db.session.execute(
-            update(Sku)
+            update(model)
             .where(
-                Sku.id == sku_id,
-                Sku.stock >= count,
-                Sku.on_sale.is_(True),
-                Sku.delete_time.is_(None),
+                model.id == row_id,
+                model.stock >= count,
+                model.on_sale.is_(True),
+                model.delete_time.is_(None),
             )
-            .values(stock=Sku.stock - count)
-            .execution_options(synchronize_session=False)
-        )
-        if taken.rowcount != 1:
-            return False
-    for product_id in sorted(per_product):
-        count = per_product[product_id]
-        taken = db.session.execute(
-            update(Product)
-            .where(
-                Product.id == product_id,
-                Product.stock >= count,
-                Product.on_sale.is_(True),
-                Product.delete_time.is_(None),
-            )
-            .values(stock=Product.stock - count)
+            .values(stock=model.stock - count)
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount != 1:
