@@ -25,6 +25,7 @@ from app.models import (
     Product,
     ProductImage,
     ProductProperty,
+    Sku,
     Theme,
     User,
 )
@@ -100,7 +101,7 @@ def _products(count: int, categories: list[int], rng: random.Random) -> list[int
     details = _images(12, lambda n: f"/detail-{n + 1}@1-dryfruit.png")
     first = _next_id(Product)
     stamp = now()
-    products, pictures, properties = [], [], []
+    products, pictures, properties, skus = [], [], [], []
     for n in range(count):
         pid = first + n
         created = stamp - (count - n) * 60
@@ -114,6 +115,17 @@ def _products(count: int, categories: list[int], rng: random.Random) -> list[int
                 "main_img_id": main[n],
                 "summary": "新鲜直达，产地直发",
                 "on_sale": True,
+                "create_time": created,
+                "update_time": created,
+            }
+        )
+        # every product is sold through one default SKU carrying its price and stock
+        skus.append(
+            {
+                "product_id": pid,
+                "specs": {},
+                "price": products[-1]["price"],
+                "stock": products[-1]["stock"],
                 "create_time": created,
                 "update_time": created,
             }
@@ -140,6 +152,7 @@ def _products(count: int, categories: list[int], rng: random.Random) -> list[int
                 }
             )
     _insert(Product.__table__, products)
+    _insert(Sku.__table__, skus)
     _insert(ProductImage.__table__, pictures)
     _insert(ProductProperty.__table__, properties)
     return [row["id"] for row in products]
