@@ -1,8 +1,14 @@
 """A 409 / 50030 on an order names its current status and the statuses the action needs."""
 
 from app.models import OrderStatus
-from app.services import orders
-from tests.factories import FakeWeChatPay, auth_headers, make_order, make_product, make_staff
+from tests.factories import (
+    FakeWeChatPay,
+    auth_headers,
+    make_order,
+    make_product,
+    make_staff,
+    pay_order,
+)
 
 S = OrderStatus
 DELIVERY = {"carrier": "顺丰速运", "tracking_no": "SF-009"}
@@ -25,18 +31,7 @@ def _conflict(response, current, allowed):
 
 def _paid(user):
     order = make_order(user, (make_product(stock=5), 1))
-    orders.record_payment(
-        order_id=order.id,
-        user_id=user.id,
-        transaction_id=f"tx-conflict-{order.id}",
-        out_trade_no=order.order_no,
-        amount=int(order.total_price * 100),
-        trade_state="SUCCESS",
-        payer_openid="",
-        success_time=1767240000,
-        raw={},
-        actor_type="wechat",
-    )
+    pay_order(order)
     return order
 
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Order, OrderProduct, OrderStatus, Product, Sku
 from app.services import catalog, orders
 from app.services import sku as sku_service
-from tests.factories import make_address, make_product, make_sku_product, skus_of
+from tests.factories import make_address, make_product, make_sku_product, pay_order, skus_of
 
 S = OrderStatus
 
@@ -18,21 +18,6 @@ S = OrderStatus
 def _product(product_id):
     db.session.expire_all()
     return db.session.get(Product, product_id)
-
-
-def _pay(order):
-    return orders.record_payment(
-        order_id=order.id,
-        user_id=order.user_id,
-        transaction_id=f"TX{order.id}",
-        out_trade_no=order.order_no,
-        amount=int(order.total_price * 100),
-        trade_state="SUCCESS",
-        payer_openid="o",
-        success_time=1,
-        raw={},
-        actor_type="wechat",
-    )
 
 
 @pytest.fixture
@@ -197,8 +182,8 @@ def test_paid_order_counts_sales_on_the_product_and_sku(customer, shirt):
             {"product_id": shirt.id, "sku_id": red_l.id, "count": 1},
         ],
     )
-    assert _pay(order) == "paid"
-    assert _pay(order) == "replay"
+    assert pay_order(order) == "paid"
+    assert pay_order(order) == "replay"
     assert [sku.sales for sku in skus_of(shirt)] == [2, 1, 0, 0]
     assert _product(shirt.id).sales == 3
 
@@ -210,7 +195,7 @@ def test_cancelled_then_paid_order_counts_no_sales_until_restocked(customer, shi
         customer.id, [{"product_id": shirt.id, "sku_id": red_m.id, "count": 1}]
     )
     orders.cancel_order(order.id, "customer", customer.id, user_id=customer.id)
-    assert _pay(order) == "paid_but_out_of"
+    assert pay_order(order) == "paid_but_out_of"
     assert _product(shirt.id).sales == 0
     orders.restock_order(order.id, 1)
     assert skus_of(shirt)[0].stock == 1 and skus_of(shirt)[0].sales == 1

@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Config, SearchHistory
-from app.services import orders
 from app.services.search import HISTORY_MAX
 from tests.factories import (
     make_category,
@@ -14,6 +13,7 @@ from tests.factories import (
     make_product,
     make_search_history,
     make_user,
+    pay_order,
 )
 
 SEARCH = "/v1/product/search"
@@ -175,21 +175,6 @@ def test_search_products_sort_by_new_both_ways(client):
     assert _names(client, q="枣", sort="new", order="asc") == ["枣 a", "枣 b", "枣 c"]
 
 
-def _pay(order):
-    return orders.record_payment(
-        order_id=order.id,
-        user_id=order.user_id,
-        transaction_id=f"TX{order.id}",
-        out_trade_no=order.order_no,
-        amount=int(order.total_price * 100),
-        trade_state="SUCCESS",
-        payer_openid="o",
-        success_time=1,
-        raw={},
-        actor_type="wechat",
-    )
-
-
 def test_search_products_sort_by_sales_follows_the_products_sales(client):
     buyer = make_user()
     few = make_product(name="花生 few")
@@ -197,9 +182,9 @@ def test_search_products_sort_by_sales_follows_the_products_sales(client):
     unpaid = make_product(name="花生 unpaid")
     make_product(name="花生 none")
     make_product(name="花生 counted", sales=5)  # sales recorded before these orders
-    assert _pay(make_order(buyer, (few, 2))) == "paid"
-    assert _pay(make_order(buyer, (many, 3))) == "paid"
-    assert _pay(make_order(buyer, (many, 1), (few, 1))) == "paid"
+    assert pay_order(make_order(buyer, (few, 2))) == "paid"
+    assert pay_order(make_order(buyer, (many, 3))) == "paid"
+    assert pay_order(make_order(buyer, (many, 1), (few, 1))) == "paid"
     make_order(buyer, (unpaid, 50))  # unpaid: not sold
     # sales: counted 5, many 4, few 3, unpaid 0, none 0; ties by id
     assert _names(client, q="花生", sort="sales") == [

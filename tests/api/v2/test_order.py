@@ -16,6 +16,7 @@ from tests.factories import (
     make_product,
     make_staff,
     make_user,
+    pay_order,
 )
 
 MODULE = "订单"
@@ -33,18 +34,7 @@ def _staff_headers(*names):
 
 def _paid_order(user, wechat=None, price="20.00", stock=5, count=1):
     order = make_order(user, (make_product(price=price, stock=stock), count))
-    orders.record_payment(
-        order_id=order.id,
-        user_id=user.id,
-        transaction_id=f"tx-{order.id}",
-        out_trade_no=order.order_no,
-        amount=int(order.total_price * 100),
-        trade_state="SUCCESS",
-        payer_openid="",
-        success_time=1767240000,
-        raw={},
-        actor_type="wechat",
-    )
+    pay_order(order)
     db.session.expire_all()
     return db.session.get(Order, order.id)
 
@@ -219,18 +209,7 @@ def test_restock_order(client, customer):
 
 
 def _paid_order_record(order):
-    outcome = orders.record_payment(
-        order_id=order.id,
-        user_id=order.user_id,
-        transaction_id=f"tx-late-{order.id}",
-        out_trade_no=order.order_no,
-        amount=int(order.total_price * 100),
-        trade_state="SUCCESS",
-        payer_openid="",
-        success_time=1767240000,
-        raw={},
-        actor_type="wechat",
-    )
+    outcome = pay_order(order)
     assert outcome == "paid_but_out_of"
     assert db.session.scalar(select(Payment.needs_refund)) is True
 
