@@ -284,7 +284,7 @@ _DECLARED = (
     # WeChat mini-program login (either key empty: WeChat login answers 503)
     Setting("WX_APP_ID", STR, "", "mini-program AppID"),
     Setting("WX_APP_SECRET", SECRET, "", "mini-program AppSecret"),
-    Setting("WX_API_BASE_URL", STR, "https://api.weixin.qq.com", "WeChat API base URL"),
+    Setting("WECHAT_API_BASE", STR, "https://api.weixin.qq.com", "WeChat API base URL"),
     Setting("WX_TIMEOUT", FLOAT, 5.0, "timeout of a WeChat API call, seconds"),
     # WeChat Pay v3 (WX_APP_ID or one of the first seven empty: payment answers 503)
     Setting("WECHATPAY_MCHID", STR, "", "merchant id (mchid)"),
@@ -295,9 +295,7 @@ _DECLARED = (
     Setting("WECHATPAY_PUBLIC_KEY_ID", STR, "", "id of that public key (PUB_KEY_ID_...)"),
     Setting("WECHATPAY_NOTIFY_URL", STR, "", "payment notification URL (public https)"),
     Setting("WECHATPAY_REFUND_NOTIFY_URL", STR, "", "refund notification URL (public https)"),
-    Setting(
-        "WECHATPAY_API_BASE_URL", STR, "https://api.mch.weixin.qq.com", "WeChat Pay API base URL"
-    ),
+    Setting("WECHATPAY_API_BASE", STR, "https://api.mch.weixin.qq.com", "WeChat Pay API base URL"),
     Setting("WECHATPAY_TIMEOUT", FLOAT, 10.0, "timeout of a WeChat Pay API call, seconds"),
     # HTTP
     Setting("CORS_ORIGINS", LIST, ("*",), "origins allowed by CORS and to frame /apidocs/"),

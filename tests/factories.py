@@ -175,10 +175,10 @@ def wechat_configured(app):
     """Configure a fake WeChat app and answer its HTTP calls with `responses` (yielded)."""
     import responses
 
-    keys = ("WX_APP_ID", "WX_APP_SECRET", "WX_API_BASE_URL")
+    keys = ("WX_APP_ID", "WX_APP_SECRET", "WECHAT_API_BASE")
     saved = {key: app.config.get(key) for key in keys}
     app.config.update(
-        WX_APP_ID="wx-test-app", WX_APP_SECRET="wx-test-secret", WX_API_BASE_URL=WX_TEST_BASE_URL
+        WX_APP_ID="wx-test-app", WX_APP_SECRET="wx-test-secret", WECHAT_API_BASE=WX_TEST_BASE_URL
     )
     try:
         with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
@@ -434,7 +434,7 @@ class FakeWeChatPay:
             "WECHATPAY_PUBLIC_KEY_ID": self.KEY_ID,
             "WECHATPAY_NOTIFY_URL": "https://shop.test/v1/pay/notify",
             "WECHATPAY_REFUND_NOTIFY_URL": "https://shop.test/v1/pay/refund_notify",
-            "WECHATPAY_API_BASE_URL": self.BASE,
+            "WECHATPAY_API_BASE": self.BASE,
             "WECHATPAY_TIMEOUT": 2,
         }
 

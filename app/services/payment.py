@@ -110,7 +110,7 @@ def _client_for(settings: tuple):
 def client():
     require_configured()
     settings = tuple(_setting(key) for key in _REQUIRED) + (
-        _setting("WECHATPAY_API_BASE_URL"),
+        _setting("WECHATPAY_API_BASE"),
         current_app.config["WECHATPAY_TIMEOUT"],
     )
     try:

@@ -50,7 +50,7 @@ def code_to_session(code: str) -> WeChatSession:
         raise WeChatNotConfigured()
     try:
         response = requests.get(
-            f"{config['WX_API_BASE_URL'].rstrip('/')}/sns/jscode2session",
+            f"{config['WECHAT_API_BASE'].rstrip('/')}/sns/jscode2session",
             params={
                 "appid": app_id,
                 "secret": app_secret,
