@@ -266,6 +266,9 @@ _DECLARED = (
     Setting("IMAGE_MAX_PIXELS", INT, 16000000, "most pixels an uploaded image may decode"),
     Setting("AVATAR_MAX_SIDE", INT, 512, "avatars are stored re-encoded at most this size a side"),
     Setting("AVATAR_MAX_SIZE", INT, 2097152, "largest avatar upload, bytes"),
+    Setting(
+        "REVIEW_IMAGE_MAX_SIDE", INT, 1600, "review images are stored re-encoded at most this size"
+    ),
     # customers and orders
     Setting("ADDRESS_MAX", INT, 20, "addresses per user"),
     Setting("CART_MAX_LINES", INT, 100, "lines (SKUs) in one cart"),

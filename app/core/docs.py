@@ -355,9 +355,9 @@ def doc(
 ):
     """Document a view and, when `data` is a shape, answer with it (see the module docstring).
 
-    data: a shape class (its definition is named), `ArrayOf(shape)`, `MapOf(shape)`, or a
-    JSON-schema dict (the not yet converted /v2 views, which serialize by hand). raw_body: a
-    shape or dict documenting a body that no form parses.
+    data: a shape class (its definition is named), `ArrayOf(shape)`, `MapOf(shape)`,
+    `FlagMap()`, or a JSON-schema dict (the not yet converted /v2 views, which serialize by
+    hand). raw_body: a shape or dict documenting a body that no form parses.
     """
     definitions = {}
     serialize = None
@@ -367,6 +367,8 @@ def doc(
     elif hasattr(data, "shape"):  # ArrayOf, MapOf
         definitions.update(shape_definitions(data.shape))
         data_schema, serialize = data.json_schema(definition_ref(data.shape)), data.serialize
+    elif hasattr(data, "serialize"):  # FlagMap: plain values, no named shape
+        data_schema, serialize = data.json_schema(), data.serialize
     else:
         data_schema = data if data is not None else ANY
 

@@ -142,6 +142,27 @@ CartItemUnavailable = _define(
     "CartItemUnavailable", 409, 33014, "No unit of this product can be put in the cart now"
 )
 
+# Reviews
+ReviewNotFound = _define("ReviewNotFound", 404, 35010, "Review not found")
+ReviewLineNotFound = _define("ReviewLineNotFound", 404, 35020, "Order line not found")
+ReviewNotAllowed = _define("ReviewNotAllowed", 409, 35030, "This order line cannot be reviewed now")
+ReviewDuplicated = _define(
+    "ReviewDuplicated", 409, 35040, "This order line has already been reviewed"
+)
+ContentRefused = _define(
+    "ContentRefused", 400, 35050, "The text contains words that are not allowed"
+)
+ReviewImageInvalid = _define(
+    "ReviewImageInvalid", 400, 35060, "An image is not one you uploaded for a review"
+)
+ReviewReplied = _define("ReviewReplied", 409, 35070, "This review already has a reply")
+
+# Favourites and footprints
+FavoriteNotFound = _define(
+    "FavoriteNotFound", 404, 36010, "This product is not among your favourites"
+)
+FootprintNotFound = _define("FootprintNotFound", 404, 36020, "Footprint not found")
+
 # Orders
 OrderNotFound = _define("OrderNotFound", 404, 50010, "Order not found")
 OutOfStock = _define("OutOfStock", 409, 50020, "Some products are out of stock")

@@ -16,6 +16,7 @@ from app.models.catalog import (
     theme_product,
 )
 from app.models.content import Article, Notice
+from app.models.favorite import Favorite, Footprint
 from app.models.log import ErrorLog, LoginLog, OperLog
 from app.models.order import (
     IdempotencyKey,
@@ -26,6 +27,7 @@ from app.models.order import (
     Payment,
     Refund,
 )
+from app.models.review import Review, ReviewImage
 from app.models.search import SearchHistory
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
@@ -43,7 +45,9 @@ __all__ = [
     "DictType",
     "Element",
     "ErrorLog",
+    "Favorite",
     "File",
+    "Footprint",
     "Group",
     "IdempotencyKey",
     "Identity",
@@ -63,6 +67,8 @@ __all__ = [
     "ProductSpec",
     "RefreshToken",
     "Refund",
+    "Review",
+    "ReviewImage",
     "Route",
     "SearchHistory",
     "Sku",

@@ -287,3 +287,19 @@ class MapOf:
         if self.description:
             schema["description"] = self.description
         return schema
+
+
+class FlagMap:
+    """An object whose keys are data (e.g. product ids) and whose values are booleans."""
+
+    def __init__(self, description: str = ""):
+        self.description = description
+
+    def serialize(self, flags: dict) -> dict:
+        return {str(key): bool(value) for key, value in flags.items()}
+
+    def json_schema(self) -> dict:
+        schema = {"type": "object", "additionalProperties": {"type": "boolean"}}
+        if self.description:
+            schema["description"] = self.description
+        return schema

@@ -1,5 +1,6 @@
 """Product shapes: the customer summary and detail, and the admin views."""
 
+from app.models.review import good_rate
 from app.schemas.base import (
     ADMIN,
     Bool,
@@ -41,7 +42,9 @@ class ProductProperty(Shape):
 
 
 class ProductDetail(ProductSummary):
-    """A product with its detail images (in order), properties, specifications and SKUs.
+    """A product with its detail images (in order), properties, specifications and SKUs,
+    its units sold and its visible reviews' count and good rate (the share of 4 and 5 star
+    reviews in whole percent, rounded down; null without reviews).
 
     `price` is the lowest on-sale SKU price and `stock` the sum of the on-sale SKUs' stock."""
 
@@ -49,6 +52,11 @@ class ProductDetail(ProductSummary):
     properties = List(Nested(ProductProperty))
     specs = List(Nested(ProductSpec))
     skus = List(Nested(Sku))
+    sales = Int()
+    review_count = Int()
+    good_rate = Computed(
+        lambda p: good_rate(p.good_review_count, p.review_count), Int(allow_none=True)
+    )
 
 
 class ProductImageItem(Shape):

@@ -9,6 +9,7 @@ from app.models import Address, Auth, File, Group, Permission, User, menu
 from app.seed.catalog import seed_catalog
 from app.seed.content import seed_content
 from app.seed.orders import seed_orders
+from app.seed.reviews import seed_reviews
 from app.seed.search import seed_search
 
 ACCOUNTS = [
@@ -40,7 +41,7 @@ GROUPS = [
         2,
         "运维管理员",
         "管理商品上架、下架",
-        _grants(_CATALOG_MODULES, _FILE_READ_UPLOAD),
+        _grants(_CATALOG_MODULES | {"评价"}, _FILE_READ_UPLOAD),
         [1, 3, 11, 12, 31, 32, 33, 34],
     ),
     (
@@ -139,6 +140,7 @@ DEMO_STEPS = [
     seed_catalog,
     seed_content,
     seed_orders,
+    seed_reviews,
     seed_search,
 ]
 

@@ -1,4 +1,5 @@
-"""Demo orders of user 2, one per admin flow: waiting for delivery, delivered, received, refunding.
+"""Demo orders of user 2, one per admin flow: waiting for delivery, delivered, received, refunding,
+and a second received order whose lines the demo reviews review.
 
 They are made by the real order services (placement with its stock reservation, the payment
 notification's bookkeeping, delivery, receipt, refund start), so they are what the shop itself
@@ -25,6 +26,8 @@ SAMPLE_ORDERS = [
     ("DEMO-TX-0002", S.RECEIVED, {21: 1}, "SF0000000002", "演示：已收货"),
     ("DEMO-TX-0003", S.PAID, {5: 2, 14: 1}, None, "演示：已付款，等待发货"),
     ("DEMO-TX-0004", S.REFUNDING, {20: 1}, None, "演示：退款中"),
+    # received lines for the demo reviews (app/seed/reviews.py); product 13 is left to review
+    ("DEMO-TX-0005", S.RECEIVED, {10: 1, 12: 1, 13: 2}, "SF0000000005", "演示：已收货，待评价"),
 ]
 
 

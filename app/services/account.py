@@ -21,6 +21,8 @@ from app.models import Auth, Permission, User
 from app.models.base import now
 from app.models.user import AUTH_USER, IDENTIFIER_FIELDS, spend_password_check
 from app.services import wechat
+from app.services.favorite import forget_favorites
+from app.services.footprint import forget_footprints
 from app.services.login_log import write_login_log
 from app.services.orders import cancel_user_unpaid_orders
 from app.services.search.history import forget_history
@@ -252,7 +254,8 @@ def user_permissions(user: User) -> list[Permission]:
 
 def delete_account(user: User, actor_type: str, actor_id: int | None) -> None:
     """Soft-delete a user: free their identifiers, drop WeChat identities, revoke every token
-    and cancel their unpaid orders (paid ones are kept).
+    and cancel their unpaid orders (paid ones are kept); their search history, favourites
+    and footprints go, their reviews stay (signed with a masked name).
 
     Super admins are never deleted this way, and an admin cannot delete themself (403 / 20030).
     """
@@ -263,5 +266,7 @@ def delete_account(user: User, actor_type: str, actor_id: int | None) -> None:
     user.identities = []
     revoke_user_tokens(user)
     forget_history(user.id)
+    forget_favorites(user.id)
+    forget_footprints(user.id)
     user.soft_delete()
     db.session.commit()

@@ -29,8 +29,18 @@ from app.core.exceptions import (
     ImageInUse,
     ParameterException,
 )
+from app.core.urls import upload_url
 from app.extensions import db
-from app.models import BannerItem, Category, File, Image, Product, ProductImage, Theme
+from app.models import (
+    BannerItem,
+    Category,
+    File,
+    Image,
+    Product,
+    ProductImage,
+    ReviewImage,
+    Theme,
+)
 from app.models.catalog import IMAGE_NETWORK, IMAGE_UPLOADED
 from app.services.storage import get_storage
 
@@ -342,9 +352,14 @@ def store(upload: Upload) -> StoredObject:
 
 
 def is_referenced(key: str) -> bool:
-    """True while a live file row or a live uploaded image row uses the object."""
+    """True while a live file row, a live uploaded image row or a review image uses the
+    object."""
 
     if db.session.scalar(select(File.id).where(File.storage_key == key).limit(1)):
+        return True
+    # A review keeps its images even when the author's private row of one goes (an avatar of
+    # the same content replaced, for instance).
+    if db.session.scalar(select(ReviewImage.id).where(ReviewImage.key == key).limit(1)):
         return True
     return bool(
         db.session.scalar(
@@ -479,14 +494,13 @@ def discard_avatar(user) -> list[StoredObject]:
     return objects
 
 
-def avatar_image(upload: Upload) -> Upload:
-    """The avatar as stored: re-encoded in its own format, at most AVATAR_MAX_SIDE pixels a
-    side, first frame only, without metadata (a phone photo's EXIF holds its location)."""
-    side = int(current_app.config["AVATAR_MAX_SIDE"])
+def reencoded(upload: Upload, max_side: int) -> Upload:
+    """The image re-encoded in its own format, at most `max_side` pixels a side, first frame
+    only, without metadata (a phone photo's EXIF holds its location)."""
     image_format = _IMAGE_FORMATS[upload.extension]
     with PILImage.open(io.BytesIO(upload.data), formats=[image_format]) as source:
         image = ImageOps.exif_transpose(source)  # keep the orientation the EXIF tag gave
-    image.thumbnail((side, side))
+    image.thumbnail((max_side, max_side))
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     buffer = io.BytesIO()
@@ -495,6 +509,11 @@ def avatar_image(upload: Upload) -> Upload:
     return Upload(
         upload.name, upload.extension, data, upload.mime_type, hashlib.sha256(data).hexdigest()
     )
+
+
+def avatar_image(upload: Upload) -> Upload:
+    """The avatar as stored: re-encoded, at most AVATAR_MAX_SIDE pixels a side."""
+    return reencoded(upload, int(current_app.config["AVATAR_MAX_SIDE"]))
 
 
 def set_avatar(user, upload: Upload) -> None:
@@ -524,3 +543,14 @@ def set_avatar_url(user, value: str) -> None:
     user.avatar = value
     db.session.commit()
     release(objects)
+
+
+def store_review_image(user, upload: Upload) -> dict:
+    """Keep an image the user uploads for a review (re-encoded, at most REVIEW_IMAGE_MAX_SIDE
+    pixels a side) as a private file row of theirs; answers its storage `key`, which only they
+    can attach to a review (app/services/review.py), and its `url`."""
+    upload = reencoded(upload, int(current_app.config["REVIEW_IMAGE_MAX_SIDE"]))
+    stored = store(upload)
+    _private_row(upload, stored, user.id)
+    db.session.commit()
+    return {"key": stored.key, "url": upload_url(stored.key)}

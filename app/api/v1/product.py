@@ -1,5 +1,7 @@
 """Product: public reads (on-sale products only)."""
 
+from functools import wraps
+
 from flask import Blueprint
 
 from app.core.auth import current_user, public
@@ -7,7 +9,7 @@ from app.core.docs import doc, path_ids
 from app.core.exceptions import CategoryNotFound, ProductNotFound
 from app.schemas.base import Items, Page
 from app.schemas.product import ProductDetail, ProductSummary
-from app.services import catalog, search
+from app.services import catalog, footprint, search
 from app.validators.catalog import (
     AllProductsByCategoryForm,
     ProductsByCategoryForm,
@@ -76,8 +78,24 @@ def search_products():
     return search.search_products(form, user.id if user is not None else None)
 
 
+def _records_footprint(view):
+    """Record a logged-in caller's footprint after the (possibly cached) detail answered the
+    product: one upsert, never part of the cached public body."""
+
+    @wraps(view)
+    def recording(id):
+        response = view(id)
+        user = current_user()
+        if user is not None and response.status_code in (200, 304):
+            footprint.record_view(user.id, id)
+        return response
+
+    return recording
+
+
 @bp.get("/<int:id>")
 @public
+@_records_footprint
 @catalog.cached_read
 @doc(
     "Get an on-sale product",

@@ -1,7 +1,7 @@
 """Public catalog reads, with the eager loading their shapes need (cached by the views)."""
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from app.core.exceptions import BannerNotFound, CategoryNotFound, ProductNotFound, ThemeNotFound
 from app.core.pagination import paginate
@@ -75,7 +75,13 @@ def all_products_by_category(category_id: int) -> dict:
 
 
 def public_product(product_id: int) -> Product:
-    statement = select(Product).where(Product.id == product_id, on_sale()).options(*PRODUCT_DETAIL)
+    """The detail, with its visible reviews counted in the same statement (review_count,
+    good_review_count: app/models/review.py)."""
+    statement = (
+        select(Product)
+        .where(Product.id == product_id, on_sale())
+        .options(*PRODUCT_DETAIL, undefer(Product.review_count), undefer(Product.good_review_count))
+    )
     row = db.session.scalars(statement).unique().first()
     if row is None:
         raise ProductNotFound()

@@ -1,0 +1,142 @@
+"""Review shapes: a product's public page with its summary, the author's own reviews, lines
+waiting for a review, an uploaded review image, and reviews as staff see them."""
+
+from marshmallow import fields
+
+from app.models.catalog import image_url
+from app.schemas.base import (
+    ADMIN,
+    Bool,
+    Computed,
+    Int,
+    List,
+    Money,
+    Nested,
+    Page,
+    Shape,
+    Str,
+    Time,
+)
+
+
+def _product_image(review) -> str:
+    """The product's main image ("" when the product or its image is gone)."""
+    product = review.product
+    image = product.main_img if product is not None else None
+    return image_url(image if image is not None and image.delete_time is None else None)
+
+
+class Review(Shape):
+    """A visible review on the product's page. An anonymous review (or one whose author left)
+    shows a masked nickname ("小***") and no avatar."""
+
+    id = Int()
+    nickname = Str(attribute="author_name")
+    avatar = Str(attribute="author_avatar")
+    anonymous = Bool()
+    rating = Int()
+    content = Str()
+    images = List(Str(), attribute="image_urls")
+    spec = Str()
+    reply = Str(allow_none=True)
+    reply_time = Time(allow_none=True)
+    create_time = Time()
+
+
+class RatingCount(Shape):
+    """How many visible reviews give this many stars."""
+
+    rating = Int()
+    count = Int()
+
+
+class ReviewSummary(Shape):
+    """A product's visible reviews in numbers: how many, the average rating (one decimal,
+    null without reviews), the good rate (4 and 5 stars, whole percent rounded down, null
+    without reviews), how many have images, and the count per rating from 5 to 1."""
+
+    count = Int()
+    average = fields.Float(allow_none=True)
+    good_rate = Int(allow_none=True)
+    with_images = Int()
+    ratings = List(Nested(RatingCount))
+
+
+class ProductReviews(Page(Review)):
+    """One page of a product's visible reviews, newest first, and the summary of all of them
+    (whatever the page's filter)."""
+
+    summary = Nested(ReviewSummary)
+
+
+class MyReview(Shape):
+    """One of the caller's reviews with its product; `visible` is false while staff hide it."""
+
+    id = Int()
+    line_id = Int()
+    order_id = Int()
+    product_id = Int()
+    product_name = Computed(lambda r: r.product.name if r.product else "", Str())
+    product_image = Computed(_product_image, Str())
+    sku_id = Int(allow_none=True)
+    spec = Str()
+    rating = Int()
+    content = Str()
+    images = List(Str(), attribute="image_urls")
+    anonymous = Bool()
+    visible = Bool()
+    reply = Str(allow_none=True)
+    reply_time = Time(allow_none=True)
+    create_time = Time()
+
+
+class PendingLine(Shape):
+    """A line of a received order that can still be reviewed (until `deadline`), as the
+    order's snapshot shows it; review it with POST /v1/review {line_id}."""
+
+    line_id = Int()
+    order_id = Int()
+    order_no = Str()
+    product_id = Int()
+    sku_id = Int(allow_none=True)
+    spec = Str()
+    name = Str()
+    main_image = Str()
+    count = Int()
+    price = Money()
+    receive_time = Time()
+    deadline = Time()
+
+
+class ReviewUpload(Shape):
+    """An image kept for a review: send `key` in the review's `images`."""
+
+    key = Str()
+    url = Str()
+
+
+class AdminReview(Shape):
+    """A review as staff see it: its author's real nickname (also when it is anonymous), its
+    product and order line, and whether it is shown."""
+
+    audience = ADMIN
+    id = Int()
+    user_id = Int()
+    user_nickname = Computed(lambda r: (r.user.nickname or "") if r.user else "", Str())
+    product_id = Int()
+    product_name = Computed(lambda r: r.product.name if r.product else "", Str())
+    order_id = Int()
+    line_id = Int()
+    sku_id = Int(allow_none=True)
+    spec = Str()
+    rating = Int()
+    content = Str()
+    images = List(Str(), attribute="image_urls")
+    anonymous = Bool()
+    has_image = Bool()
+    visible = Bool()
+    reply = Str(allow_none=True)
+    reply_time = Time(allow_none=True)
+    reply_user_id = Int(allow_none=True)
+    create_time = Time()
+    update_time = Time()
