@@ -562,3 +562,104 @@ def make_search_history(user: User, keyword: str, **fields):
     from app.models import SearchHistory
 
     return _commit(SearchHistory(user_id=user.id, keyword=keyword, **fields))
+
+
+# ---------------------------------------------------- reviews, favourites, footprints
+
+
+def make_received_order(user, *lines, receive_time=None):
+    """An order of `lines` ((product, count) pairs; one new product when none) placed, paid,
+    delivered and received through the services; `receive_time` backdates the receipt."""
+    from app.models import Order
+    from app.services.orders import deliver_order, receive_order
+
+    order = make_order(user, *(lines or [(make_product(), 1)]))
+    pay_order(order)
+    deliver_order(order.id, 1, "顺丰速运", f"SF{order.id:010d}")
+    receive_order(user.id, order.id)
+    if receive_time is not None:
+        db.session.query(Order).filter_by(id=order.id).update({"receive_time": receive_time})
+        db.session.commit()
+    return db.session.get(Order, order.id, populate_existing=True)
+
+
+def order_lines(order) -> list:
+    """The order's lines (OrderProduct rows) in id order."""
+    from app.models import OrderProduct
+
+    return list(
+        db.session.scalars(
+            select(OrderProduct).where(OrderProduct.order_id == order.id).order_by(OrderProduct.id)
+        )
+    )
+
+
+def make_review_upload(user, key=None):
+    """A private file row of the user holding an uploaded image's key (no bytes stored)."""
+    from sqlalchemy import null
+
+    from app.models import File
+
+    n = next(_seq)
+    key = key or f"2026/12/02/{n:032x}.png"
+    return _commit(
+        File(
+            parent_id=null(),
+            name=f"review{n}.png",
+            is_folder=False,
+            extension=".png",
+            size=10,
+            mime_type="image/png",
+            storage="local",
+            storage_key=key,
+            sha256=f"{n:064x}",
+            owner_id=user.id,
+        )
+    )
+
+
+def make_review(user, line=None, *, rating=5, content="很好", images=(), **fields):
+    """A review row of the user on `line` (of a new received order when None)."""
+    from app.models import Review, ReviewImage
+
+    if line is None:
+        line = order_lines(make_received_order(user))[0]
+    review = Review(
+        user_id=user.id,
+        order_id=line.order_id,
+        line_id=line.id,
+        product_id=line.product_id,
+        sku_id=line.sku_id,
+        spec=line.spec or "",
+        rating=rating,
+        content=content,
+        has_image=bool(images),
+        images=[ReviewImage(key=key, order=i) for i, key in enumerate(images, 1)],
+        **fields,
+    )
+    return _commit(review)
+
+
+def make_favorite(user, product=None, **fields):
+    from app.models import Favorite
+
+    product = product or make_product()
+    return _commit(Favorite(user_id=user.id, product_id=product.id, **fields))
+
+
+def make_footprint(user, product=None, *, day=20261202, at=None, **fields):
+    from app.models import Footprint
+    from app.models.base import now
+
+    product = product or make_product()
+    at = now() if at is None else at
+    return _commit(
+        Footprint(
+            user_id=user.id,
+            product_id=product.id,
+            day=day,
+            create_time=at,
+            update_time=at,
+            **fields,
+        )
+    )

@@ -26,6 +26,7 @@ from app.models import (
     Permission,
     Product,
     Refund,
+    Review,
     Route,
     Theme,
     User,
@@ -54,6 +55,7 @@ COUNTED = (
     Article,
     Notice,
     Order,
+    Review,
 )
 
 
@@ -70,9 +72,9 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
     assert first == {
         "User": 3,
         "Group": 5,
-        "Permission": 69,
+        "Permission": 72,
         "Route": 34,
-        "Config": 4,
+        "Config": 6,
         "DictType": 10,
         "Dict": 28,
         "File": 3,
@@ -83,7 +85,8 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
         "Banner": 1,
         "Article": 3,
         "Notice": 2,
-        "Order": 4,
+        "Order": 5,
+        "Review": 3,
     }
     seed_demo()
     assert _counts() == first
@@ -134,8 +137,9 @@ def test_demo_orders_cover_every_admin_flow(demo):
         (2, S.RECEIVED),
         (2, S.PAID),
         (2, S.REFUNDING),
+        (2, S.RECEIVED),
     ]
-    delivered, received, paid, refunding = rows
+    delivered, received, paid, refunding, reviewed = rows
     assert (str(delivered.total_price), delivered.total_count) == ("72.70", 3)
     assert delivered.snap_name.endswith(" 等") and delivered.tracking_no == "SF0000000001"
     assert (str(received.total_price), received.tracking_no) == ("45.00", "SF0000000002")
@@ -153,6 +157,7 @@ def test_demo_orders_cover_every_admin_flow(demo):
         ("DEMO-TX-0002", 4500, received.id),
         ("DEMO-TX-0003", 4530, paid.id),
         ("DEMO-TX-0004", 3800, refunding.id),
+        ("DEMO-TX-0005", 3850, reviewed.id),
     ]
     refund = db.session.scalars(select(Refund)).one()
     assert (refund.order_id, refund.status, refund.amount) == (refunding.id, "PROCESSING", 3800)
@@ -170,7 +175,7 @@ def test_demo_orders_are_placed_through_the_order_service(demo):
         998,
     )
     seed_orders()
-    assert db.session.scalar(select(func.count()).select_from(Order)) == 4
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 5
     assert db.session.get(Product, 11).stock == 992
 
 
@@ -184,3 +189,24 @@ def test_demo_paid_order_can_be_delivered_by_the_demo_admin(client, demo):
     )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["data"]["order_status"] == S.DELIVERED
+
+
+def test_demo_reviews_are_written_by_the_review_service(client, demo):
+    reviews = db.session.scalars(select(Review).order_by(Review.id)).all()
+    assert [(r.user_id, r.product_id, r.rating, r.anonymous) for r in reviews] == [
+        (2, 21, 5, False),
+        (2, 10, 5, False),
+        (2, 12, 3, True),
+    ]
+    assert [r.reply is not None for r in reviews] == [False, True, False]
+    page = client.get("/v1/product/12/reviews").get_json()["data"]
+    assert page["items"][0]["nickname"] == "小***"
+    assert page["summary"]["count"] == 1
+    detail = client.get("/v1/product/10").get_json()["data"]
+    assert (detail["review_count"], detail["good_rate"], detail["sales"]) == (1, 100, 1)
+    pending = client.get("/v1/review/pending", headers=auth_headers(db.session.get(User, 2)))
+    assert [line["product_id"] for line in pending.get_json()["data"]["items"]] == [13]
+    from app.seed.reviews import seed_reviews
+
+    seed_reviews()
+    assert db.session.scalar(select(func.count()).select_from(Review)) == 3

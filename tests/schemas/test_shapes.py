@@ -15,12 +15,14 @@ from app.schemas import (
     banner,
     category,
     common,
+    favorite,
     file,
     image,
     notice,
     order,
     pay,
     product,
+    review,
     theme,
     token,
     user,
@@ -34,12 +36,14 @@ MODULES = [
     banner,
     category,
     common,
+    favorite,
     file,
     image,
     notice,
     order,
     pay,
     product,
+    review,
     theme,
     token,
     user,
@@ -71,7 +75,45 @@ def rows(app):
     slide = factories.make_banner_item(banner_row, key_word=str(item.id), type=1)
     placed = factories.make_order(customer, (item, 2))
     folder = factories.make_folder()
+    from app.services import review as review_service
+
+    written = factories.make_review(
+        customer, anonymous=True, images=[factories.make_review_upload(customer).storage_key]
+    )
+    summary = review_service.review_summary(written.product_id)
+    pending = review_service.PendingLine(
+        line_id=1,
+        order_id=1,
+        order_no="N1",
+        product_id=item.id,
+        sku_id=None,
+        spec="",
+        count=1,
+        price=Decimal("1.50"),
+        name="x",
+        main_image="",
+        receive_time=1,
+        deadline=2,
+    )
+    kept = factories.make_favorite(customer, item)
+    opened = factories.make_footprint(customer, item)
     return {
+        review.Review: written,
+        review.ReviewSummary: summary,
+        review.ProductReviews: {
+            "items": [written],
+            "total": 1,
+            "current_page": 1,
+            "total_page": 1,
+            "summary": summary,
+        },
+        review.MyReview: written,
+        review.PendingLine: pending,
+        review.ReviewUpload: {"key": "k", "url": "u"},
+        review.AdminReview: written,
+        favorite.FavoriteItem: kept,
+        favorite.FootprintItem: opened,
+        favorite.FootprintDay: {"date": "2026-12-02", "items": [opened]},
         product.ProductSummary: item,
         product.ProductDetail: item,
         category.Category: category_row,
@@ -149,6 +191,8 @@ def test_every_declared_shape_is_covered_or_dict_shaped(rows):
         order.OrderEvent,
         order.OrderPayment,
         order.OrderRefund,
+        review.RatingCount,
+        favorite.FavoriteRemoved,
     }
     assert set(_shapes()) - set(rows) - dict_shaped == set()
 
