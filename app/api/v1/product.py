@@ -84,10 +84,13 @@ def _records_footprint(view):
 
     @wraps(view)
     def recording(id):
-        response = view(id)
         user = current_user()
-        if user is not None and response.status_code in (200, 304):
-            footprint.record_view(user.id, id)
+        # Read before the cached read ends the token check's transaction (which expires the
+        # user row: reading it after would load it again).
+        user_id = user.id if user is not None else None
+        response = view(id)
+        if user_id is not None and response.status_code in (200, 304):
+            footprint.record_view(user_id, id)
         return response
 
     return recording
