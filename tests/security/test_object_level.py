@@ -24,20 +24,36 @@ VALID_ADDRESS = {
 
 
 def _owned_rows(owner):
-    """resource (first path segment after /v1) -> (model, row, valid body for writes)."""
-    from app.models import Address, CartItem, Order
+    """resource (first path segment after /v1) -> (model, row, valid body for writes[, the
+    path id when it is not the row's id])."""
+    from app.models import Address, CartItem, Favorite, Footprint, Order, OrderProduct, Review
 
     address = factories.make_address(owner, name=MARKER, detail=f"{MARKER} road")
     order = make_order(owner)
     factories.make_search_history(owner, MARKER)  # only lists show it
     product = factories.make_product(name=MARKER)
     line = factories.make_cart_line(owner, factories.skus_of(product)[0], count=1)
+    # A received order: one line reviewed, one waiting for its review (the pending list).
+    other = factories.make_product(name=f"{MARKER} 2")
+    received = factories.make_received_order(owner, (product, 1), (other, 1))
+    reviewed, pending = factories.order_lines(received)
+    review = factories.make_review(owner, reviewed, content=f"{MARKER} review")
+    favorite = factories.make_favorite(owner, product)
+    footprint = factories.make_footprint(owner, product)
     return {
         "address": (Address, address, VALID_ADDRESS),
         "cart": (CartItem, line, {"count": 2, "checked": False}),
         "order": (Order, order, {}),
         "pay": (Order, order, {}),
+        "review": (Review, review, {}),
+        "review_line": (OrderProduct, pending, {}),
+        "favorite": (Favorite, favorite, {}, product.id),  # DELETE /v1/favorite/{product_id}
+        "footprint": (Footprint, footprint, {}),
     }
+
+
+def _path_id(entry) -> int:
+    return entry[3] if len(entry) > 3 else entry[1].id
 
 
 def _resource(route) -> str:
@@ -61,9 +77,9 @@ def test_other_users_rows_answer_404_and_stay_unchanged(app, client, attacker_ki
         if resource not in owned:
             skipped.append(str(route))
             continue
-        model, row, body = owned[resource]
+        model, row, body = owned[resource][:3]
         before = snapshot(model, row.id)
-        response = call(client, route, route.path(row.id), headers, body)
+        response = call(client, route, route.path(_path_id(owned[resource])), headers, body)
         after = snapshot(model, row.id)
         covered.append(str(route))
         payload = response.get_json() or {}
@@ -83,8 +99,7 @@ def test_owner_reaches_own_rows_so_the_matrix_is_not_vacuous(app, client, custom
     for route in _owner_scoped(app):
         if route.method != "GET" or _resource(route) not in owned:
             continue
-        _, row, _ = owned[_resource(route)]
-        response = client.get(route.path(row.id), headers=headers)
+        response = client.get(route.path(_path_id(owned[_resource(route)])), headers=headers)
         assert response.status_code == 200, (str(route), response.get_json())
         checked.append(str(route))
     if not checked:
@@ -105,6 +120,16 @@ def test_lists_never_show_other_users_rows(app, client, customer, other_customer
     assert not leaks, f"other users' rows listed by {leaks}"
 
 
+OWNER_LISTS = ["/v1/review/mine", "/v1/review/pending", "/v1/favorite", "/v1/footprint"]
+
+
+def test_owner_lists_show_the_marker_so_the_list_check_is_not_vacuous(client, customer):
+    _owned_rows(customer)
+    headers = factories.auth_headers(customer)
+    for path in OWNER_LISTS:
+        assert MARKER in client.get(path, headers=headers).get_data(as_text=True), path
+
+
 BODY_ID_ROUTES = [
     # (method, path, body builder from the owned rows, model key checked unchanged)
     (
@@ -115,6 +140,12 @@ BODY_ID_ROUTES = [
     ),
     ("POST", "/v1/pay/pre_order", lambda rows: {"id": rows["order"][1].id}, "order"),
     ("POST", "/v1/pay/query", lambda rows: {"id": rows["order"][1].id}, "order"),
+    (
+        "POST",
+        "/v1/review",
+        lambda rows: {"line_id": rows["review_line"][1].id, "rating": 1},
+        "review_line",
+    ),
     (
         "POST",
         "/v1/order",
@@ -135,7 +166,7 @@ def test_other_users_ids_in_the_body_answer_404(app, client, method, path, build
         pytest.skip(f"{method} {path} does not exist yet")
     owned = _owned_rows(customer)
     attacker = factories.make_user()
-    model, row, _ = owned[key]
+    model, row = owned[key][:2]
     before = snapshot(model, row.id)
     response = client.open(
         path, method=method, json=build(owned), headers=factories.auth_headers(attacker)
@@ -146,3 +177,6 @@ def test_other_users_ids_in_the_body_answer_404(app, client, method, path, build
 
     orders = db.session.query(Order).filter_by(user_id=attacker.id).count()
     assert orders == 0
+    from app.models import Review
+
+    assert db.session.query(Review).filter_by(user_id=attacker.id).count() == 0

@@ -240,3 +240,80 @@ def test_cart_writes_keep_owner_ids_and_the_price_when_added(app, client, custom
     )
     print(f"property-level cart: {len(checked)} routes covered")
     assert len(checked) == 3
+
+
+REVIEW_PROTECTED = {
+    **PROTECTED,
+    "order_id": 4242,
+    "product_id": 4242,
+    "sku_id": 4242,
+    "spec": "Mallory:spec",
+    "visible": False,
+    "has_image": True,
+    "reply": "forged reply",
+    "reply_time": 1,
+    "reply_user_id": 4242,
+}
+
+
+def test_review_writes_never_assign_protected_fields(app, client, customer, other_customer):
+    """POST /v1/review and every /v2/review write, with protected fields: a review takes its
+    owner, order, product and SKU from the order line, and staff routes change only what they
+    are for."""
+    from app.models import Review
+
+    headers = factories.auth_headers(customer)
+    line = factories.order_lines(factories.make_received_order(customer))[0]
+    body = {**REVIEW_PROTECTED, "user_id": other_customer.id, "line_id": line.id, "rating": 4}
+    response = client.post("/v1/review", json=body, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    review = snapshot(Review, response.get_json()["data"]["id"])
+    expected = {
+        "user_id": customer.id,
+        "order_id": line.order_id,
+        "product_id": line.product_id,
+        "sku_id": line.sku_id,
+        "spec": "",
+        "visible": True,
+        "has_image": False,
+        "reply": None,
+        "reply_time": None,
+        "reply_user_id": None,
+    }
+    assert {column: review[column] for column in expected} == expected
+    assert review["id"] != 4242 and review["create_time"] != 1
+
+    staff = factories.make_user(auth=2)
+    admin_headers = factories.auth_headers(staff)
+    checked = []
+    columns = ("user_id", "order_id", "line_id", "product_id", "sku_id", "rating", "content")
+    columns += ("anonymous", "create_time")
+    for route in _user_write_routes(app, ("/v2/review/",)):
+        target = factories.make_review(customer, rating=2, content="原文")
+        before = snapshot(Review, target.id)
+        admin_body = {**REVIEW_PROTECTED, "rating": 5, "content": "店家回复", "anonymous": True}
+        response = call(client, route, route.path(target.id), admin_headers, admin_body)
+        assert response.status_code == 201, (str(route), response.get_json())
+        after = snapshot(Review, target.id)
+        checked.append(str(route))
+        assert _changed(before, after, columns) == {}, str(route)
+        if route.rule.endswith("/reply"):
+            assert (after["reply"], after["reply_user_id"]) == ("店家回复", staff.id)
+            assert after["visible"] == before["visible"]
+        else:
+            assert after["reply"] is None
+    print(f"property-level review routes: {len(checked) + 1} routes covered")
+    assert len(checked) == 3
+
+
+def test_favorite_writes_keep_the_owner(app, client, customer, other_customer):
+    from app.models import Favorite
+
+    product = factories.make_product()
+    body = {**PROTECTED, "user_id": other_customer.id, "product_id": product.id}
+    response = client.post("/v1/favorite", json=body, headers=factories.auth_headers(customer))
+    assert response.status_code == 201, response.get_json()
+    row = snapshot(Favorite, response.get_json()["data"]["id"])
+    assert (row["user_id"], row["product_id"]) == (customer.id, product.id)
+    assert row["id"] != 4242 and row["create_time"] != 1
+    assert db.session.query(Favorite).filter_by(user_id=other_customer.id).count() == 0

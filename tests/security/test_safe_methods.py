@@ -1,7 +1,8 @@
 """No GET changes state: every GET route, called by a super admin and by a customer on the demo
-data, leaves every table as it was. The exceptions: the article view counter, and a logged-in
+data, leaves every table as it was. The exceptions: the article view counter, a logged-in
 search with a `q` (GET /v1/product/search records the caller's history; called here without one,
-tests/api/v1/test_search.py covers it)."""
+tests/api/v1/test_search.py covers it), and the footprint a logged-in product detail read
+records (only that read, and only in the footprint table; tests/api/v1/test_footprint.py)."""
 
 from app.extensions import db
 from tests import factories
@@ -9,6 +10,8 @@ from tests.security.helpers import routes
 
 # GET /v1/article/{id} counts a view with an atomic increment: the one GET that writes.
 COUNTERS = {"/v1/article/<int:id>"}
+# GET /v1/product/{id} with a token records the caller's footprint (never business state).
+RECORDS = {"/v1/product/<int:id>": "footprint"}
 
 
 def _dump() -> dict:
@@ -40,4 +43,22 @@ def test_get_routes_change_nothing(app, client, demo):
     after = _dump()
     changed = sorted(name for name in before if before[name] != after[name])
     assert called > 100
-    assert changed == []
+    assert changed == ["footprint"]
+    from app.models import Footprint
+
+    recorded = db.session.query(Footprint.user_id, Footprint.product_id).all()
+    assert sorted(recorded) == [(boss.id, 1), (customer.id, 1)]
+
+
+def test_only_the_product_detail_records_footprints(app, client, demo):
+    from app.models import Footprint, User
+
+    headers = factories.auth_headers(db.session.get(User, 2))
+    for route in routes(app, "/v1/", "/v2/", "/cms/"):
+        if route.method != "GET" or route.rule in COUNTERS or route.rule in RECORDS:
+            continue
+        client.get(route.path(1, key="sys.paginator.size", name="x", ids="1"), headers=headers)
+    db.session.remove()
+    assert db.session.query(Footprint).count() == 0
+    client.get("/v1/product/1", headers=headers)
+    assert db.session.query(Footprint).count() == 1
