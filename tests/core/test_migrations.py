@@ -147,3 +147,43 @@ def test_upgrade_to_0002_gives_every_product_a_default_sku_and_keeps_orders(make
     assert [s.delete_time for s in skus] == [None, 5]
     assert [tuple(line) for line in lines] == [(1, skus[0].id, "", 1), (2, skus[1].id, "", 2)]
     assert [row.sales for row in sales] == [0, 0]
+
+
+def test_review_migration_adds_its_parameters_to_an_installed_shop(make_app, scratch_url):
+    from flask_migrate import downgrade
+
+    migrated_app = make_app(DATABASE_URL=scratch_url)
+    migrations = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+    query = text(
+        "SELECT `key`, value, value_type, type, public FROM config"
+        " WHERE `key` IN ('shop.review.days', 'shop.content.blocked_words') ORDER BY id"
+    )
+    with migrated_app.app_context():
+        upgrade(directory=migrations, revision="0004")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO config (id, name, `key`, value, value_type, type, public, remark,"
+                    " create_time, update_time) VALUES (3, 'size', 'sys.paginator.size', '10',"
+                    " 'int', 1, 1, '', 0, 0), (4, 'mine', 'shop.review.days', '7', 'int', 1, 1,"
+                    " '', 0, 0)"
+                )
+            )
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            rows = [tuple(row) for row in connection.execute(query)]
+            ids = connection.execute(text("SELECT id FROM config ORDER BY id")).scalars().all()
+            tables = set(inspect(connection).get_table_names())
+        # the shop's own row is kept; the missing one is added after the last id
+        assert rows == [
+            ("shop.review.days", "7", "int", 1, 1),
+            ("shop.content.blocked_words", "[]", "json", 1, 1),
+        ]
+        assert ids == [3, 4, 5]
+        assert {"review", "review_image", "favorite", "footprint"} <= tables
+        downgrade(directory=migrations, revision="0004")
+        with db.engine.connect() as connection:
+            assert connection.execute(query).all() == []
+            tables = set(inspect(connection).get_table_names())
+        assert not {"review", "review_image", "favorite", "footprint"} & tables
+        db.engine.dispose()
