@@ -106,7 +106,8 @@ def test_list_configs_orders_by_id_with_page_shape(client, super_headers):
     assert response.status_code == 200
     data = response.get_json()["data"]
     assert [item["id"] for item in data["items"]] == [1, 2]
-    assert (data["total"], data["current_page"], data["total_page"]) == (len(CONFIGS), 1, 2)
+    assert (data["total"], data["current_page"]) == (len(CONFIGS), 1)
+    assert data["total_page"] == -(-len(CONFIGS) // 2)
     assert data["items"][0]["value"] == "vertical"
     assert data["items"][1]["value"] == 1
 
