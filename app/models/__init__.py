@@ -26,6 +26,7 @@ from app.models.order import (
     Payment,
     Refund,
 )
+from app.models.outbox import OutboxMessage, WeChatAccessToken
 from app.models.search import SearchHistory
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
@@ -55,6 +56,7 @@ __all__ = [
     "OrderEvent",
     "OrderProduct",
     "OrderStatus",
+    "OutboxMessage",
     "Payment",
     "Permission",
     "Product",
@@ -68,6 +70,7 @@ __all__ = [
     "Sku",
     "Theme",
     "User",
+    "WeChatAccessToken",
     "group_2_element",
     "menu",
     "theme_product",
