@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import redis
 from flask import current_app
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.core.db import is_lock_error
 from app.core.exceptions import WeChatNotConfigured
 from app.extensions import db
 from app.models import WeChatAccessToken
@@ -78,30 +79,46 @@ class DatabaseStore:
         return StoredToken(row.token, row.expire_time)
 
     def lock(self, seconds: int) -> str | None:
-        owner, at = uuid.uuid4().hex, now()
-        table = self.table
+        """Take the refresh lock (a guarded UPDATE of the row, created first when missing);
+        None when another caller holds it, or when the database made us wait too long."""
+        owner = uuid.uuid4().hex
+        try:
+            if self._take(owner, seconds):
+                return owner
+            if self._create_row():
+                return owner if self._take(owner, seconds) else None
+        except OperationalError as error:
+            if not is_lock_error(error):
+                raise
+        return None
+
+    def _take(self, owner: str, seconds: int) -> bool:
+        at, table = now(), self.table
         with db.engine.begin() as connection:
-            taken = connection.execute(
-                update(table)
-                .where(table.c.app_id == self.app_id, table.c.lock_expire_time <= at)
-                .values(lock_owner=owner, lock_expire_time=at + seconds)
-            ).rowcount
-        if taken == 1:
-            return owner
-        try:  # no row yet: creating it takes the lock; a concurrent creator wins instead
-            with db.engine.begin() as connection:
+            return (
                 connection.execute(
-                    insert(table).values(
-                        app_id=self.app_id,
-                        token=None,
-                        expire_time=0,
-                        lock_owner=owner,
-                        lock_expire_time=at + seconds,
-                    )
-                )
+                    update(table)
+                    .where(table.c.app_id == self.app_id, table.c.lock_expire_time <= at)
+                    .values(lock_owner=owner, lock_expire_time=at + seconds)
+                ).rowcount
+                == 1
+            )
+
+    def _create_row(self) -> bool:
+        """Insert the app's row when it is missing; False when it already existed."""
+        table = self.table
+        with db.engine.connect() as connection:
+            exists = connection.execute(
+                select(table.c.app_id).where(table.c.app_id == self.app_id)
+            ).first()
+        if exists is not None:
+            return False
+        try:
+            with db.engine.begin() as connection:
+                connection.execute(insert(table).values(app_id=self.app_id, token=None))
         except IntegrityError:
-            return None
-        return owner
+            pass  # a concurrent caller created it
+        return True
 
     def write(self, stored: StoredToken) -> None:
         table = self.table
