@@ -138,3 +138,30 @@ def test_order_detail_without_delivery_has_null_upload(client, shipper):
     pay_order(order)
     data = client.get(f"/v2/order/{order.id}", headers=shipper).get_json()["data"]
     assert data["shipping_upload"] is None
+
+
+def test_delivery_with_wechat_configured_checks_the_fetched_list_in_the_request(
+    app, client, shipper
+):
+    from tests.factories import DELIVERY_LIST_URL
+
+    order, other = make_wechat_paid_order(openid="o-1"), make_wechat_paid_order(openid="o-2")
+    with wechat_configured(app) as mock:
+        answer_stable_token(mock, "ACCESS-1")
+        mock.add(
+            responses.POST,
+            DELIVERY_LIST_URL,
+            json={
+                "errcode": 0,
+                "delivery_list": [{"delivery_id": "SF", "delivery_name": "顺丰速运"}],
+            },
+        )
+        response = client.put(f"/v2/order/{order.id}/delivery", json=CMS_BODY, headers=shipper)
+        refused = client.put(
+            f"/v2/order/{other.id}/delivery",
+            json={"carrier": "圆通速递", "tracking_no": "YT-1"},
+            headers=shipper,
+        )
+    assert response.status_code == 201, response.get_json()
+    assert refused.status_code == 400  # in the bundled list, not in WeChat's answer
+    assert _upload_of(order.id).body["shipping_list"][0]["express_company"] == "SF"

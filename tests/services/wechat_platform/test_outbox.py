@@ -276,3 +276,19 @@ def test_deploy_runs_the_outbox_every_minute():
     assert "OnCalendar=*-*-* *:*:00" in (deploy / "mini-shop-outbox.timer").read_text()
     crontab = (deploy / "crontab").read_text()
     assert "* * * * * mini-shop" in crontab and "flask --app server outbox run" in crontab
+
+
+def test_sending_costs_four_statements_a_row(wx):
+    from tests.helpers import count_statements
+
+    wx.add(responses.POST, SHIPPING_UPLOAD_URL, json=OK)
+    make_outbox_message()
+    run_outbox()  # stores the access token
+    for _ in range(20):
+        make_outbox_message()
+    db.session.remove()
+    with count_statements() as log:
+        assert run_outbox()["sent"] == 20
+    # per row: claim UPDATE, row SELECT, token SELECT, result UPDATE; twice the due-row SELECT
+    print(f"outbox run of 20 rows: {log.count} statements")
+    assert log.count <= 4 * 20 + 2
