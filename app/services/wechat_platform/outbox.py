@@ -13,7 +13,8 @@ minute from a timer or cron, on any number of hosts) sends the due rows:
 - WeChat not reached (timeout, HTTP error, errcode -1 / 45009 / 45011) → retried after the
   back-off, however long the outage lasts. Any other errcode → retried after the back-off until
   OUTBOX_MAX_ATTEMPTS tries, then `dead` (an admin may retry it). A declined answer listed in
-  DECLINED (43101: the user did not subscribe) → `skipped`, final and not an error.
+  DECLINED (43101: the user did not subscribe) → `skipped`, final and not an error. A fault of
+  ours while sending counts like an error answer (logged with its traceback).
 - Back-off after the n-th try: OUTBOX_BACKOFF_SECONDS * 2^(n-1), at most
   OUTBOX_BACKOFF_MAX_SECONDS.
 
@@ -133,6 +134,12 @@ def _outcome(row: OutboxMessage, at: int) -> tuple[str, dict]:
         if error.errcode in TRANSIENT_ERRORS or row.attempts < _max_attempts():
             return "retried", _failed(PENDING, at, error.errcode, message, row.attempts)
         return "dead", _failed(DEAD, at, error.errcode, message)
+    except Exception as error:  # a fault of ours must not leave the row claimed forever
+        logger.exception("outbox row %s could not be sent", row.id)
+        message = f"{type(error).__name__} while sending"
+        if row.attempts < _max_attempts():
+            return "retried", _failed(PENDING, at, None, message, row.attempts)
+        return "dead", _failed(DEAD, at, None, message)
     return "sent", {
         "state": SENT,
         "sent_time": at,

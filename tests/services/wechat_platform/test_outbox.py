@@ -292,3 +292,13 @@ def test_sending_costs_four_statements_a_row(wx):
     # per row: claim UPDATE, row SELECT, token SELECT, result UPDATE; twice the due-row SELECT
     print(f"outbox run of 20 rows: {log.count} statements")
     assert log.count <= 4 * 20 + 2
+
+
+def test_unexpected_fault_while_sending_is_recorded_not_left_claimed(wx, app, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 2)
+    row = make_outbox_message(next_attempt_time=T0)
+    wx.add(responses.POST, SHIPPING_UPLOAD_URL, body=ValueError("a bug of ours"))
+    assert run_outbox(at=T0) == _report(retried=1)
+    assert (_row(row.id).state, _row(row.id).last_error) == ("pending", "ValueError while sending")
+    assert run_outbox(at=T0 + 60) == _report(dead=1)
+    assert (_row(row.id).state, _row(row.id).claim_token) == ("dead", None)
