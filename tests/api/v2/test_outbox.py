@@ -115,3 +115,33 @@ def test_outbox_routes_need_their_permission(client, reader, retrier, customer_h
     assert client.put(f"/v2/outbox/{row.id}/retry", headers=customer_headers).status_code == 403
     db.session.expire_all()
     assert db.session.get(OutboxMessage, row.id).state == "dead"
+
+
+def test_dead_upload_is_listed_for_admins_and_their_retry_sends_it(
+    app, client, super_headers, monkeypatch
+):
+    import responses
+
+    from app.services.wechat_platform import run_outbox
+    from tests.factories import SHIPPING_UPLOAD_URL, answer_stable_token, wechat_configured
+
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 2)
+    row = make_outbox_message(next_attempt_time=1)
+    with wechat_configured(app) as mock:
+        answer_stable_token(mock, "ACCESS-1")
+        refusal = mock.add(
+            responses.POST, SHIPPING_UPLOAD_URL, json={"errcode": 47003, "errmsg": "bad"}
+        )
+        run_outbox(at=1000)
+        run_outbox(at=2000)
+        listed = client.get("/v2/outbox/list?state=dead", headers=super_headers).get_json()
+        assert [(i["id"], i["attempts"], i["last_error"]) for i in listed["data"]["items"]] == [
+            (row.id, 2, "47003 bad")
+        ]
+        response = client.put(f"/cms/outbox/{row.id}/retry", headers=super_headers)
+        assert response.status_code == 201
+        mock.remove(refusal)
+        mock.add(responses.POST, SHIPPING_UPLOAD_URL, json={"errcode": 0})
+        assert run_outbox()["sent"] == 1
+    sent = client.get("/v2/outbox/list?state=sent", headers=super_headers).get_json()["data"]
+    assert [item["id"] for item in sent["items"]] == [row.id]
