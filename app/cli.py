@@ -26,6 +26,7 @@ logger = logging.getLogger("mini_shop")
 
 order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
 logs_cli = AppGroup("logs", help="Log maintenance (retention).")
+outbox_cli = AppGroup("outbox", help="Outgoing WeChat calls (shipping uploads, messages).")
 
 
 @order_cli.command("expire")
@@ -43,6 +44,18 @@ def logs_purge_command():
     from app.services.oper_log import purge_old_logs
 
     report = purge_old_logs()
+    click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
+
+
+@outbox_cli.command("run")
+def outbox_run_command():
+    """Send the due outbox rows to WeChat (retries with back-off; safe on several hosts)."""
+    from app.services.wechat_platform import run_outbox
+
+    report = run_outbox()
+    if report.pop("not_configured", 0):
+        click.echo("WeChat is not configured (WX_APP_ID, WX_APP_SECRET): nothing sent")
+        return
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
 
 
@@ -190,6 +203,7 @@ COMMANDS = [
     create_admin_command,
     order_cli,
     logs_cli,
+    outbox_cli,
     zerd_command,
 ]
 

@@ -289,6 +289,48 @@ _DECLARED = (
     Setting("WX_APP_SECRET", SECRET, "", "mini-program AppSecret"),
     Setting("WECHAT_API_BASE", STR, "https://api.weixin.qq.com", "WeChat API base URL"),
     Setting("WX_TIMEOUT", FLOAT, 5.0, "timeout of a WeChat API call, seconds"),
+    # WeChat platform: shared access token, outbox, content check (README: WeChat platform)
+    Setting(
+        "OUTBOX_MAX_ATTEMPTS",
+        INT,
+        8,
+        "tries after which an outbox row that WeChat answers with an error is dead",
+    ),
+    Setting(
+        "OUTBOX_BACKOFF_SECONDS",
+        INT,
+        60,
+        "wait after an outbox row's first failed try, seconds; doubled after each further one",
+    ),
+    Setting(
+        "OUTBOX_BACKOFF_MAX_SECONDS", INT, 3600, "longest wait between two tries of a row, seconds"
+    ),
+    Setting(
+        "OUTBOX_LEASE_SECONDS",
+        INT,
+        120,
+        "a row claimed by an outbox runner that stopped is claimable again after this, seconds"
+        " (keep it above 4 x WX_TIMEOUT)",
+    ),
+    Setting("OUTBOX_BATCH_SIZE", INT, 200, "rows one `outbox run` sends at most"),
+    Setting(
+        "WECHAT_DELIVERY_LIST_TTL",
+        INT,
+        86400,
+        "WeChat's delivery company list is fetched again after this, seconds",
+    ),
+    Setting(
+        "CONTENT_CHECK_NICKNAME_FAIL_OPEN",
+        BOOL,
+        True,
+        "accept a nickname while WeChat's content check cannot be reached",
+    ),
+    Setting(
+        "CONTENT_CHECK_REVIEW_FAIL_OPEN",
+        BOOL,
+        False,
+        "accept a review while WeChat's content check cannot be reached",
+    ),
     # WeChat Pay v3 (WX_APP_ID or one of the first seven empty: payment answers 503)
     Setting("WECHATPAY_MCHID", STR, "", "merchant id (mchid)"),
     Setting("WECHATPAY_PRIVATE_KEY", SECRET, "", "merchant API private key, PEM text"),

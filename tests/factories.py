@@ -353,7 +353,7 @@ def make_order(user, *lines, address=None, **fields):
     return db.session.get(Order, order.id)
 
 
-def pay_order(order):
+def pay_order(order, *, payer_openid="", raw=None):
     """Record a successful WeChat payment of the whole order, as a verified notify would."""
     from app.services.orders import record_payment
 
@@ -364,9 +364,9 @@ def pay_order(order):
         out_trade_no=order.order_no,
         amount=int(order.total_price * 100),
         trade_state="SUCCESS",
-        payer_openid="",
+        payer_openid=payer_openid,
         success_time=1767240000,
-        raw={},
+        raw=raw or {},
         actor_type="wechat",
     )
 
@@ -663,3 +663,53 @@ def make_footprint(user, product=None, *, day=20261202, at=None, **fields):
             **fields,
         )
     )
+# ------------------------------------------------------------------ WeChat platform (outbox)
+
+STABLE_TOKEN_URL = f"{WX_TEST_BASE_URL}/cgi-bin/stable_token"
+SHIPPING_UPLOAD_URL = f"{WX_TEST_BASE_URL}/wxa/sec/order/upload_shipping_info"
+SUBSCRIBE_SEND_URL = f"{WX_TEST_BASE_URL}/cgi-bin/message/subscribe/send"
+MSG_SEC_CHECK_URL = f"{WX_TEST_BASE_URL}/wxa/msg_sec_check"
+DELIVERY_LIST_URL = f"{WX_TEST_BASE_URL}/cgi-bin/express/delivery/open_msg/get_delivery_list"
+WX_MCHID = "1900000001"
+
+
+def answer_stable_token(mock, token="ACCESS-1", expires_in=7200, **kwargs):
+    """Let the fake WeChat answer one stable_token call (register several for several)."""
+    import responses
+
+    mock.add(
+        responses.POST,
+        STABLE_TOKEN_URL,
+        json={"access_token": token, "expires_in": expires_in},
+        **kwargs,
+    )
+
+
+def make_wechat_paid_order(user=None, *, openid="o-payer", mobile="18912341234"):
+    """A PAID order whose payment came through WeChat Pay from `openid` (mchid WX_MCHID)."""
+    from app.models import Order
+
+    user = user or make_wechat_user(openid)
+    address = make_address(user, mobile=mobile)
+    order = make_order(user, (make_product(name="芒果干", stock=50), 2), address=address)
+    pay_order(order, payer_openid=openid, raw={"mchid": WX_MCHID})
+    db.session.expire_all()
+    return db.session.get(Order, order.id)
+
+
+def make_outbox_message(*, kind="shipping", path="/wxa/sec/order/upload_shipping_info", **fields):
+    """An outbox row (pending and due unless fields say otherwise), committed."""
+    from app.models import OutboxMessage
+    from app.models.base import now
+
+    values = {
+        "kind": kind,
+        "path": path,
+        "body": {"marker": next(_seq)},
+        "state": "pending",
+        "attempts": 0,
+        "next_attempt_time": now(),
+        "last_error": "",
+    }
+    values.update(fields)
+    return _commit(OutboxMessage(**values))

@@ -126,11 +126,13 @@ def test_every_command_is_a_flask_command(app):
         "create-admin",
         "order",
         "logs",
+        "outbox",
         "zerd",
         "settings",
     }
     assert expected <= names and {command.name for command in COMMANDS} == expected
     assert set(app.cli.commands["order"].commands) == {"expire"}
+    assert set(app.cli.commands["outbox"].commands) == {"run"}
 
 
 def test_create_admin_command_is_what_fake_runs(app, monkeypatch):

@@ -201,6 +201,15 @@ NotifyOrderUnknown = _define(
     "NotifyOrderUnknown", 404, 70060, "Notification is for an unknown order"
 )
 
+# WeChat platform
+ContentRefused = _define(
+    "ContentRefused", 400, 71010, "The text was refused by WeChat's content check"
+)
+OutboxMessageNotFound = _define("OutboxMessageNotFound", 404, 71020, "Outbox message not found")
+OutboxNotRetryable = _define(
+    "OutboxNotRetryable", 409, 71030, "Only a dead outbox message can be retried"
+)
+
 # CMS system
 GroupNotFound = _define("GroupNotFound", 404, 80010, "Permission group not found")
 GroupNotEmpty = _define("GroupNotEmpty", 409, 80020, "The group still has users")

@@ -28,6 +28,7 @@ from app.models.order import (
     Refund,
 )
 from app.models.review import Review, ReviewImage
+from app.models.outbox import OutboxMessage, WeChatAccessToken
 from app.models.search import SearchHistory
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
@@ -59,6 +60,7 @@ __all__ = [
     "OrderEvent",
     "OrderProduct",
     "OrderStatus",
+    "OutboxMessage",
     "Payment",
     "Permission",
     "Product",
@@ -74,6 +76,7 @@ __all__ = [
     "Sku",
     "Theme",
     "User",
+    "WeChatAccessToken",
     "group_2_element",
     "menu",
     "theme_product",

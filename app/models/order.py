@@ -97,6 +97,14 @@ class Order(TimestampMixin, db.Model):
     events = relationship("OrderEvent", order_by="OrderEvent.id", lazy="select")
     payments = relationship("Payment", order_by="Payment.id", lazy="select")
     refunds = relationship("Refund", order_by="Refund.id", lazy="select")
+    # The WeChat shipping uploads queued for the order (app/models/outbox.py), oldest first.
+    shipping_uploads = relationship(
+        "OutboxMessage",
+        primaryjoin="and_(Order.id == OutboxMessage.order_id, OutboxMessage.kind == 'shipping')",
+        order_by="OutboxMessage.id",
+        viewonly=True,
+        lazy="select",
+    )
 
     # -- rules of a single order
     def is_expired(self, at: int) -> bool:

@@ -18,6 +18,7 @@ from app.schemas.base import (
     Text,
     Time,
 )
+from app.schemas.outbox import ShippingUpload
 
 
 class OrderSummary(Shape):
@@ -136,7 +137,8 @@ class OrderRefund(Shape):
 
 
 class AdminOrderDetail(OrderDetail):
-    """An order with its customer, stock state, events, payments and refunds."""
+    """An order with its customer, stock state, events, payments and refunds, and the state of
+    its WeChat shipping upload (null when none was queued: not paid through WeChat Pay)."""
 
     audience = ADMIN
     user_nickname = Computed(_nickname, Str())
@@ -144,3 +146,7 @@ class AdminOrderDetail(OrderDetail):
     events = List(Nested(OrderEvent))
     payments = List(Nested(OrderPayment))
     refunds = List(Nested(OrderRefund))
+    shipping_upload = Computed(
+        lambda o: o.shipping_uploads[-1] if o.shipping_uploads else None,
+        Nested(ShippingUpload, allow_none=True),
+    )

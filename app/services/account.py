@@ -27,6 +27,7 @@ from app.services.login_log import write_login_log
 from app.services.orders import cancel_user_unpaid_orders
 from app.services.search.history import forget_history
 from app.services.tokens import revoke_user_tokens, token_pair
+from app.services.wechat_platform import security
 
 USERNAME, EMAIL, MOBILE = 100, 101, 102
 WX_MINA, WX_MINA_UNIONID, WX_OPEN, WX_ACCOUNT, QQ = 200, 201, 202, 203, 300
@@ -171,6 +172,8 @@ def update_profile(user: User, changes: dict) -> User:
     )
     if removes and not user.can_log_in(**changes):
         raise AtLeastOneLoginMethod("At least one login method must remain")
+    if changes.get("nickname") and changes["nickname"] != user.nickname:
+        security.ensure_nickname_allowed(user.id, changes["nickname"])
     for field, value in changes.items():
         setattr(user, field, value)
     db.session.commit()

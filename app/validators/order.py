@@ -1,7 +1,10 @@
 """Forms of the order and payment routes (/v1/order, /v1/pay, /v2/order)."""
 
+from wtforms.validators import StopValidation
+
 from app.core.forms import (
     BaseForm,
+    EnumField,
     FormListField,
     IntegerField,
     PageForm,
@@ -10,6 +13,7 @@ from app.core.forms import (
     UnixTimeField,
 )
 from app.models import OrderStatus
+from app.services.wechat_platform import shipping
 
 STATUS_VALUES = {status.value for status in OrderStatus}
 
@@ -79,14 +83,41 @@ TRACKING_PATTERN = r"[A-Za-z0-9-]{1,50}"
 
 
 class DeliveryForm(BaseForm):
-    carrier = StringField(required=True, min_length=1, max_length=50)
+    carrier = StringField(
+        min_length=1,
+        max_length=50,
+        description="required for express delivery (logistics_type 1): a name or id of "
+        "WeChat's delivery company list, e.g. 顺丰速运 or SF",
+    )
     tracking_no = StringField(
-        required=True,
         min_length=1,
         max_length=50,
         pattern=TRACKING_PATTERN,
         pattern_message="Use letters, digits and '-'.",
+        description="required for express delivery (logistics_type 1)",
     )
+    logistics_type = EnumField(
+        choices=shipping.LOGISTICS_TYPES,
+        default=shipping.EXPRESS,
+        description="1 express company (default), 2 same-city delivery, 3 virtual goods, "
+        "4 self-pickup (what WeChat is told)",
+    )
+    item_desc = StringField(
+        max_length=shipping.ITEM_DESC_MAX,
+        description="what the parcel holds, as WeChat shows the customer "
+        "(default: the order's lines)",
+    )
+
+    def validate_carrier(self, field):
+        _required_for_express(self, field)
+
+    def validate_tracking_no(self, field):
+        _required_for_express(self, field)
+
+
+def _required_for_express(form, field):
+    if form.logistics_type.data == shipping.EXPRESS and not field.present:
+        raise StopValidation("This field is required.")
 
 
 class DeliveryByBodyForm(DeliveryForm):

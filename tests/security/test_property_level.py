@@ -317,3 +317,40 @@ def test_favorite_writes_keep_the_owner(app, client, customer, other_customer):
     assert (row["user_id"], row["product_id"]) == (customer.id, product.id)
     assert row["id"] != 4242 and row["create_time"] != 1
     assert db.session.query(Favorite).filter_by(user_id=other_customer.id).count() == 0
+OUTBOX_COLUMNS = ("id", "kind", "path", "body", "order_id", "claim_token", "sent_time")
+OUTBOX_COLUMNS += ("create_time", "last_errcode", "last_error", "lease_expire_time")
+
+
+def test_outbox_write_routes_never_assign_protected_fields(app, client, super_admin):
+    """Every /v2/outbox write route, sent fields naming the row's columns: the call WeChat gets
+    (kind, path, body) and its history stay; only what the route is for changes (a dead row
+    becomes pending with fresh tries, never `sent`)."""
+    from app.models import OutboxMessage
+
+    headers = factories.auth_headers(super_admin)
+    checked, failures = [], []
+    for route in _user_write_routes(app, ("/v2/outbox/",)):
+        row = factories.make_outbox_message(state="dead", attempts=8, body={"touser": "o-1"})
+        body = {
+            **PROTECTED,
+            "state": "sent",
+            "attempts": 99,
+            "kind": "message",
+            "path": "/cgi-bin/evil",
+            "body": {"touser": "o-evil"},
+            "order_id": 4242,
+            "sent_time": 1,
+            "claim_token": "mine",
+            "next_attempt_time": 1,
+        }
+        before = snapshot(OutboxMessage, row.id)
+        response = call(client, route, route.path(row.id), headers, body)
+        after = snapshot(OutboxMessage, row.id)
+        checked.append(str(route))
+        assert response.status_code < 500, (str(route), response.get_json())
+        changed = _changed(before, after, OUTBOX_COLUMNS)
+        if changed or after["state"] not in ("dead", "pending") or after["attempts"] not in (0, 8):
+            failures.append(f"{route}: {changed} state={after['state']} {after['attempts']}")
+    print(f"property-level outbox routes: {len(checked)} routes covered: {checked}")
+    assert checked
+    assert not failures, failures

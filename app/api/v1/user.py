@@ -6,6 +6,7 @@ from app.core.auth import current_user, login_required, public
 from app.core.docs import answer, doc
 from app.core.exceptions import (
     AtLeastOneLoginMethod,
+    ContentRefused,
     Duplicated,
     LoginMethodNotBound,
     ProtectedUser,
@@ -74,7 +75,7 @@ def create_user():
     body=UserUpdateForm,
     data=Me,
     status=201,
-    errors=[Duplicated, AtLeastOneLoginMethod],
+    errors=[Duplicated, AtLeastOneLoginMethod, ContentRefused, WeChatUnavailable],
 )
 def update_user():
     """Change the caller's nickname, user name, email or mobile."""

@@ -91,11 +91,9 @@ def get_order(id):
     errors=[OrderNotFound, OrderStatusConflict],
 )
 def deliver_order_by_body():
-    """Ship the order named in the body with a carrier and tracking number."""
+    """Ship the order named in the body; WeChat Pay orders are reported to WeChat."""
     form = DeliveryByBodyForm().validate_or_raise()
-    return orders.deliver_order(
-        form.order_id.data, current_user().id, form.carrier.data, form.tracking_no.data
-    )
+    return _deliver(form.order_id.data, form)
 
 
 @bp.put("/<int:id>/delivery")
@@ -109,9 +107,20 @@ def deliver_order_by_body():
     errors=[OrderNotFound, OrderStatusConflict],
 )
 def deliver_order(id):
-    """Ship an order with a carrier and tracking number."""
+    """Ship an order; WeChat Pay orders are reported to WeChat."""
     form = DeliveryForm().validate_or_raise()
-    return orders.deliver_order(id, current_user().id, form.carrier.data, form.tracking_no.data)
+    return _deliver(id, form)
+
+
+def _deliver(order_id: int, form):
+    return orders.deliver_order(
+        order_id,
+        current_user().id,
+        form.carrier.data,
+        form.tracking_no.data,
+        logistics_type=form.logistics_type.data,
+        item_desc=form.item_desc.data,
+    )
 
 
 @bp.put("/<int:id>/cancel")

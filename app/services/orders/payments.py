@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Order, OrderEvent, Payment
 from app.services import sku as sku_service
 from app.services.orders.machine import S, transition
+from app.services.wechat_platform import messages
 
 
 def record_payment(
@@ -53,6 +54,7 @@ def record_payment(
             return "replay"
         if transition(order_id, S.UNPAID, S.PAID, actor_type, pay_time=success_time):
             sku_service.add_sales(sku_service.order_lines(order_id))
+            messages.queue_order_paid(order_id)
             outcome = "paid"
         elif transition(
             order_id,

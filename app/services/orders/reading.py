@@ -24,6 +24,7 @@ def get_order(order_id: int) -> Order:
             selectinload(Order.events),
             selectinload(Order.payments),
             selectinload(Order.refunds),
+            selectinload(Order.shipping_uploads),
         )
         .execution_options(populate_existing=True)
     )

@@ -10,6 +10,7 @@ from app.models.base import now
 from app.models.order import status_conflict
 from app.services.orders.machine import REFUNDABLE, S, move, transition
 from app.services.orders.stock import release_stock
+from app.services.wechat_platform import messages
 
 
 def start_refund(order: Order, admin_id: int, reason: str) -> Refund:
@@ -83,6 +84,8 @@ def settle_refund(
         if status == "SUCCESS":
             if transition(order_id, S.REFUNDING, S.REFUNDED, actor_type, actor_id):
                 release_stock(order_id)
+                refund = db.session.get(Refund, refund_pk, populate_existing=True)
+                messages.queue_refund_settled(order_id, refund.amount, refund.reason)
         else:
             transition(
                 order_id,

@@ -13,6 +13,7 @@ from app.services.orders.gateway import gateway
 from app.services.orders.machine import DELIVERABLE, S, current_status, move
 from app.services.orders.reading import get_order, get_user_order
 from app.services.orders.stock import release_stock, reserve_stock
+from app.services.wechat_platform import messages, shipping
 
 
 def cancel_order(
@@ -59,20 +60,43 @@ def receive_order(user_id: int, order_id: int) -> Order:
     return get_order(order_id)
 
 
-def deliver_order(order_id: int, admin_id: int, carrier: str, tracking_no: str) -> Order:
+def deliver_order(
+    order_id: int,
+    admin_id: int,
+    carrier: str | None,
+    tracking_no: str | None,
+    *,
+    logistics_type: int = shipping.EXPRESS,
+    item_desc: str | None = None,
+) -> Order:
+    """PAID or HANDLED_OUT_OF -> DELIVERED. An express delivery names a carrier of WeChat's
+    delivery company list (400 otherwise); other logistics types keep `carrier` as plain text.
+    In the same transaction: the WeChat shipping upload (orders paid through WeChat Pay) and
+    the customer's "delivered" message are queued."""
     order = get_order(order_id)
     if order.order_status not in DELIVERABLE:
         raise status_conflict(order.order_status, DELIVERABLE)
+    company = shipping.resolve_carrier(carrier) if logistics_type == shipping.EXPRESS else None
+    at = now()
     move(
         order_id,
         order.order_status,
         S.DELIVERED,
         "admin",
         admin_id,
-        delivery_time=now(),
+        delivery_time=at,
         carrier=carrier,
         tracking_no=tracking_no,
     )
+    shipping.queue_upload(
+        order,
+        logistics_type=logistics_type,
+        company=company,
+        tracking_no=tracking_no,
+        item_desc=item_desc,
+        upload_time=at,
+    )
+    messages.queue_order_delivered(order_id)
     db.session.commit()
     return get_order(order_id)
 

@@ -1,5 +1,7 @@
 """/v1/user: register, profile, password, avatar URL, bind/unbind, delete, permissions."""
 
+import json
+
 import pytest
 import responses
 from sqlalchemy import select
@@ -601,3 +603,77 @@ def test_list_user_auths_super_admin_gets_live_catalogue(client, super_headers):
     ).all()
     items = client.get("/v1/user/auths", headers=super_headers).get_json()["data"]["items"]
     assert [item["id"] for item in items] == live
+
+
+# ------------------------------------------------------------ nickname content check (WeChat)
+
+
+def _wx_nickname_user():
+    user = make_wechat_user("o-nick", nickname="旧昵称")
+    return user, auth_headers(user, 200)
+
+
+def _answer_check(mock, **answer):
+    from tests.factories import MSG_SEC_CHECK_URL, answer_stable_token
+
+    answer_stable_token(mock, "ACCESS-1")
+    mock.add(responses.POST, MSG_SEC_CHECK_URL, **answer)
+
+
+def test_update_nickname_refused_by_wechat_answers_71010(app, client):
+    user, headers = _wx_nickname_user()
+    with wechat_configured(app) as mock:
+        _answer_check(mock, json={"errcode": 0, "result": {"suggest": "risky", "label": 20001}})
+        response = client.put("/v1/user", json={"nickname": "坏名字"}, headers=headers)
+        [check] = [c for c in mock.calls if "msg_sec_check" in c.request.url]
+    assert response.status_code == 400
+    assert response.get_json()["error_code"] == 71010
+    assert json.loads(check.request.body) == {
+        "content": "坏名字",
+        "version": 2,
+        "scene": 1,
+        "openid": "o-nick",
+    }
+    db.session.expire_all()
+    assert db.session.get(User, user.id).nickname == "旧昵称"
+
+
+def test_update_nickname_passed_by_wechat_is_saved(app, client):
+    user, headers = _wx_nickname_user()
+    with wechat_configured(app) as mock:
+        _answer_check(mock, json={"errcode": 0, "result": {"suggest": "pass", "label": 100}})
+        response = client.put("/v1/user", json={"nickname": "新昵称"}, headers=headers)
+    assert response.status_code == 201 and response.get_json()["data"]["nickname"] == "新昵称"
+
+
+def test_update_nickname_while_wechat_is_down_is_saved_unchecked(app, client):
+    import requests
+
+    user, headers = _wx_nickname_user()
+    with wechat_configured(app) as mock:
+        _answer_check(mock, body=requests.ConnectionError("down"))
+        response = client.put("/v1/user", json={"nickname": "新昵称"}, headers=headers)
+    assert response.status_code == 201
+
+
+def test_update_nickname_while_wechat_is_down_fails_closed_when_set(app, client, monkeypatch):
+    import requests
+
+    monkeypatch.setitem(app.config, "CONTENT_CHECK_NICKNAME_FAIL_OPEN", False)
+    user, headers = _wx_nickname_user()
+    with wechat_configured(app) as mock:
+        _answer_check(mock, body=requests.ConnectionError("down"))
+        response = client.put("/v1/user", json={"nickname": "新昵称"}, headers=headers)
+    assert (response.status_code, response.get_json()["error_code"]) == (502, 11030)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).nickname == "旧昵称"
+
+
+def test_update_other_fields_or_same_nickname_asks_wechat_nothing(app, client):
+    user, headers = _wx_nickname_user()
+    with wechat_configured(app) as mock:
+        response = client.put(
+            "/v1/user", json={"nickname": "旧昵称", "mobile": "13811112233"}, headers=headers
+        )
+        assert len(mock.calls) == 0
+    assert response.status_code == 201
