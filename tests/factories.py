@@ -663,6 +663,8 @@ def make_footprint(user, product=None, *, day=20261202, at=None, **fields):
             **fields,
         )
     )
+
+
 # ------------------------------------------------------------------ WeChat platform (outbox)
 
 STABLE_TOKEN_URL = f"{WX_TEST_BASE_URL}/cgi-bin/stable_token"

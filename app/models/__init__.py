@@ -27,8 +27,8 @@ from app.models.order import (
     Payment,
     Refund,
 )
-from app.models.review import Review, ReviewImage
 from app.models.outbox import OutboxMessage, WeChatAccessToken
+from app.models.review import Review, ReviewImage
 from app.models.search import SearchHistory
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User

@@ -317,6 +317,8 @@ def test_favorite_writes_keep_the_owner(app, client, customer, other_customer):
     assert (row["user_id"], row["product_id"]) == (customer.id, product.id)
     assert row["id"] != 4242 and row["create_time"] != 1
     assert db.session.query(Favorite).filter_by(user_id=other_customer.id).count() == 0
+
+
 OUTBOX_COLUMNS = ("id", "kind", "path", "body", "order_id", "claim_token", "sent_time")
 OUTBOX_COLUMNS += ("create_time", "last_errcode", "last_error", "lease_expire_time")
 
