@@ -150,7 +150,10 @@ ReviewDuplicated = _define(
     "ReviewDuplicated", 409, 35040, "This order line has already been reviewed"
 )
 ContentRefused = _define(
-    "ContentRefused", 400, 35050, "The text contains words that are not allowed"
+    "ContentRefused",
+    400,
+    35050,
+    "The text is not allowed (blocked words or WeChat's content check)",
 )
 ReviewImageInvalid = _define(
     "ReviewImageInvalid", 400, 35060, "An image is not one you uploaded for a review"
@@ -202,9 +205,6 @@ NotifyOrderUnknown = _define(
 )
 
 # WeChat platform
-ContentRefused = _define(
-    "ContentRefused", 400, 71010, "The text was refused by WeChat's content check"
-)
 OutboxMessageNotFound = _define("OutboxMessageNotFound", 404, 71020, "Outbox message not found")
 OutboxNotRetryable = _define(
     "OutboxNotRetryable", 409, 71030, "Only a dead outbox message can be retried"

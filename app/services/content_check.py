@@ -5,9 +5,8 @@
 answers nothing when the text may be shown and raises ContentRefused (400 / 35050) when not.
 Who decides:
 
-1. the WeChat content-security check, when `wechat_verdict` answers a verdict. It is the seam
-   where that check plugs in: today it answers None (not built yet), and once built it still
-   answers None when WeChat is not configured or the author has no mini-program openid;
+1. the WeChat content-security check (`msg_sec_check`, see app.services.wechat_platform.security)
+   when WeChat is configured and the author has a mini-program openid;
 2. otherwise the keyword list of the `shop.content.blocked_words` config parameter (a JSON
    array of words, edited in the CMS). A word matches ignoring case, full-width forms, spaces
    and punctuation put between its characters.
@@ -17,8 +16,12 @@ import enum
 import unicodedata
 from dataclasses import dataclass
 
-from app.core.exceptions import ContentRefused
+from flask import current_app
+
+from app.core.exceptions import ContentRefused, WeChatUnavailable
 from app.services.config_params import config_value
+from app.services.wechat_platform import http as wechat_http
+from app.services.wechat_platform import security
 
 BLOCKED_WORDS_KEY = "shop.content.blocked_words"
 WORDS_MAX = 1000
@@ -51,15 +54,19 @@ def check_text(text: str, *, openid: str | None = None, scene: Scene = Scene.COM
 
 
 def wechat_verdict(text: str, *, openid: str | None, scene: Scene) -> Verdict | None:
-    """THE WECHAT SEAM: the verdict of WeChat's content-security check of `text` by the user
-    `openid` in `scene`, or None when WeChat cannot decide (not configured, no openid). It is not
-    built yet, so the keyword list decides.
-
-    Plugging it in means: call the check (faked with `responses` in its tests), answer
-    Verdict(False, ...) when WeChat says the text is risky, Verdict(True) when it passes, and
-    decide what a WeChat outage answers (refuse the text, or None to fall back to the words).
-    """
-    return None
+    """The verdict of WeChat's content-security check of `text` by the user `openid` in
+    `scene`, or None when WeChat cannot decide: not configured, no openid, or (with
+    CONTENT_CHECK_REVIEW_FAIL_OPEN) not answering, so that the word list decides. With that
+    setting off (the default) an outage refuses to store the text: 502 / 11030."""
+    if not openid or not wechat_http.is_configured():
+        return None
+    try:
+        answer = security.check_text(text, openid=openid, scene=int(scene))
+    except (wechat_http.WeChatUnreachable, wechat_http.WeChatError):
+        if current_app.config["CONTENT_CHECK_REVIEW_FAIL_OPEN"]:
+            return None
+        raise WeChatUnavailable("The content check is unavailable, try again later") from None
+    return Verdict(False, answer.suggest) if answer.refused else Verdict(True)
 
 
 def _fold(text: str) -> str:

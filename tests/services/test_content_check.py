@@ -1,13 +1,24 @@
 """The content check: the WeChat seam decides when it answers, else the keyword list."""
 
+import json
+
 import pytest
+import requests
+import responses
 from sqlalchemy import select
 
-from app.core.exceptions import ContentRefused
+from app.core.exceptions import ContentRefused, WeChatUnavailable
 from app.extensions import db
 from app.models import Config
 from app.services import content_check
-from app.services.content_check import Scene, Verdict, check_text
+from app.services.content_check import Scene, check_text
+from app.services.wechat_platform import security
+from tests.factories import (
+    MSG_SEC_CHECK_URL,
+    answer_stable_token,
+    make_wechat_user,
+    wechat_configured,
+)
 
 
 def _words(value: str) -> None:
@@ -44,20 +55,54 @@ def test_words_that_fold_to_nothing_block_nothing():
     check_text("任何内容!!")
 
 
-def test_a_wechat_verdict_is_final(monkeypatch):
+def test_wechat_verdict_decides_when_wechat_is_configured(app):
+    """A risky verdict refuses a text the word list allows; a pass lets a listed word through
+    (WeChat, when it can decide, is final); the check names the author and the scene."""
     _words('["刷单"]')
-    asked = []
+    author = make_wechat_user("o-author")
+    with wechat_configured(app) as wx:
+        answer_stable_token(wx)
+        for suggest in ("risky", "pass"):
+            wx.add(
+                responses.POST,
+                MSG_SEC_CHECK_URL,
+                json={"errcode": 0, "result": {"suggest": suggest, "label": 100}},
+            )
+        with pytest.raises(ContentRefused):
+            check_text("好评", openid=_openid(author), scene=Scene.COMMENT)
+        check_text("刷单", openid=_openid(author), scene=Scene.COMMENT)
+        checks = [
+            json.loads(call.request.body) for call in wx.calls if "msg_sec" in call.request.url
+        ]
+    assert [(body["content"], body["scene"], body["openid"]) for body in checks] == [
+        ("好评", 2, "o-author"),
+        ("刷单", 2, "o-author"),
+    ]
 
-    def wechat(text, *, openid, scene):
-        asked.append((text, openid, scene))
-        return Verdict(passed="刷单" in text)  # the opposite of the keyword list
 
-    monkeypatch.setattr(content_check, "wechat_verdict", wechat)
-    check_text("刷单", openid="openid-1", scene=Scene.COMMENT)
-    with pytest.raises(ContentRefused):
-        check_text("好评")
-    assert asked == [("刷单", "openid-1", Scene.COMMENT), ("好评", None, Scene.COMMENT)]
+def test_wechat_down_refuses_reviews_unless_the_setting_fails_open(app):
+    _words('["刷单"]')
+    author = make_wechat_user("o-author")
+    with wechat_configured(app) as wx:
+        answer_stable_token(wx)
+        wx.add(responses.POST, MSG_SEC_CHECK_URL, body=requests.ConnectionError("down"))
+        with pytest.raises(WeChatUnavailable):
+            check_text("好评", openid="o-author", scene=Scene.COMMENT)
+        app.config["CONTENT_CHECK_REVIEW_FAIL_OPEN"] = True
+        try:
+            check_text("好评", openid="o-author", scene=Scene.COMMENT)
+            with pytest.raises(ContentRefused):  # the word list decides instead
+                check_text("刷单", openid="o-author", scene=Scene.COMMENT)
+        finally:
+            app.config["CONTENT_CHECK_REVIEW_FAIL_OPEN"] = False
+    assert author.id
 
 
-def test_the_wechat_seam_answers_none_until_it_is_built(app):
+def test_without_wechat_or_openid_the_word_list_decides(app):
     assert content_check.wechat_verdict("x", openid="o", scene=Scene.COMMENT) is None
+    with wechat_configured(app):
+        assert content_check.wechat_verdict("x", openid=None, scene=Scene.COMMENT) is None
+
+
+def _openid(user) -> str:
+    return security.user_openid(user.id)

@@ -6,7 +6,7 @@
     outbox     the durable outbox: rows written with the business change, `run_outbox` sends
     shipping   delivery companies, carrier check, the shipping upload of a delivered order
     messages   subscription messages on order events, templates from config parameters
-    security   msg_sec_check: refused texts are 400 / 71010
+    security   msg_sec_check: refused texts are 400 / 35050
 
 The order workflows call `shipping.queue_upload` and `messages.queue_*` inside their own
 transactions; nothing here imports the order workflows.

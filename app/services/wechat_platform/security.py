@@ -2,13 +2,13 @@
 
 `check_text` asks WeChat about one text written by the user with `openid`, in a scene (1
 profile, 2 comment, 3 forum, 4 social log) and answers its verdict. `ensure_user_text_allowed`
-is the rule routes call: a text WeChat calls risky is 400 / 71010 (ContentRefused). When WeChat
+is the rule routes call: a text WeChat calls risky is 400 / 35050 (ContentRefused). When WeChat
 is not configured, or the author has no mini-program openid (the check needs one), the text is
 not checked. When WeChat cannot answer, `fail_open` decides: accept the text unchecked, or
 answer 502 / 11030 (WeChatUnavailable) so the author tries again. Nicknames fail open
 (CONTENT_CHECK_NICKNAME_FAIL_OPEN, default true: a profile is not worth blocking on WeChat);
-reviews are meant to fail closed (CONTENT_CHECK_REVIEW_FAIL_OPEN, default false:
-`ensure_review_allowed`).
+review texts go through app.services.content_check, which fails closed
+(CONTENT_CHECK_REVIEW_FAIL_OPEN, default false).
 """
 
 import logging
@@ -77,7 +77,7 @@ def user_openid(user_id: int) -> str | None:
 def ensure_user_text_allowed(
     user_id: int, text: str, *, scene: int, fail_open: bool
 ) -> TextVerdict:
-    """Raise ContentRefused (400 / 71010) for a text WeChat calls risky; see the module doc for
+    """Raise ContentRefused (400 / 35050) for a text WeChat calls risky; see the module doc for
     texts that are not checked and for WeChat being down (`fail_open`)."""
     if not text or not is_configured():
         return NOT_CHECKED
@@ -102,14 +102,4 @@ def ensure_nickname_allowed(user_id: int, nickname: str) -> TextVerdict:
         nickname,
         scene=SCENE_PROFILE,
         fail_open=current_app.config["CONTENT_CHECK_NICKNAME_FAIL_OPEN"],
-    )
-
-
-def ensure_review_allowed(user_id: int, text: str) -> TextVerdict:
-    """For the reviews module: a review's text, checked in the comment scene."""
-    return ensure_user_text_allowed(
-        user_id,
-        text,
-        scene=SCENE_COMMENT,
-        fail_open=current_app.config["CONTENT_CHECK_REVIEW_FAIL_OPEN"],
     )

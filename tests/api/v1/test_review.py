@@ -231,7 +231,7 @@ def test_create_review_with_a_blocked_word_answers_400(client, customer, custome
     set_config("shop.content.blocked_words", '["广告", "AD小号", 7, ""]')
     line = received_line(customer)
     body = error(post_review(client, customer_headers, line, content=text), 400, 35050)
-    assert body["msg"] == "The text contains words that are not allowed"
+    assert body["msg"] == "The text is not allowed (blocked words or WeChat's content check)"
     assert stored_reviews() == []
 
 

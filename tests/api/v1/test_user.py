@@ -620,14 +620,14 @@ def _answer_check(mock, **answer):
     mock.add(responses.POST, MSG_SEC_CHECK_URL, **answer)
 
 
-def test_update_nickname_refused_by_wechat_answers_71010(app, client):
+def test_update_nickname_refused_by_wechat_answers_35050(app, client):
     user, headers = _wx_nickname_user()
     with wechat_configured(app) as mock:
         _answer_check(mock, json={"errcode": 0, "result": {"suggest": "risky", "label": 20001}})
         response = client.put("/v1/user", json={"nickname": "坏名字"}, headers=headers)
         [check] = [c for c in mock.calls if "msg_sec_check" in c.request.url]
     assert response.status_code == 400
-    assert response.get_json()["error_code"] == 71010
+    assert response.get_json()["error_code"] == 35050
     assert json.loads(check.request.body) == {
         "content": "坏名字",
         "version": 2,

