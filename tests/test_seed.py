@@ -70,7 +70,7 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
     assert first == {
         "User": 3,
         "Group": 5,
-        "Permission": 69,
+        "Permission": 70,
         "Route": 34,
         "Config": 4,
         "DictType": 10,

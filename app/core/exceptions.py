@@ -180,6 +180,18 @@ NotifyOrderUnknown = _define(
     "NotifyOrderUnknown", 404, 70060, "Notification is for an unknown order"
 )
 
+# Reconciliation
+ReconcileReportNotFound = _define(
+    "ReconcileReportNotFound", 404, 72010, "Reconciliation report not found"
+)
+TradeBillUnavailable = _define(
+    "TradeBillUnavailable", 502, 72020, "The WeChat Pay trade bill cannot be fetched"
+)
+TradeBillHashMismatch = _define(
+    "TradeBillHashMismatch", 502, 72030, "The downloaded trade bill does not match its hash"
+)
+TradeBillMalformed = _define("TradeBillMalformed", 502, 72040, "The trade bill cannot be read")
+
 # CMS system
 GroupNotFound = _define("GroupNotFound", 404, 80010, "Permission group not found")
 GroupNotEmpty = _define("GroupNotEmpty", 409, 80020, "The group still has users")

@@ -1,7 +1,7 @@
 """The permission catalogue and the check that every admin route declares its access.
 
 Routes declare `perm` pairs with the decorators in app.core.auth. On a fresh database the
-permission table is filled in CATALOGUE order (ids 1..69); pairs that routes declare later are
+permission table is filled in CATALOGUE order (ids 1..70); pairs that routes declare later are
 appended, and pairs no route declares any more are marked retired (never renumbered).
 """
 
@@ -51,6 +51,7 @@ _MODULES = [
     ("错误日志", ["查询错误日志列表"]),
     # Added after the first 67: appended so that every earlier id stays.
     ("商品库存", ["调整商品库存", "查询库存预警"]),
+    ("支付对账", ["查询对账报告"]),
 ]
 
 # (module, name) in catalogue order: on a fresh database a permission's id is its position.

@@ -26,6 +26,7 @@ from app.models.order import (
     Payment,
     Refund,
 )
+from app.models.reconcile import ReconcileDay, ReconcileItem
 from app.models.search import SearchHistory
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
@@ -61,6 +62,8 @@ __all__ = [
     "ProductImage",
     "ProductProperty",
     "ProductSpec",
+    "ReconcileDay",
+    "ReconcileItem",
     "RefreshToken",
     "Refund",
     "Route",

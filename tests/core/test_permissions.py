@@ -12,17 +12,18 @@ from app.services.access import sync_permissions
 
 
 def test_catalogue_matches_the_contract_ids():
-    assert len(CATALOGUE) == 69
+    assert len(CATALOGUE) == 70
     assert CATALOGUE[0] == ("用户", "查询用户列表")
     assert CATALOGUE[5] == ("订单", "查询订单列表")
     assert CATALOGUE[66] == ("错误日志", "查询错误日志列表")
-    assert CATALOGUE[67:] == [("商品库存", "调整商品库存"), ("商品库存", "查询库存预警")]
+    assert CATALOGUE[67:69] == [("商品库存", "调整商品库存"), ("商品库存", "查询库存预警")]
+    assert CATALOGUE[69] == ("支付对账", "查询对账报告")
 
 
 def test_fresh_database_has_catalogue_ids(app):
     rows = db.session.scalars(select(Permission).order_by(Permission.id)).all()
-    assert [(row.module, row.name) for row in rows][:69] == CATALOGUE
-    assert [row.id for row in rows][:69] == list(range(1, 70))
+    assert [(row.module, row.name) for row in rows][:70] == CATALOGUE
+    assert [row.id for row in rows][:70] == list(range(1, 71))
 
 
 def test_app_refuses_to_start_with_an_undeclared_admin_route(make_app):
@@ -51,7 +52,7 @@ def test_new_declarations_are_appended_and_ids_stay_stable(make_app):
     with app.app_context():
         sync_permissions(app)
         rows = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
-        assert rows[("测试", "新权限")].id > 69
+        assert rows[("测试", "新权限")].id > 70
         assert rows[("用户", "查询用户列表")].id == 1
         assert rows[("测试", "新权限")].retired is False
         db.session.remove()
