@@ -24,7 +24,13 @@ from werkzeug.serving import make_server
 
 from app.fakewechat import control, mp, pay
 from app.fakewechat.core import DEFAULT_RISKY_WORDS, Fake, FakeSettings, FakeState, record_call
-from app.fakewechat.identity import DEFAULT_KEYS_FILE, Identity, load_identity, public_pem
+from app.fakewechat.identity import (
+    DEFAULT_KEYS_FILE,
+    Identity,
+    load_identity,
+    public_pem,
+)
+from app.fakewechat.identity import generate as generate_identity
 from app.fakewechat.mp import openid_for
 
 __all__ = [
@@ -35,6 +41,8 @@ __all__ = [
     "Identity",
     "create_fake_app",
     "env_lines",
+    "env_values",
+    "generate_identity",
     "load_identity",
     "openid_for",
     "serve",

@@ -268,15 +268,21 @@ def _store(day: date, bill, items: list[ReconcileItem], repaired: int) -> int:
     }
 
     def work() -> int:
-        report = db.session.scalar(
-            select(ReconcileDay).where(ReconcileDay.bill_date == day).with_for_update()
-        )
-        if report is None:
+        # A locking read of a missing row would take a gap lock, and concurrent first runs
+        # would deadlock on their inserts; so look first, then insert or lock the row.
+        day_id = db.session.scalar(select(ReconcileDay.id).where(ReconcileDay.bill_date == day))
+        if day_id is None:
             report = ReconcileDay(bill_date=day, runs=0)
             db.session.add(report)
-            db.session.flush()  # a concurrent first run loses here: IntegrityError, retried
+            db.session.flush()  # a concurrent first run inserted it: IntegrityError, run again
         else:
-            db.session.execute(delete(ReconcileItem).where(ReconcileItem.day_id == report.id))
+            report = db.session.scalar(
+                select(ReconcileDay)
+                .where(ReconcileDay.id == day_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            db.session.execute(delete(ReconcileItem).where(ReconcileItem.day_id == day_id))
         for name, value in values.items():
             setattr(report, name, value)
         report.runs += 1
@@ -295,6 +301,7 @@ def _store(day: date, bill, items: list[ReconcileItem], repaired: int) -> int:
             return retrying(work)
         except IntegrityError:
             db.session.rollback()
+            logger.info("reconcile %s: a concurrent run created the day first", day)
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
