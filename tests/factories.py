@@ -389,6 +389,18 @@ def make_refund(order, *, status="SUCCESS", amount=None, success_time=1767243600
     return _commit(Refund(**values))
 
 
+_FAKE_WECHAT_IDENTITY = []
+
+
+def fake_wechat_identity():
+    """The fake WeChat's ids, secrets and key pairs (app/fakewechat), made once per run."""
+    from app.fakewechat import generate_identity
+
+    if not _FAKE_WECHAT_IDENTITY:
+        _FAKE_WECHAT_IDENTITY.append(generate_identity())
+    return _FAKE_WECHAT_IDENTITY[0]
+
+
 def make_wx_identity(user, openid=None):
     from app.models import Identity
 

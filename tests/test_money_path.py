@@ -25,7 +25,7 @@ import requests
 from sqlalchemy import MetaData, Table, func, select
 
 from app.extensions import db
-from app.fakewechat import FakeServer, env_values, generate_identity, openid_for
+from app.fakewechat import FakeServer, env_values, openid_for
 from app.models import Identity, Order, OrderStatus, Payment, Product, Refund
 from app.models.reconcile import ReconcileDay, ReconcileItem
 from tests import factories
@@ -33,19 +33,12 @@ from tests import factories
 ROOT = Path(__file__).resolve().parents[1]
 OUTBOX_READY = False  # the lead sets True after merging the outbox branch
 S = OrderStatus
-_IDENTITY = []
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _identity():
-    if not _IDENTITY:  # two RSA keys: made once per run
-        _IDENTITY.append(generate_identity())
-    return _IDENTITY[0]
 
 
 class Server:
@@ -124,7 +117,9 @@ class Server:
 def stack(app, tmp_path):
     """(server, fake): the fake's notifications go to the server, the server calls the fake."""
     port = _free_port()
-    with FakeServer(_identity(), notify_to=f"http://127.0.0.1:{port}", refund_delay=0.2) as fake:
+    with FakeServer(
+        factories.fake_wechat_identity(), notify_to=f"http://127.0.0.1:{port}", refund_delay=0.2
+    ) as fake:
         server = Server(app, tmp_path, port, env_values(fake.settings))
         try:
             server.wait_ready()
