@@ -20,7 +20,7 @@ import logging
 import threading
 
 from flask import Flask
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from app.fakewechat import control, mp, pay
 from app.fakewechat.core import DEFAULT_RISKY_WORDS, Fake, FakeSettings, FakeState, record_call
@@ -87,9 +87,18 @@ def env_lines(settings: FakeSettings) -> list[str]:
     ]
 
 
+class _Handler(WSGIRequestHandler):
+    """Access lines without the query string: jscode2session carries the app secret there."""
+
+    def log_request(self, code="-", size="-"):
+        self.log("info", '"%s %s" %s', self.command, self.path.split("?")[0], code)
+
+
 def serve(settings: FakeSettings, host: str, port: int) -> None:
     """Serve the fake until interrupted (threads: a notification is sent while serving)."""
-    server = make_server(host, port, create_fake_app(settings), threaded=True)
+    server = make_server(
+        host, port, create_fake_app(settings), threaded=True, request_handler=_Handler
+    )
     logging.getLogger("fakewechat").info("fake WeChat on http://%s:%s", host, server.server_port)
     try:
         server.serve_forever()
@@ -103,7 +112,9 @@ class FakeServer:
     """The fake served from a thread on a free loopback port (tests)."""
 
     def __init__(self, identity: Identity, host: str = "127.0.0.1", **options):
-        self._server = make_server(host, 0, Flask("placeholder"), threaded=True)
+        self._server = make_server(
+            host, 0, Flask("placeholder"), threaded=True, request_handler=_Handler
+        )
         self.url = f"http://{host}:{self._server.server_port}"
         self.settings = FakeSettings(identity=identity, base_url=self.url, **options)
         self.app = create_fake_app(self.settings)
