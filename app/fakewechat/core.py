@@ -119,7 +119,10 @@ def pay_error(status: int, code: str, message: str) -> Response:
 
 def merchant_refusal() -> Response | None:
     """401 SIGN_ERROR unless the request carries a valid merchant signature."""
-    path = request.full_path if request.query_string else request.path
+    # The merchant signed the path as sent (still percent-encoded), not Flask's decoded one.
+    path = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if not path:
+        path = request.full_path if request.query_string else request.path
     problem = signing.merchant_request_error(
         fake().identity,
         request.headers.get("Authorization", ""),
