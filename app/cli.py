@@ -27,6 +27,8 @@ logger = logging.getLogger("mini_shop")
 order_cli = AppGroup("order", help="Order maintenance (expiry, auto receipt).")
 logs_cli = AppGroup("logs", help="Log maintenance (retention).")
 outbox_cli = AppGroup("outbox", help="Outgoing WeChat calls (shipping uploads, messages).")
+pay_cli = AppGroup("pay", help="WeChat Pay maintenance (daily reconciliation).")
+wechat_cli = AppGroup("wechat", help="WeChat tools (a local fake of its APIs).")
 
 
 @order_cli.command("expire")
@@ -57,6 +59,70 @@ def outbox_run_command():
         click.echo("WeChat is not configured (WX_APP_ID, WX_APP_SECRET): nothing sent")
         return
     click.echo(" ".join(f"{key}={value}" for key, value in report.items()))
+
+
+@pay_cli.command("reconcile")
+@click.option(
+    "--date",
+    "bill_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Bill day, YYYY-MM-DD (default: yesterday in TIMEZONE).",
+)
+def pay_reconcile_command(bill_date):
+    """Compare a day's WeChat Pay trade bill with our payments and refunds; store the report
+    (replacing that day's earlier one) and repair payments whose notification was lost."""
+    from app.core.exceptions import APIException
+    from app.services import reconcile
+
+    day = bill_date.date() if bill_date else reconcile.yesterday()
+    try:
+        report = reconcile.reconcile(day)
+    except APIException as error:
+        raise click.ClickException(f"{day}: {error.msg} ({error.error_code})") from None
+    fields = ("bill_rows", "matched", "missing_local", "missing_wechat", "amount_mismatch")
+    fields += ("order_mismatch", "repaired")
+    click.echo(f"{day} " + " ".join(f"{name}={getattr(report, name)}" for name in fields))
+    if report.problems:
+        click.echo(f"see GET /v2/pay/reconcile/{report.id}/items", err=True)
+
+
+@wechat_cli.command("fake")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9100, show_default=True, type=int)
+@click.option(
+    "--notify-to",
+    default="",
+    help="Origin of the server (e.g. http://127.0.0.1:5000): notifications go there.",
+)
+@click.option(
+    "--keys",
+    "keys_file",
+    default="",
+    help="JSON file of the fake's identity and test keys (created when missing; "
+    "default instance/fakewechat.json).",
+)
+@click.option(
+    "--risky-word",
+    "risky_words",
+    multiple=True,
+    help="msg_sec_check answers risky for texts containing it (repeatable).",
+)
+@click.option("--print-env", is_flag=True, help="Print the server's environment lines, exit.")
+def wechat_fake_command(host, port, notify_to, keys_file, risky_words, print_env):
+    """Serve a local fake of the WeChat and WeChat Pay APIs the server calls."""
+    from app import fakewechat
+
+    identity = fakewechat.load_identity(keys_file or fakewechat.DEFAULT_KEYS_FILE)
+    settings = fakewechat.FakeSettings(
+        identity=identity,
+        base_url=f"http://{host}:{port}",
+        notify_to=notify_to,
+        risky_words=tuple(risky_words) or fakewechat.DEFAULT_RISKY_WORDS,
+    )
+    if print_env:
+        click.echo("\n".join(fakewechat.env_lines(settings)))
+        return
+    fakewechat.serve(settings, host, port)
 
 
 @click.command("seed")
@@ -204,6 +270,8 @@ COMMANDS = [
     order_cli,
     logs_cli,
     outbox_cli,
+    pay_cli,
+    wechat_cli,
     zerd_command,
 ]
 

@@ -371,6 +371,36 @@ def pay_order(order, *, payer_openid="", raw=None):
     )
 
 
+def make_refund(order, *, status="SUCCESS", amount=None, success_time=1767243600, **fields):
+    """A refund row of a paid order's first payment (moves no status: a record only)."""
+    from app.models import Payment, Refund
+
+    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id).limit(1))
+    values = {
+        "order_id": order.id,
+        "payment_id": payment.id,
+        "out_refund_no": f"R{order.order_no}-1",
+        "refund_id": f"50{order.id:010d}" if status == "SUCCESS" else None,
+        "amount": payment.amount if amount is None else amount,
+        "status": status,
+        "success_time": success_time if status == "SUCCESS" else None,
+    }
+    values.update(fields)
+    return _commit(Refund(**values))
+
+
+_FAKE_WECHAT_IDENTITY = []
+
+
+def fake_wechat_identity():
+    """The fake WeChat's ids, secrets and key pairs (app/fakewechat), made once per run."""
+    from app.fakewechat import generate_identity
+
+    if not _FAKE_WECHAT_IDENTITY:
+        _FAKE_WECHAT_IDENTITY.append(generate_identity())
+    return _FAKE_WECHAT_IDENTITY[0]
+
+
 def make_wx_identity(user, openid=None):
     from app.models import Identity
 

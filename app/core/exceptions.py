@@ -209,6 +209,17 @@ OutboxMessageNotFound = _define("OutboxMessageNotFound", 404, 71020, "Outbox mes
 OutboxNotRetryable = _define(
     "OutboxNotRetryable", 409, 71030, "Only a dead outbox message can be retried"
 )
+# Reconciliation
+ReconcileReportNotFound = _define(
+    "ReconcileReportNotFound", 404, 72010, "Reconciliation report not found"
+)
+TradeBillUnavailable = _define(
+    "TradeBillUnavailable", 502, 72020, "The WeChat Pay trade bill cannot be fetched"
+)
+TradeBillHashMismatch = _define(
+    "TradeBillHashMismatch", 502, 72030, "The downloaded trade bill does not match its hash"
+)
+TradeBillMalformed = _define("TradeBillMalformed", 502, 72040, "The trade bill cannot be read")
 
 # CMS system
 GroupNotFound = _define("GroupNotFound", 404, 80010, "Permission group not found")

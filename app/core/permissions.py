@@ -1,7 +1,7 @@
 """The permission catalogue and the check that every admin route declares its access.
 
 Routes declare `perm` pairs with the decorators in app.core.auth. On a fresh database the
-permission table is filled in CATALOGUE order (ids 1..74); pairs that routes declare later are
+permission table is filled in CATALOGUE order (ids 1..75); pairs that routes declare later are
 appended, and pairs no route declares any more are marked retired (never renumbered).
 """
 
@@ -53,6 +53,7 @@ _MODULES = [
     ("商品库存", ["调整商品库存", "查询库存预警"]),
     ("评价", ["查询评价列表", "隐藏显示评价", "回复评价"]),
     ("微信平台", ["查询外发消息", "重试外发消息"]),
+    ("支付对账", ["查询对账报告"]),
 ]
 
 # (module, name) in catalogue order: on a fresh database a permission's id is its position.

@@ -28,6 +28,7 @@ from app.models.order import (
     Refund,
 )
 from app.models.outbox import OutboxMessage, WeChatAccessToken
+from app.models.reconcile import ReconcileDay, ReconcileItem
 from app.models.review import Review, ReviewImage
 from app.models.search import SearchHistory
 from app.models.system import Config, Dict, DictType, File
@@ -67,6 +68,8 @@ __all__ = [
     "ProductImage",
     "ProductProperty",
     "ProductSpec",
+    "ReconcileDay",
+    "ReconcileItem",
     "RefreshToken",
     "Refund",
     "Review",

@@ -161,6 +161,29 @@ def close_transaction(order_no: str) -> None:
     _call(client().close, out_trade_no=order_no)
 
 
+def query_refund(out_refund_no: str) -> dict:
+    return _call(client().query_refund, out_refund_no=out_refund_no)
+
+
+def trade_bill(bill_date: str) -> dict:
+    """Where to download the day's gzip trade bill: {download_url, hash_type, hash_value}."""
+    return _call(client().trade_bill, bill_date=bill_date, bill_type="ALL", tar_type="GZIP")
+
+
+def download_bill(url: str) -> bytes:
+    """The file at a `download_url` (not signed by WeChat: its hash is checked instead)."""
+    base = _setting("WECHATPAY_API_BASE").rstrip("/")
+    if not url.startswith(base + "/"):  # our signed request goes to WeChat Pay only
+        raise GatewayError("the bill download URL is not on WECHATPAY_API_BASE", reached=True)
+    try:
+        status, content = client().download_bill(url)
+    except requests.RequestException as error:
+        raise GatewayError(f"WeChat Pay unreachable: {error}", reached=False) from error
+    if not 200 <= status < 300:
+        raise GatewayError(f"HTTP {status}", reached=True, status=status)
+    return content if isinstance(content, bytes) else str(content).encode()
+
+
 def _nonce(length: int = 32) -> str:
     alphabet = string.ascii_letters + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(length))
