@@ -26,6 +26,7 @@ from app.schemas import (
     user,
 )
 from app.schemas.base import ADMIN, Items, Money, Page, Shape, Text, admin_view
+from app.services import orders
 from tests import factories
 
 MODULES = [
@@ -71,6 +72,9 @@ def rows(app):
     slide = factories.make_banner_item(banner_row, key_word=str(item.id), type=1)
     placed = factories.make_order(customer, (item, 2))
     folder = factories.make_folder()
+    quote = orders.preview_order(
+        customer.id, [{"product_id": item.id, "count": 2}, {"product_id": 987654, "count": 1}]
+    )
     return {
         product.ProductSummary: item,
         product.ProductDetail: item,
@@ -105,6 +109,9 @@ def rows(app):
         order.OrderSummary: placed,
         order.OrderDetail: placed,
         order.PlacedOrder: placed,
+        order.OrderPreview: quote,
+        order.OrderPreviewLine: quote.lines[0],
+        order.OrderProblem: quote.lines[1].problem,
         token.TokenPair: {
             "token": "t",
             "token_type": "Bearer",
