@@ -252,3 +252,20 @@ def test_placed_order_equals_its_preview(client, customer, customer_headers):
         assert [item["main_image"] for item in order.snap_items] == [
             line["image"] for line in preview["lines"]
         ]
+
+
+def test_apidocs_document_both_order_forms_and_the_preview(client):
+    spec = client.get("/apispec_1.json").get_json()
+    form = spec["definitions"]["OrderCreateForm"]["properties"]
+    assert {"products", "cart_item_ids", "address_id", "remark"} <= set(form)
+    assert "cart_item_ids" in form["products"]["description"]
+    preview = spec["paths"]["/v1/order/preview"]["post"]
+    assert preview["responses"]["200"]["schema"]["properties"]["data"] == {
+        "$ref": "#/definitions/OrderPreview"
+    }
+    assert preview["parameters"][0]["schema"] == {"$ref": "#/definitions/OrderPreviewForm"}
+    assert set(preview["responses"]["404"]["x-error-codes"]) == {33010, 60010}
+    line = spec["definitions"]["OrderPreviewLine"]["properties"]
+    assert line["problem"] == {"$ref": "#/definitions/OrderProblem"}
+    placing = spec["paths"]["/v1/order"]["post"]["responses"]
+    assert 33010 in placing["404"]["x-error-codes"]
