@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loadgen  # noqa: E402
-from bench.seed_bulk import seed_bulk  # noqa: E402
+from bench.seed_bulk import seed_bulk, seed_carts  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -206,6 +206,39 @@ def endpoints(info: dict, rng: random.Random) -> list[dict]:
         {"name": "search", "requests": searches(info, rng, get, logged_in=False)},
         {"name": "search logged in", "requests": searches(info, rng, get, logged_in=True)},
         {"name": "order", "requests": orders, "order": True},
+        *cart_endpoints(info, rng),
+    ]
+
+
+def cart_endpoints(info: dict, rng: random.Random) -> list[dict]:
+    """Cart reads and checkouts of the seeded carts (info["carts"]: customer id -> line ids).
+
+    A checkout orders two lines of one cart; each pair is listed once, so a pair drawn again
+    answers 404 / 33010 (counted as "gone", not as an error)."""
+    carts = info.get("carts") or {}
+    if not carts:
+        return []
+    tokens = {customer["id"]: customer["token"] for customer in info["customers"]}
+
+    def headers(user_id):
+        return {"Authorization": f"Bearer {tokens[user_id]}", "Content-Type": "application/json"}
+
+    users = list(carts)
+    lists = [["GET", "/v1/cart", headers(rng.choice(users)), None] for _ in range(1000)]
+    previews, checkouts = [], []
+    for _ in range(1000):
+        user_id = rng.choice(users)
+        body = json.dumps({"cart_item_ids": rng.sample(carts[user_id], 4)})
+        previews.append(["POST", "/v1/order/preview", headers(user_id), body])
+    for user_id, ids in carts.items():
+        for start in range(0, len(ids) - 1, 2):
+            body = json.dumps({"cart_item_ids": ids[start : start + 2]})
+            checkouts.append(["POST", "/v1/order", headers(user_id), body])
+    rng.shuffle(checkouts)
+    return [
+        {"name": "cart", "requests": lists},
+        {"name": "order preview", "requests": previews},
+        {"name": "order from cart", "requests": checkouts, "order": True, "cart": True},
     ]
 
 
@@ -336,11 +369,41 @@ def oversell_check(app, before: dict, last_order: int, placed: int, in_flight: i
     }
 
 
+def cart_rows(app) -> int:
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import CartItem
+
+    with app.app_context():
+        count = db.session.execute(select(func.count()).select_from(CartItem.__table__)).scalar()
+        db.session.remove()
+    return count
+
+
+def cart_check(app, rows_before: int, last_order: int) -> dict:
+    """Checkouts from the cart removed exactly the lines they ordered (one order line each)."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import OrderProduct
+
+    lines = OrderProduct.__table__
+    with app.app_context():
+        ordered = db.session.execute(
+            select(func.count()).where(lines.c.order_id > last_order)
+        ).scalar()
+        db.session.remove()
+    removed = rows_before - cart_rows(app)
+    return {"cart_lines_removed": removed, "order_lines": ordered}
+
+
 def summarize(name: str, result: dict, order: bool = False) -> dict:
     statuses = result["statuses"]
     good = sum(n for key, n in statuses.items() if key.startswith("2"))
     sold_out = statuses.get("409-50020", 0)
-    errors = sum(statuses.values()) - good - sold_out + result["socket_errors"]
+    gone = statuses.get("404-33010", 0)  # cart lines already checked out
+    errors = sum(statuses.values()) - good - sold_out - gone + result["socket_errors"]
     return {
         "endpoint": name,
         "requests": result["requests"],
@@ -349,6 +412,7 @@ def summarize(name: str, result: dict, order: bool = False) -> dict:
         "p99_ms": result["p99_ms"],
         "errors": errors,
         "sold_out": sold_out if order else None,
+        "gone": gone or None,
         "statuses": statuses,
         "tool": result["tool"],
     }
@@ -368,6 +432,7 @@ def print_table(rows: list[dict]) -> None:
         sql = "-" if row.get("sql_cold") is None else f"{row['sql_cold']}/{row['sql_warm']}"
         ratio = "-" if row.get("ratio") is None else f"{row['ratio'] * 100:.0f}%"
         extra = f"  sold out: {row['sold_out']}" if row.get("sold_out") is not None else ""
+        extra += f"  lines gone: {row['gone']}" if row.get("gone") else ""
         print(
             f"{row['endpoint']:<16}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
             f"{row['errors']:>8}{sql:>10}{ratio:>12}{extra}"
@@ -452,6 +517,7 @@ def main(argv=None) -> int:
         flush=True,
     )
 
+    info["carts"] = seed_carts(app, info["customers"], info["order_product_ids"], lines=10)
     rng = random.Random(11)
     plan = endpoints(info, rng)
     if args.only:
@@ -507,13 +573,14 @@ def main(argv=None) -> int:
         results["ceiling"] = summarize(
             "ceiling", loadgen.drive(spec(ceiling.port, ping, args.duration), workdir, tool)
         )
-        oversell = None
+        oversell, checks = None, {}
         for endpoint, row in zip(plan, rows, strict=True):
             if row["missing"]:
                 continue
             print(f"{endpoint['name']}: {args.duration}s ...", flush=True)
             if endpoint.get("order"):
                 before, last_order = stock_snapshot(app)
+                carts_before = cart_rows(app)
             result = loadgen.drive(
                 spec(shop.port, endpoint["requests"], args.duration), workdir, tool
             )
@@ -521,6 +588,10 @@ def main(argv=None) -> int:
             if endpoint.get("order"):
                 placed = sum(n for key, n in result["statuses"].items() if key == "201")
                 oversell = oversell_check(app, before, last_order, placed, args.concurrency)
+                if endpoint.get("cart"):
+                    oversell.update(cart_check(app, carts_before, last_order))
+                    oversell["ok"] &= oversell["cart_lines_removed"] == oversell["order_lines"]
+                checks[endpoint["name"]] = oversell
         # The ceiling again at the end: the ratio uses the mean of both, which evens out
         # other load on the machine drifting during the run.
         print(f"ceiling (again): {args.duration}s ...", flush=True)
@@ -542,14 +613,21 @@ def main(argv=None) -> int:
     table = [ceiling_rows[0], *rows, ceiling_rows[1]]
     print()
     print_table(table)
-    if oversell is not None:
+    for name, oversell in checks.items():
         verdict = "OK" if oversell["ok"] else "FAILED"
+        removed = ""
+        if "cart_lines_removed" in oversell:
+            removed = (
+                f"; cart lines removed: {oversell['cart_lines_removed']}"
+                f" for {oversell['order_lines']} order lines"
+            )
         print(
-            f"oversell check {verdict}: {oversell['orders_answered_201']} orders answered 201, "
+            f"{name}: oversell check {verdict}: "
+            f"{oversell['orders_answered_201']} orders answered 201, "
             f"{oversell['orders_in_database']} in the database, {oversell['units_ordered']} units; "
             f"negative stock: {oversell['negative_stock_products'] or 'none'}; "
             f"stock != units ordered: {oversell['stock_mismatch_products'] or 'none'}; "
-            f"sold out: {len(oversell['sold_out_products'])} products"
+            f"sold out: {len(oversell['sold_out_products'])} products{removed}"
         )
     workers = os.environ.get("WEB_CONCURRENCY") or str(2 * machine()["cpus"] + 1)
     report = {
@@ -570,14 +648,14 @@ def main(argv=None) -> int:
             "customers": len(info["customers"]),
         },
         "rows": table,
-        "oversell_check": oversell,
+        "oversell_check": checks,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"machine: {report['machine']['cpus']} CPUs, {report['machine']['cpu_model']}")
     print(f"results: {path.relative_to(ROOT)}")
-    failed = oversell is not None and not oversell["ok"]
+    failed = any(not check["ok"] for check in checks.values())
     if failed or args.keep:
         print(f"work files (gunicorn logs, wrk scripts): {workdir}")
     else:

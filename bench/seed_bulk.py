@@ -5,6 +5,7 @@ existing ones, so the demo catalog (whatever it holds) stays untouched and is pa
 
     from bench.seed_bulk import seed_bulk
     info = seed_bulk(app, products=1000, categories=20, themes=10, users=1000)
+    carts = seed_carts(app, info["customers"], info["order_product_ids"], lines=10)
 """
 
 import random
@@ -20,6 +21,7 @@ from app.models import (
     Address,
     Banner,
     BannerItem,
+    CartItem,
     Category,
     Image,
     Product,
@@ -307,3 +309,38 @@ def seed_bulk(
             "banner_id": banner_id,
             "customers": customers,
         }
+
+
+def seed_carts(app: Flask, customers: list[dict], product_ids: list[int], lines: int = 10):
+    """`lines` cart lines (1 to 3 units of distinct products' SKUs) per customer; answers
+    {customer id: [cart line ids]}."""
+    rng = random.Random(13)
+    with app.app_context():
+        skus = {
+            product_id: (sku_id, price)
+            for product_id, sku_id, price in db.session.execute(
+                select(Sku.product_id, Sku.id, Sku.price).where(Sku.product_id.in_(product_ids))
+            )
+        }
+        first, stamp, rows = _next_id(CartItem), now(), []
+        carts: dict[int, list[int]] = {}
+        for customer in customers:
+            for product_id in rng.sample(list(skus), lines):
+                sku_id, price = skus[product_id]
+                carts.setdefault(customer["id"], []).append(first + len(rows))
+                rows.append(
+                    {
+                        "id": first + len(rows),
+                        "user_id": customer["id"],
+                        "product_id": product_id,
+                        "sku_id": sku_id,
+                        "count": rng.randint(1, 3),
+                        "checked": True,
+                        "add_price": price,
+                        "create_time": stamp,
+                        "update_time": stamp,
+                    }
+                )
+        _insert(CartItem.__table__, rows)
+        db.session.commit()
+        return carts

@@ -8,6 +8,7 @@ from app.schemas.base import (
     ADMIN,
     Bool,
     Computed,
+    ImageUrl,
     Int,
     List,
     Money,
@@ -150,3 +151,50 @@ class AdminOrderDetail(OrderDetail):
         lambda o: o.shipping_uploads[-1] if o.shipping_uploads else None,
         Nested(ShippingUpload, allow_none=True),
     )
+
+
+class OrderProblem(Shape):
+    """Why a line cannot be ordered as it stands, or why the order cannot be placed.
+
+    Line codes: deleted (the product), off_sale (the product or the SKU), sku_required (the
+    product has several SKUs: send sku_id), sku_missing (the SKU is deleted or not of this
+    product), short_of_stock (`available` units left). Order codes: lines (some line has a
+    problem), total_too_large (over what one order can total), no_address (the caller has no
+    delivery address)."""
+
+    code = Str()
+    reason = Str()
+    available = Int(allow_none=True)
+
+
+class OrderPreviewLine(Shape):
+    """A line as the order would hold it (lines of one SKU merged): `price` is the unit price
+    now, `total_price` the line total; both null when the SKU is unknown. `cart_item_id` is
+    the cart line it comes from (null for `products` lines)."""
+
+    cart_item_id = Int(allow_none=True)
+    product_id = Int()
+    sku_id = Int(allow_none=True)
+    name = Str()
+    spec = Str()
+    image = ImageUrl()
+    price = Money(allow_none=True)
+    count = Int()
+    total_price = Money(attribute="total", allow_none=True)
+    problem = Nested(OrderProblem, allow_none=True)
+
+
+class OrderPreview(Shape):
+    """What placing these lines would order now, and what it would cost: `total_count` and
+    `goods_amount` add up the lines without a problem, `total_price` is what the order would
+    total (the placed order's, when `can_place`). Nothing is reserved: stock can change before
+    the order is placed. `problem` says why it cannot be placed (null when it can)."""
+
+    lines = List(Nested(OrderPreviewLine))
+    total_count = Int()
+    goods_amount = Money()
+    total_price = Money()
+    address_id = Computed(lambda q: q.address.id if q.address else None, Int(allow_none=True))
+    address = Nested(SnapAddress, allow_none=True)
+    can_place = Bool()
+    problem = Nested(OrderProblem, allow_none=True)

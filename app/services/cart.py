@@ -13,6 +13,7 @@ its SKU's stock when it is written. Stock changes later leave the line alone; it
 
 Checkout (POST /v1/order from cart lines) builds on `cart_lines_for_checkout` and
 `remove_lines`, which neither commit: the placement's transaction removes the lines it ordered.
+The order preview reads the lines with `lines_for_preview`.
 """
 
 from dataclasses import dataclass
@@ -160,6 +161,13 @@ def cart_lines_for_checkout(user_id: int, ids: list[int]) -> list[CartItem]:
     a second checkout of the same lines waits for the lock, then finds them gone (404).
     """
     return _attach_catalog(_pick(_locked_lines(user_id), ids))
+
+
+def lines_for_preview(user_id: int, ids: list[int]) -> list[CartItem]:
+    """The user's lines `ids`, in that order, with their catalog rows, in one plain read (an
+    order preview locks and writes nothing); 404 / 33010 when any is not the user's."""
+    lines = db.session.scalars(_with_catalog(_own(user_id).where(CartItem.id.in_(ids))))
+    return _pick(list(lines), ids)
 
 
 def remove_lines(user_id: int, ids: list[int]) -> None:

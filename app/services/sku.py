@@ -16,17 +16,14 @@ transaction.
 """
 
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, true, update
 from sqlalchemy.orm import joinedload
 
 from app.core.exceptions import (
-    OutOfStock,
     ParameterException,
     SkuNotFound,
-    SkuRequired,
     StockBelowZero,
 )
 from app.core.pagination import paginate
@@ -81,53 +78,6 @@ def sync_product(product_id: int) -> None:
 
 
 # ---------------------------------------------------------------- order lines
-
-
-@dataclass
-class Line:
-    """One order line: a SKU of a product and how many units."""
-
-    product: Product
-    sku: Sku
-    count: int
-
-    @property
-    def total(self) -> Decimal:
-        return self.sku.price * self.count
-
-
-def resolve_lines(products: dict[int, Product], counts: dict[tuple, int]) -> list[Line]:
-    """Lines for {(product_id, sku_id or None): count} in first-seen order, merged per SKU.
-
-    `sku_id` may be left out only for a product with one SKU (400 / 30061 otherwise); a SKU of
-    another product, deleted or off sale answers 404 / 30060. The products' `skus` are loaded.
-    """
-    lines: dict[int, Line] = {}
-    required, unknown = [], []
-    for (product_id, sku_id), count in counts.items():
-        product = products[product_id]
-        skus = product.skus
-        if sku_id is None:
-            if len(skus) > 1:
-                required.append(product_id)
-                continue
-            if not skus:
-                raise OutOfStock(detail={"p_status_array": []})
-            sku = skus[0]
-        else:
-            sku = next((each for each in skus if each.id == sku_id and each.on_sale), None)
-            if sku is None:
-                unknown.append(sku_id)
-                continue
-        if sku.id in lines:
-            lines[sku.id].count += count
-        else:
-            lines[sku.id] = Line(product, sku, count)
-    if required:
-        raise SkuRequired(detail={"product_ids": required})
-    if unknown:
-        raise SkuNotFound(detail={"sku_ids": unknown})
-    return list(lines.values())
 
 
 def reserve(lines: list[tuple[int, int, int]]) -> bool:

@@ -6,6 +6,7 @@ from app.core.forms import (
     BaseForm,
     EnumField,
     FormListField,
+    IdListField,
     IntegerField,
     PageForm,
     Setting,
@@ -46,16 +47,38 @@ class OrderLineForm(BaseForm):
     count = IntegerField(required=True, min_value=1, max_value=Setting("ORDER_MAX_COUNT"))
 
 
-class OrderCreateForm(BaseForm):
+class OrderLinesForm(BaseForm):
+    """What an order holds: `products` or `cart_item_ids`, exactly one of the two."""
+
     products = FormListField(
         OrderLineForm,
-        required=True,
         min_count=1,
         max_count=Setting("ORDER_MAX_LINES"),
-        description="lines of the same SKU are summed",
+        description="the lines to order (lines of the same SKU are summed); or cart_item_ids",
     )
-    address_id = IntegerField(min_value=1, nullable=True)
+    cart_item_ids = IdListField(
+        min_count=1,
+        max_count=Setting("ORDER_MAX_LINES"),
+        description="the caller's cart lines to order, with their SKUs and counts (placing the "
+        "order removes them); or products",
+    )
+    address_id = IntegerField(
+        min_value=1, nullable=True, description="one of the caller's addresses; default: theirs"
+    )
+
+    def validate_cart_item_ids(self, field):
+        if field.present and self.products.present:
+            raise StopValidation("Send products or cart_item_ids, not both.")
+        if not field.present and not self.products.present:
+            raise StopValidation("Send products or cart_item_ids.")
+
+
+class OrderCreateForm(OrderLinesForm):
     remark = StringField(max_length=200, default="")
+
+
+class OrderPreviewForm(OrderLinesForm):
+    """The body of POST /v1/order without remark."""
 
 
 class OrderListForm(PageForm):

@@ -29,6 +29,7 @@ from app.schemas import (
     user,
 )
 from app.schemas.base import ADMIN, Items, Money, Page, Shape, Text, admin_view
+from app.services import orders
 from tests import factories
 
 MODULES = [
@@ -99,6 +100,9 @@ def rows(app):
     )
     kept = factories.make_favorite(customer, item)
     opened = factories.make_footprint(customer, item)
+    quote = orders.preview_order(
+        customer.id, [{"product_id": item.id, "count": 2}, {"product_id": 987654, "count": 1}]
+    )
     return {
         review.Review: written,
         review.ReviewSummary: summary,
@@ -151,6 +155,9 @@ def rows(app):
         order.PlacedOrder: placed,
         outbox.AdminOutboxMessage: factories.make_outbox_message(state="dead", last_errcode=1),
         outbox.ShippingUpload: factories.make_outbox_message(order_id=placed.id),
+        order.OrderPreview: quote,
+        order.OrderPreviewLine: quote.lines[0],
+        order.OrderProblem: quote.lines[1].problem,
         token.TokenPair: {
             "token": "t",
             "token_type": "Bearer",

@@ -155,6 +155,17 @@ BODY_ID_ROUTES = [
         },
         "address",
     ),
+    ("POST", "/v1/order", lambda rows: {"cart_item_ids": [rows["cart"][1].id]}, "cart"),
+    ("POST", "/v1/order/preview", lambda rows: {"cart_item_ids": [rows["cart"][1].id]}, "cart"),
+    (
+        "POST",
+        "/v1/order/preview",
+        lambda rows: {
+            "products": [{"product_id": factories.make_product().id, "count": 1}],
+            "address_id": rows["address"][1].id,
+        },
+        "address",
+    ),
 ]
 
 

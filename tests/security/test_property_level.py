@@ -7,7 +7,7 @@ gets a body of protected fields and the row is compared before and after on thos
 import pytest
 
 from app.extensions import db
-from app.models import Address, Article, CartItem, Product, Sku, User
+from app.models import Address, Article, CartItem, Order, Product, Sku, User
 from tests import factories
 from tests.security.helpers import call, routes, snapshot
 
@@ -356,3 +356,52 @@ def test_outbox_write_routes_never_assign_protected_fields(app, client, super_ad
     print(f"property-level outbox routes: {len(checked)} routes covered: {checked}")
     assert checked
     assert not failures, failures
+
+
+ORDER_PROTECTED = {
+    **PROTECTED,
+    "user_id": 4242,
+    "price": "0.01",
+    "total_price": "0.01",
+    "total_count": 1,
+    "pay_time": 1,
+    "stock_released": True,
+    "expire_time": 1,
+    "snap_items": [],
+    "add_price": "0.01",
+}
+
+
+def test_order_routes_never_assign_protected_fields(app, client, customer, other_customer):
+    """POST /v1/order (both forms) and /v1/order/preview with protected fields: the order is
+    the caller's, unpaid, priced from the database; only the listed cart lines go."""
+    headers = factories.auth_headers(customer)
+    factories.make_address(customer)
+    sku = factories.skus_of(factories.make_product(price="9.90", stock=10))[0]
+    theirs = factories.make_cart_line(other_customer, sku, count=1)
+    checked = []
+    for route in routes(app, "/v1/order"):
+        if route.method != "POST" or route.int_params:
+            continue
+        for form in ("products", "cart_item_ids"):
+            line = factories.make_cart_line(customer, sku, count=2)
+            lines = {
+                "products": {"products": [{"product_id": sku.product_id, "count": 2}]},
+                "cart_item_ids": {"cart_item_ids": [line.id]},
+            }[form]
+            response = call(client, route, route.path(), headers, {**ORDER_PROTECTED, **lines})
+            checked.append(f"{route} {form}")
+            assert response.status_code < 300, (str(route), form, response.get_json())
+            data = response.get_json()["data"]
+            assert data["total_price"] == "19.80", (str(route), form)
+            if route.rule == "/v1/order":
+                order = db.session.get(Order, data["order_id"])
+                assert (order.user_id, order.order_status) == (customer.id, 1)
+                assert (order.pay_time, order.stock_released) == (None, False)
+                assert order.expire_time > order.create_time
+            db.session.query(CartItem).filter_by(user_id=customer.id).delete()
+            db.session.commit()
+    assert snapshot(CartItem, theirs.id) is not None
+    assert db.session.query(Order).filter(Order.user_id != customer.id).count() == 0
+    print(f"property-level order routes: {checked}")
+    assert len(checked) == 4

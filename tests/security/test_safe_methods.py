@@ -62,3 +62,32 @@ def test_only_the_product_detail_records_footprints(app, client, demo):
     assert db.session.query(Footprint).count() == 0
     client.get("/v1/product/1", headers=headers)
     assert db.session.query(Footprint).count() == 1
+
+
+# POST routes that only read: they answer what a write would do, and write nothing.
+READ_ONLY_POSTS = {"/v1/order/preview"}
+
+
+def test_read_only_posts_change_nothing(app, client, demo):
+    from app.models import Product, User
+
+    customer = db.session.get(User, 2)
+    product = db.session.scalars(
+        db.select(Product).where(Product.on_sale.is_(True)).order_by(Product.id)
+    ).first()
+    sku = factories.skus_of(product)[0]
+    line_id = factories.make_cart_line(customer, sku, count=1).id
+    bodies = [
+        {"products": [{"product_id": product.id, "count": 1}], "remark": "x", "user_id": 1},
+        {"cart_item_ids": [line_id], "address_id": None, "order_status": 2},
+        {"products": [{"product_id": product.id, "count": 10**6}]},  # refused: still no write
+    ]
+    routes_found = [r for r in routes(app, "/v1/") if r.rule in READ_ONLY_POSTS]
+    assert {r.rule for r in routes_found} == READ_ONLY_POSTS
+    before = _dump()
+    for route in routes_found:
+        for body in bodies:
+            response = client.post(route.rule, json=body, headers=factories.auth_headers(customer))
+            assert response.status_code < 500, f"{route}: {response.get_data(as_text=True)}"
+    db.session.remove()
+    assert sorted(name for name, rows in _dump().items() if rows != before[name]) == []

@@ -10,13 +10,25 @@ import time
 import pytest
 from sqlalchemy import select
 
-from app.core.exceptions import Conflict, OrderStatusConflict, OutOfStock
+from app.core.exceptions import CartItemNotFound, Conflict, OrderStatusConflict, OutOfStock
 from app.extensions import db
-from app.models import Order, OrderEvent, OrderProduct, OrderStatus, Payment, Product
-from app.services import orders, payment
+from app.models import (
+    CartItem,
+    Order,
+    OrderEvent,
+    OrderProduct,
+    OrderStatus,
+    Payment,
+    Product,
+    Sku,
+    User,
+)
+from app.services import cart, orders, payment
 from tests.factories import (
     FakeWeChatPay,
+    auth_headers,
     make_address,
+    make_cart_line,
     make_order,
     make_product,
     make_sku_product,
@@ -211,8 +223,6 @@ def test_cancel_expire_notify_race_serial(app, wechat):
 
 
 def _same_idempotency_key(app, runner, copies):
-    from tests.factories import auth_headers
-
     user = make_user(password=None)
     make_address(user)
     product_id = make_product(stock=10).id
@@ -324,3 +334,183 @@ def test_skus_of_one_product_in_opposite_order_threads(app):
 
 def test_skus_of_one_product_in_opposite_order_serial(app):
     _skus_of_one_product_in_opposite_order(app, run_serial)
+
+
+# ---------------------------------------------------------------- checkout from the cart
+
+
+def _cart_rows(user_id) -> dict[int, int]:
+    db.session.rollback()
+    rows = db.session.execute(
+        select(CartItem.id, CartItem.count).where(CartItem.user_id == user_id)
+    ).all()
+    return dict(rows)
+
+
+def _sku_stock(sku_id) -> int:
+    db.session.rollback()
+    return db.session.get(Sku, sku_id).stock
+
+
+def _ordered(order_id) -> dict[int, int]:
+    lines = db.session.scalars(select(OrderProduct).where(OrderProduct.order_id == order_id))
+    return {line.sku_id: line.count for line in lines}
+
+
+def _checkout_while_editing(app, runner, rounds=6):
+    """A checkout of lines A (2 units) and B (1 unit) racing a PUT of A's count to 5 and a
+    DELETE of B. Either the checkout ran first (the order holds A at 2 and B, both lines are
+    gone, the edits find nothing), or after some edits (it sees A at 5 if the PUT ran before
+    it, and a deleted B fails it whole: nothing ordered, the cart as the edits left it). Never
+    an order for a line that is still in the cart; stock exact."""
+    user = make_user(password=None)
+    make_address(user)
+    user_id, seen = user.id, set()
+    for _ in range(rounds):
+        a_sku, b_sku = (skus_of(make_product(stock=50))[0].id for _ in range(2))
+        a = make_cart_line(user, db.session.get(Sku, a_sku), count=2).id
+        b = make_cart_line(user, db.session.get(Sku, b_sku), count=1).id
+
+        def checkout(a=a, b=b):
+            return orders.place_order(user_id, cart_item_ids=[a, b]).id
+
+        def put(a=a):
+            return cart.update_line(user_id, a, {"count": 5}).item.count
+
+        def remove(b=b):
+            return cart.delete_lines(user_id, [b])
+
+        placed, changed, removed = runner(app, [checkout, put, remove])
+        left = _cart_rows(user_id)
+        assert isinstance(placed, (int, CartItemNotFound)), placed
+        assert changed == 5 or isinstance(changed, CartItemNotFound), changed
+        assert removed == [b] or isinstance(removed, CartItemNotFound), removed
+        if isinstance(placed, int):
+            ordered = _ordered(placed)
+            assert a not in left and b not in left
+            assert isinstance(removed, CartItemNotFound)  # B was ordered: the delete came after
+            assert ordered == {a_sku: 5 if changed == 5 else 2, b_sku: 1}
+            seen.add("checkout won" if ordered[a_sku] == 2 else "put, then checkout")
+        else:
+            assert removed == [b] and b not in left  # the delete ran first and failed it
+            assert changed == 5 and left[a] == 5
+            ordered = {}
+            seen.add("delete, then checkout fails")
+        assert _sku_stock(a_sku) == 50 - ordered.get(a_sku, 0)
+        assert _sku_stock(b_sku) == 50 - ordered.get(b_sku, 0)
+        if left:  # an empty cart for the next round
+            cart.delete_lines(user_id, list(left))
+    print(f"checkout vs edits, orderings seen: {sorted(seen)}")
+
+
+@needs_mariadb
+def test_checkout_racing_cart_edits_threads(app):
+    _checkout_while_editing(app, run_parallel)
+
+
+def test_checkout_racing_cart_edits_serial(app):
+    _checkout_while_editing(app, run_serial, rounds=1)
+
+
+def _same_cart_lines_twice(app, runner, copies):
+    """Concurrent checkouts of the same cart lines: one order; the others wait for the cart
+    lock, then find the lines gone (404 / 33010)."""
+    user = make_user(password=None)
+    make_address(user)
+    sku = skus_of(make_product(stock=10))[0]
+    body = {"cart_item_ids": [make_cart_line(user, sku, count=3).id, make_cart_line(user).id]}
+    headers = auth_headers(user)
+
+    def post():
+        response = app.test_client().post("/v1/order", json=body, headers=headers)
+        return response.status_code, response.get_json()["error_code"]
+
+    results = runner(app, [post] * copies)
+    assert sorted(results) == [(201, 1)] + [(404, 33010)] * (copies - 1), results
+    db.session.rollback()
+    assert db.session.query(Order).count() == 1
+    assert _sku_stock(sku.id) == 7
+    assert _cart_rows(user.id) == {}
+
+
+@needs_mariadb
+def test_two_checkouts_of_the_same_cart_lines_threads(app):
+    _same_cart_lines_twice(app, run_parallel, copies=4)
+
+
+def test_two_checkouts_of_the_same_cart_lines_serial(app):
+    _same_cart_lines_twice(app, run_serial, copies=2)
+
+
+def _last_units_from_carts(app, runner, units=3, buyers=8):
+    """Buyers checking out the last units of one SKU (plus another SKU of the same product)
+    from their carts: `units` orders; the winners' carts are empty, the losers' carts are as
+    they were; both SKUs and the product's stock exact."""
+    product = make_sku_product(
+        specs={"颜色": ["红", "蓝"]},
+        skus=[({"颜色": "红"}, "10.00", units), ({"颜色": "蓝"}, "12.00", 100)],
+    )
+    scarce, plenty = skus_of(product)
+    carts = {}
+    for user_id in _buyers(buyers):
+        user = db.session.get(User, user_id)
+        carts[user_id] = {
+            make_cart_line(user, scarce, count=1).id: 1,
+            make_cart_line(user, plenty, count=2).id: 2,
+        }
+
+    def checkout(user_id):
+        return lambda: orders.place_order(user_id, cart_item_ids=list(carts[user_id])).id
+
+    results = runner(app, [checkout(user_id) for user_id in carts])
+    assert all(isinstance(r, (int, OutOfStock)) for r in results), results
+    winners = [user_id for user_id, r in zip(carts, results, strict=True) if isinstance(r, int)]
+    assert len(winners) == units
+    for user_id, lines in carts.items():
+        assert _cart_rows(user_id) == ({} if user_id in winners else lines)
+    assert (_sku_stock(scarce.id), _sku_stock(plenty.id)) == (0, 100 - 2 * units)
+    assert _stock(product.id) == 100 - 2 * units
+    assert db.session.query(Order).count() == units
+
+
+@needs_mariadb
+def test_last_units_of_one_sku_from_carts_race_threads(app):
+    _last_units_from_carts(app, run_parallel)
+
+
+def test_last_units_of_one_sku_from_carts_race_serial(app):
+    _last_units_from_carts(app, run_serial)
+
+
+def _same_key_cart_checkout(app, runner, copies):
+    """One Idempotency-Key sent by concurrent copies of a checkout from the cart: one order,
+    the lines removed once, every 201 the same answer, the others 409 / 1010 while it runs."""
+    user = make_user(password=None)
+    make_address(user)
+    sku = skus_of(make_product(stock=10))[0]
+    kept = make_cart_line(user).id
+    body = {"cart_item_ids": [make_cart_line(user, sku, count=2).id]}
+    headers = {**auth_headers(user), "Idempotency-Key": "cart-key"}
+
+    def post():
+        response = app.test_client().post("/v1/order", json=body, headers=headers)
+        return response.status_code, response.get_json()
+
+    results = runner(app, [post] * copies)
+    assert all(status in (201, 409) for status, _ in results), results
+    created = [payload for status, payload in results if status == 201]
+    assert created and all(payload == created[0] for payload in created)
+    assert all(payload["error_code"] == 1010 for status, payload in results if status == 409)
+    db.session.rollback()
+    assert db.session.query(Order).count() == 1
+    assert _sku_stock(sku.id) == 8
+    assert list(_cart_rows(user.id)) == [kept]
+
+
+@needs_mariadb
+def test_same_idempotency_key_cart_checkout_threads(app):
+    _same_key_cart_checkout(app, run_parallel, copies=6)
+
+
+def test_same_idempotency_key_cart_checkout_serial(app):
+    _same_key_cart_checkout(app, run_serial, copies=3)

@@ -8,11 +8,13 @@ from app.core.auth import current_user, login_required
 from app.core.docs import doc, path_ids
 from app.core.exceptions import (
     AddressNotFound,
+    CartItemNotFound,
     Conflict,
     IdempotencyConflict,
     NoDeliveryAddress,
     OrderNotFound,
     OrderStatusConflict,
+    OrderTotalTooLarge,
     OutOfStock,
     ParameterException,
     ProductNotFound,
@@ -25,9 +27,9 @@ from app.core.limits import limit_order
 from app.core.pagination import paginate
 from app.core.response import created
 from app.schemas.base import Page
-from app.schemas.order import OrderDetail, OrderSummary, PlacedOrder
+from app.schemas.order import OrderDetail, OrderPreview, OrderSummary, PlacedOrder
 from app.services import orders
-from app.validators.order import OrderCreateForm, OrderListForm
+from app.validators.order import OrderCreateForm, OrderListForm, OrderPreviewForm
 
 bp = Blueprint("order", __name__, url_prefix="/order")
 
@@ -55,7 +57,9 @@ def _idempotency_key() -> str | None:
         ProductNotFound,
         SkuRequired,
         SkuNotFound,
+        CartItemNotFound,
         OutOfStock,
+        OrderTotalTooLarge,
         AddressNotFound,
         NoDeliveryAddress,
         IdempotencyConflict,
@@ -64,7 +68,9 @@ def _idempotency_key() -> str | None:
     ],
 )
 def create_order():
-    """Place an order, reserving stock (optionally idempotent)."""
+    """Place an order of `products` lines, or of cart lines (`cart_item_ids`: the lines'
+    SKUs and counts, and the lines are removed with the placement; exactly one of the two),
+    reserving stock. With an `Idempotency-Key`, a retry answers the first answer again."""
     user = current_user()
     key = _idempotency_key()
     if key is not None:
@@ -77,7 +83,11 @@ def create_order():
     try:
         form = OrderCreateForm().validate_or_raise()
         order = orders.place_order(
-            user.id, form.products.data, form.address_id.data, form.remark.data or ""
+            user.id,
+            form.value("products"),
+            form.address_id.data,
+            form.remark.data or "",
+            cart_item_ids=form.value("cart_item_ids"),
         )
     except Exception:
         if key is not None:
@@ -88,6 +98,27 @@ def create_order():
     if key is not None:
         orders.finish_idempotency_key(user.id, key, response.status_code, response.get_json())
     return response
+
+
+@bp.post("/preview")
+@login_required
+@doc(
+    "Preview an order",
+    body=OrderPreviewForm,
+    data=OrderPreview,
+    errors=[CartItemNotFound, AddressNotFound],
+)
+def preview_order():
+    """Answer what `POST /v1/order` with this body would order and cost now (the same
+    `products` or `cart_item_ids`, and `address_id`), each line with its problem, and whether
+    it can be placed; nothing is reserved or written."""
+    form = OrderPreviewForm().validate_or_raise()
+    return orders.preview_order(
+        current_user().id,
+        form.value("products"),
+        form.address_id.data,
+        cart_item_ids=form.value("cart_item_ids"),
+    )
 
 
 @bp.get("")

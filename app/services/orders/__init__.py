@@ -2,6 +2,7 @@
 
     machine      the status machine (`transition`, `move`): the only way a status changes
     stock        reserving and releasing units (at most once per order)
+    quote        what an order of some lines holds and costs (preview and placement)
     placement    placing an order
     idempotency  Idempotency-Key handling of POST /v1/order
     reading      one order, the list statement
@@ -26,7 +27,8 @@ from app.services.orders.idempotency import (
 )
 from app.services.orders.machine import DELIVERABLE, REFUNDABLE, TRANSITIONS, S, move, transition
 from app.services.orders.payments import record_payment
-from app.services.orders.placement import ORDER_TOTAL_MAX, place_order
+from app.services.orders.placement import place_order
+from app.services.orders.quote import ORDER_TOTAL_MAX, Quote, preview_order
 from app.services.orders.reading import get_order, get_user_order, order_query
 from app.services.orders.refunds import settle_refund, start_refund
 from app.services.orders.status import (
@@ -44,6 +46,7 @@ __all__ = [
     "ORDER_TOTAL_MAX",
     "REFUNDABLE",
     "TRANSITIONS",
+    "Quote",
     "S",
     "cancel_order",
     "cancel_user_unpaid_orders",
@@ -57,6 +60,7 @@ __all__ = [
     "move",
     "order_query",
     "place_order",
+    "preview_order",
     "receive_order",
     "record_payment",
     "release_idempotency_key",

@@ -1,55 +1,41 @@
-"""Placing an order (POST /v1/order): lines merged and capped, address and product/SKU
-snapshots, the total bounded, stock reserved per SKU, all in one retried transaction."""
+"""Placing an order (POST /v1/order) from `products` lines or from the caller's cart lines: the
+quote (quote.py) refused unless it can be placed, stock reserved per SKU, address and line
+snapshots written from the quote, ordered cart lines removed, all in one retried transaction."""
 
 import secrets
-from collections import Counter
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.core.db import retrying
 from app.core.exceptions import (
     NoDeliveryAddress,
     OrderTotalTooLarge,
-    ParameterException,
+    OutOfStock,
     ProductNotFound,
+    SkuNotFound,
+    SkuRequired,
 )
-from app.core.forms import INT_LIMIT, MONEY_MAX
 from app.core.timefmt import local_date
 from app.extensions import db
-from app.models import Address, Order, OrderEvent, OrderProduct, OrderStatus, Product
-from app.models.base import fen_to_yuan, money_text, now
+from app.models import Address, Order, OrderEvent, OrderProduct, OrderStatus
+from app.models.base import money_text, now
 from app.models.catalog import image_url
 from app.services import address as address_service
+from app.services import cart as cart_service
 from app.services import sku as sku_service
+from app.services.orders.quote import (
+    ORDER_TOTAL_MAX,
+    SHORT_OF_STOCK,
+    SKU_REQUIRED,
+    Quote,
+    QuoteLine,
+    merge_lines,
+    one_source,
+    quote_cart_lines,
+    quote_products,
+)
 from app.services.orders.stock import reserve_stock
-
-# The most one order can total: its DECIMAL(10,2) column, and the payment and refund rows that
-# hold the amount as a 32-bit integer of fen, so 21474836.47 (WeChat Pay's total is fen too).
-ORDER_TOTAL_MAX = min(MONEY_MAX, fen_to_yuan(INT_LIMIT))
-
-
-def merge_lines(items: list[dict]) -> dict[tuple[int, int | None], int]:
-    """Counts per (product_id, sku_id or None) (repeated lines summed, first-seen order kept),
-    caps checked (the unit cap is per product, whatever its SKUs)."""
-    config = current_app.config
-    lines: Counter[tuple] = Counter()
-    counts: Counter[int] = Counter()
-    for item in items:
-        lines[(item["product_id"], item.get("sku_id"))] += item["count"]
-        counts[item["product_id"]] += item["count"]
-    if len(items) > config["ORDER_MAX_LINES"]:
-        raise ParameterException(f"products: at most {config['ORDER_MAX_LINES']} products")
-    if any(count > config["ORDER_MAX_COUNT"] for count in counts.values()):
-        raise ParameterException(
-            f"products: at most {config['ORDER_MAX_COUNT']} units of one product"
-        )
-    if sum(counts.values()) > config["ORDER_MAX_TOTAL_COUNT"]:
-        raise ParameterException(
-            f"products: at most {config['ORDER_MAX_TOTAL_COUNT']} units in one order"
-        )
-    return dict(lines)
 
 
 def delivery_address(user_id: int, address_id: int | None) -> Address:
@@ -80,112 +66,158 @@ def address_snapshot(address: Address) -> dict:
     }
 
 
-def build_snapshot(lines: list[sku_service.Line]) -> dict:
-    """snap_name, snap_img, snap_items, totals, from the lines' product and SKU rows in line
-    order; an item names its SKU and spec text ("颜色:红;尺码:M", "" for a default SKU)."""
-    items = []
-    for line in lines:
-        product, sku = line.product, line.sku
-        items.append(
-            {
-                "id": product.id,
-                "sku_id": sku.id,
-                "name": product.name,
-                "spec": sku.spec_text,
-                "price": money_text(sku.price),
-                "count": line.count,
-                "total_price": money_text(line.total),
-                "main_image": image_url(sku.img or product.main_img),
-            }
-        )
-    first = lines[0].product
-    names = {line.product.id for line in lines}
+def build_snapshot(quote: Quote) -> dict:
+    """snap_name, snap_img, snap_items and the amounts, from the quote's lines in line order; an
+    item names its SKU and spec text ("颜色:红;尺码:M", "" for a default SKU)."""
+    items = [
+        {
+            "id": line.product_id,
+            "sku_id": line.sku_id,
+            "name": line.name,
+            "spec": line.spec,
+            "price": money_text(line.price),
+            "count": line.count,
+            "total_price": money_text(line.total),
+            "main_image": image_url(line.image),
+        }
+        for line in quote.lines
+    ]
+    first = quote.lines[0].product
+    names = {line.product_id for line in quote.lines}
     return {
         "snap_name": (first.name + (" 等" if len(names) > 1 else ""))[:100],
         "snap_img": image_url(first.main_img),
         "snap_items": items,
-        "total_count": sum(line.count for line in lines),
-        "total_price": sum((line.total for line in lines), start=0),
+        "total_count": quote.total_count,
+        "total_price": quote.total_price,
     }
 
 
-def check_total(lines: list[sku_service.Line]) -> None:
-    """400 / 50060 when the order would total more than ORDER_TOTAL_MAX (a line total is at
-    most the order total, so this bounds every line too)."""
-    total = sum((line.total for line in lines), start=0)
-    if total > ORDER_TOTAL_MAX:
-        db.session.rollback()
-        raise OrderTotalTooLarge(
-            f"The order totals {money_text(total)}; one order can total at most "
-            f"{money_text(ORDER_TOTAL_MAX)}",
-            detail={"total_price": money_text(total), "max": money_text(ORDER_TOTAL_MAX)},
+def _stock_lines(quote: Quote) -> list[tuple[int, int, int]]:
+    return [(line.sku_id, line.product_id, line.count) for line in quote.lines]
+
+
+def _with_cart_ids(detail: dict, lines: list[QuoteLine]) -> dict:
+    cart_ids = [line.cart_item_id for line in lines if line.cart_item_id is not None]
+    return {**detail, "cart_item_ids": cart_ids} if cart_ids else detail
+
+
+def _ids(values) -> list[int]:
+    return list(dict.fromkeys(value for value in values if value is not None))
+
+
+def refusal(quote: Quote) -> Exception | None:
+    """What placing the quote answers when it cannot be placed, in this order: products deleted
+    or off sale (404 / 30010), a SKU to choose (400 / 30061), SKUs missing or off sale
+    (404 / 30060), units short (409 / 50020 listing every line), a total over ORDER_TOTAL_MAX
+    (400 / 50060). `detail` names the lines (and their cart line ids)."""
+    if quote.can_place:
+        return None
+    bad = [line for line in quote.lines if line.problem is not None]
+    gone = [
+        line
+        for line in bad
+        if line.product is None or line.product.delete_time is not None or not line.product.on_sale
+    ]
+    if gone:
+        detail = {"product_ids": _ids(line.product_id for line in gone)}
+        return ProductNotFound(detail=_with_cart_ids(detail, gone))
+    required = [line for line in bad if line.problem.code == SKU_REQUIRED]
+    if required:
+        detail = {"product_ids": _ids(line.product_id for line in required)}
+        return SkuRequired(detail=_with_cart_ids(detail, required))
+    unsold = [line for line in bad if line.problem.code != SHORT_OF_STOCK]
+    if unsold:
+        detail = {"sku_ids": _ids(line.sku_id for line in unsold)}
+        without = _ids(line.product_id for line in unsold if line.sku_id is None)
+        if without:  # a product with no SKU left, named without a sku_id
+            detail["product_ids"] = without
+        return SkuNotFound(detail=_with_cart_ids(detail, unsold))
+    if bad:
+        return OutOfStock(detail={"p_status_array": sku_service.stock_status(_stock_lines(quote))})
+    if quote.total_price > ORDER_TOTAL_MAX:
+        total, most = money_text(quote.total_price), money_text(ORDER_TOTAL_MAX)
+        return OrderTotalTooLarge(
+            f"The order totals {total}; one order can total at most {most}",
+            detail={"total_price": total, "max": most},
         )
+    return NoDeliveryAddress()  # the only other reason (placement reads the address first)
 
 
-def _stock_lines(lines: list[sku_service.Line]) -> list[tuple[int, int, int]]:
-    return [(line.sku.id, line.product.id, line.count) for line in lines]
+def _write_order(user_id: int, quote: Quote, remark: str) -> Order:
+    at = now()
+    order = Order(
+        order_no=new_order_no(at),
+        user_id=user_id,
+        order_status=OrderStatus.UNPAID,
+        snap_address=address_snapshot(quote.address),
+        remark=remark,
+        expire_time=at + current_app.config["ORDER_EXPIRE_SECONDS"],
+        create_time=at,
+        update_time=at,
+        **build_snapshot(quote),
+    )
+    db.session.add(order)
+    db.session.flush()
+    for line in quote.lines:
+        db.session.add(
+            OrderProduct(
+                order_id=order.id,
+                product_id=line.product_id,
+                sku_id=line.sku_id,
+                spec=line.spec,
+                count=line.count,
+                price=line.price,
+            )
+        )
+    db.session.add(
+        OrderEvent(
+            order_id=order.id,
+            from_status=None,
+            to_status=OrderStatus.UNPAID,
+            actor_type="customer",
+            actor_id=user_id,
+        )
+    )
+    return order
 
 
-def place_order(user_id: int, items: list[dict], address_id=None, remark: str = "") -> Order:
-    """Place an order for `items` [{product_id, sku_id?, count}] (POST /v1/order), reserving
-    stock per SKU."""
-    counts = merge_lines(items)
-    product_ids = list(dict.fromkeys(product_id for product_id, _ in counts))
+def place_order(
+    user_id: int,
+    items: list[dict] | None = None,
+    address_id: int | None = None,
+    remark: str = "",
+    *,
+    cart_item_ids: list[int] | None = None,
+) -> Order:
+    """Place an order (POST /v1/order) of `items` [{product_id, sku_id?, count}] or of the
+    caller's cart lines `cart_item_ids`, reserving stock per SKU.
+
+    Cart lines are read under the cart lock (another user's id is 404 / 33010) and removed in
+    the order's transaction: a refused placement leaves the cart as it was, and a second
+    checkout of the same lines waits for the first, then finds them gone (404 / 33010).
+    """
+    one_source(items, cart_item_ids)
+    counts = merge_lines(items) if items is not None else None
 
     def work() -> Order:
-        address = delivery_address(user_id, address_id)
-        rows = db.session.scalars(
-            select(Product)
-            .where(Product.id.in_(product_ids), Product.on_sale.is_(True))
-            .options(selectinload(Product.skus))
-        ).all()
-        by_id = {product.id: product for product in rows}
-        missing = [product_id for product_id in product_ids if product_id not in by_id]
-        if missing:
-            db.session.rollback()
-            raise ProductNotFound(detail={"product_ids": missing})
         try:
-            lines = sku_service.resolve_lines(by_id, counts)
+            if cart_item_ids is not None:
+                lines = cart_service.cart_lines_for_checkout(user_id, cart_item_ids)
+                quote = quote_cart_lines(lines, delivery_address(user_id, address_id))
+            else:
+                quote = quote_products(counts, delivery_address(user_id, address_id))
+            refused = refusal(quote)
+            if refused is not None:
+                raise refused
+            reserve_stock(_stock_lines(quote))
+            order = _write_order(user_id, quote, remark)
+            if cart_item_ids is not None:
+                cart_service.remove_lines(user_id, cart_item_ids)
+            db.session.commit()
         except Exception:
             db.session.rollback()
             raise
-        check_total(lines)
-        reserve_stock(_stock_lines(lines))
-        at = now()
-        order = Order(
-            order_no=new_order_no(at),
-            user_id=user_id,
-            order_status=OrderStatus.UNPAID,
-            snap_address=address_snapshot(address),
-            remark=remark,
-            expire_time=at + current_app.config["ORDER_EXPIRE_SECONDS"],
-            create_time=at,
-            update_time=at,
-            **build_snapshot(lines),
-        )
-        db.session.add(order)
-        db.session.flush()
-        for line in lines:
-            db.session.add(
-                OrderProduct(
-                    order_id=order.id,
-                    product_id=line.product.id,
-                    sku_id=line.sku.id,
-                    spec=line.sku.spec_text,
-                    count=line.count,
-                    price=line.sku.price,
-                )
-            )
-        db.session.add(
-            OrderEvent(
-                order_id=order.id,
-                from_status=None,
-                to_status=OrderStatus.UNPAID,
-                actor_type="customer",
-                actor_id=user_id,
-            )
-        )
-        db.session.commit()
         return order
 
     return retrying(work)

@@ -1,0 +1,285 @@
+"""Quotes: what an order of some lines holds and costs, and whether it can be placed now.
+
+One quote serves both `POST /v1/order/preview` (answered as it is, nothing reserved or written)
+and `place_order` (placement.py), which writes the order from the quote's lines and amounts and
+refuses a quote that cannot be placed. So a placed order equals its preview by construction.
+
+Amounts are computed in one place, `_price`: today `total_price` is `goods_amount`, the sum of
+the orderable lines. Freight (from `Quote.address`) and discounts go there, as fields of
+`Quote`, declared once in the `OrderPreview` shape and stored by the placement.
+
+Lines come from a `products` body ({product_id, sku_id?, count}, merged per SKU) or from the
+caller's cart lines; either way each line names its product and SKU rows (read with deleted
+rows included, so a line can say why it cannot be ordered) and a `problem` or None.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.core.exceptions import ParameterException
+from app.core.forms import INT_LIMIT, MONEY_MAX
+from app.extensions import db
+from app.models import Address, CartItem, Image, Product, Sku
+from app.models.base import fen_to_yuan, money_text
+from app.services import address as address_service
+from app.services import cart as cart_service
+
+# The most one order can total: its DECIMAL(10,2) column, and the payment and refund rows that
+# hold the amount as a 32-bit integer of fen, so 21474836.47 (WeChat Pay's total is fen too).
+ORDER_TOTAL_MAX = min(MONEY_MAX, fen_to_yuan(INT_LIMIT))
+
+# Why a line cannot be ordered as it stands (QuoteLine.problem.code), first that applies.
+DELETED = "deleted"  # the product is deleted (or there is no such product)
+OFF_SALE = "off_sale"  # the product or the SKU is off sale
+SKU_REQUIRED = "sku_required"  # the product has several SKUs and the line names none
+SKU_MISSING = "sku_missing"  # the SKU is deleted, unknown, or of another product
+SHORT_OF_STOCK = "short_of_stock"  # fewer units in stock than the line asks (`available`)
+
+# Why the order cannot be placed (Quote.problem.code).
+LINES, NO_ADDRESS, TOTAL_TOO_LARGE = "lines", "no_address", "total_too_large"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    reason: str
+    available: int | None = None
+
+
+@dataclass
+class QuoteLine:
+    """One line: `count` units of a SKU of a product (either may be None when not found)."""
+
+    product_id: int
+    sku_id: int | None
+    count: int
+    product: Product | None = None
+    sku: Sku | None = None
+    cart_item_id: int | None = None
+    problem: Problem | None = None
+
+    @property
+    def name(self) -> str:
+        return self.product.name if self.product is not None else ""
+
+    @property
+    def spec(self) -> str:
+        return self.sku.spec_text if self.sku is not None else ""
+
+    @property
+    def image(self) -> Image | None:
+        """The SKU's own image, else the product's main image (None when neither is live)."""
+        for owner, name in ((self.sku, "img"), (self.product, "main_img")):
+            img = getattr(owner, name, None)
+            if img is not None and img.delete_time is None:
+                return img
+        return None
+
+    @property
+    def price(self) -> Decimal | None:
+        """The SKU's unit price now (from the database, never from the client)."""
+        return self.sku.price if self.sku is not None else None
+
+    @property
+    def total(self) -> Decimal | None:
+        return self.sku.price * self.count if self.sku is not None else None
+
+
+@dataclass
+class Quote:
+    """The lines (in request order, merged per SKU) and the amounts of the orderable ones."""
+
+    lines: list[QuoteLine]
+    address: Address | None
+    total_count: int = 0
+    goods_amount: Decimal = Decimal("0.00")
+    total_price: Decimal = Decimal("0.00")
+    problem: Problem | None = field(default=None)
+
+    @property
+    def can_place(self) -> bool:
+        return self.problem is None
+
+    @property
+    def orderable(self) -> list[QuoteLine]:
+        return [line for line in self.lines if line.problem is None]
+
+
+# ------------------------------------------------------------------ input
+
+
+def one_source(items, cart_item_ids) -> None:
+    """An order is of `products` lines or of cart lines: exactly one of the two (400)."""
+    if items is not None and cart_item_ids is not None:
+        raise ParameterException("products: send products or cart_item_ids, not both")
+    if items is None and cart_item_ids is None:
+        raise ParameterException(
+            "products: send products (the lines to order) or cart_item_ids (cart lines to order)"
+        )
+
+
+def check_caps(items: list[tuple[int, int]], name: str) -> None:
+    """400 / 1000 naming `name` when (product_id, count) lines exceed the order caps (the unit
+    cap is per product, whatever its SKUs)."""
+    config = current_app.config
+    counts: Counter[int] = Counter()
+    for product_id, count in items:
+        counts[product_id] += count
+    if len(items) > config["ORDER_MAX_LINES"]:
+        raise ParameterException(f"{name}: at most {config['ORDER_MAX_LINES']} products")
+    if any(count > config["ORDER_MAX_COUNT"] for count in counts.values()):
+        raise ParameterException(
+            f"{name}: at most {config['ORDER_MAX_COUNT']} units of one product"
+        )
+    if sum(counts.values()) > config["ORDER_MAX_TOTAL_COUNT"]:
+        raise ParameterException(
+            f"{name}: at most {config['ORDER_MAX_TOTAL_COUNT']} units in one order"
+        )
+
+
+def merge_lines(items: list[dict]) -> dict[tuple[int, int | None], int]:
+    """Counts per (product_id, sku_id or None) of a `products` body (repeated lines summed,
+    first-seen order kept), caps checked."""
+    check_caps([(item["product_id"], item["count"]) for item in items], "products")
+    lines: Counter[tuple] = Counter()
+    for item in items:
+        lines[(item["product_id"], item.get("sku_id"))] += item["count"]
+    return dict(lines)
+
+
+# ---------------------------------------------------------------- problems
+
+
+def _problem(
+    product: Product | None, sku: Sku | None, count: int, sku_count: int = 1
+) -> Problem | None:
+    """Why `count` units of `sku` of `product` cannot be ordered now. `sku` is the resolved
+    SKU (None: missing); `sku_count` > 1 with no SKU means the line named none."""
+    if product is None or product.delete_time is not None:
+        return Problem(DELETED, "This product is no longer sold")
+    if not product.on_sale:
+        return Problem(OFF_SALE, "This product is off sale")
+    if sku is None and sku_count > 1:
+        return Problem(SKU_REQUIRED, f"This product has {sku_count} SKUs: choose one")
+    if sku is None or sku.delete_time is not None or sku.product_id != product.id:
+        return Problem(SKU_MISSING, "This SKU is no longer sold")
+    if not sku.on_sale:
+        return Problem(OFF_SALE, "This SKU is off sale")
+    if sku.stock < count:
+        reason = f"Only {sku.stock} in stock" if sku.stock else "Sold out"
+        return Problem(SHORT_OF_STOCK, reason, available=sku.stock)
+    return None
+
+
+# ------------------------------------------------------------------ quotes
+
+
+def quote_products(counts: dict[tuple[int, int | None], int], address: Address | None) -> Quote:
+    """The quote of merged `products` lines ({(product_id, sku_id or None): count}, see
+    `merge_lines`), merged again per SKU (a line may name a product's only SKU or leave it
+    out). Two statements whatever the number of lines."""
+    product_ids = list(dict.fromkeys(product_id for product_id, _ in counts))
+    products = {
+        product.id: product
+        for product in db.session.scalars(
+            select(Product)
+            .where(Product.id.in_(product_ids))
+            .execution_options(include_deleted=True)
+        )
+    }
+    skus: dict[int, list[Sku]] = {product_id: [] for product_id in product_ids}
+    for sku in db.session.scalars(
+        select(Sku).where(Sku.product_id.in_(product_ids)).order_by(Sku.id)
+    ):
+        skus[sku.product_id].append(sku)  # the live SKUs, in id order
+    lines: dict[tuple, QuoteLine] = {}
+    for (product_id, sku_id), count in counts.items():
+        live = skus[product_id]
+        if sku_id is None:
+            sku = live[0] if len(live) == 1 else None
+        else:
+            sku = next((each for each in live if each.id == sku_id), None)
+        key = ("sku", sku.id) if sku is not None else ("line", product_id, sku_id)
+        if key in lines:
+            lines[key].count += count
+        else:
+            lines[key] = QuoteLine(
+                product_id, sku.id if sku else sku_id, count, products.get(product_id), sku
+            )
+    for line in lines.values():
+        sku_count = len(skus[line.product_id]) if line.sku_id is None else 1
+        line.problem = _problem(line.product, line.sku, line.count, sku_count)
+    return _price(list(lines.values()), address)
+
+
+def quote_cart_lines(items: list[CartItem], address: Address | None) -> Quote:
+    """The quote of the caller's cart lines (each with .product and .sku loaded, deleted rows
+    included), in the order given."""
+    check_caps([(item.product_id, item.count) for item in items], "cart_item_ids")
+    lines = [
+        QuoteLine(
+            item.product_id,
+            item.sku_id,
+            item.count,
+            item.product,
+            item.sku,
+            cart_item_id=item.id,
+            problem=_problem(item.product, item.sku, item.count),
+        )
+        for item in items
+    ]
+    return _price(lines, address)
+
+
+def _price(lines: list[QuoteLine], address: Address | None) -> Quote:
+    """The amounts of the orderable lines, and whether the order can be placed.
+
+    The one place that prices an order: freight and discounts are added here.
+    """
+    quote = Quote(lines, address)
+    orderable = quote.orderable
+    quote.total_count = sum(line.count for line in orderable)
+    quote.goods_amount = sum((line.total for line in orderable), Decimal("0.00"))
+    quote.total_price = quote.goods_amount
+    unorderable = len(lines) - len(orderable)
+    if unorderable:
+        reason = (
+            "1 line cannot be ordered as it stands"
+            if unorderable == 1
+            else f"{unorderable} lines cannot be ordered as they stand"
+        )
+        quote.problem = Problem(LINES, reason)
+    elif quote.total_price > ORDER_TOTAL_MAX:
+        quote.problem = Problem(
+            TOTAL_TOO_LARGE,
+            f"The order totals {money_text(quote.total_price)}; one order can total at most "
+            f"{money_text(ORDER_TOTAL_MAX)}",
+        )
+    elif address is None:
+        quote.problem = Problem(NO_ADDRESS, "Add a delivery address before placing an order")
+    return quote
+
+
+def preview_order(
+    user_id: int,
+    items: list[dict] | None = None,
+    address_id: int | None = None,
+    *,
+    cart_item_ids: list[int] | None = None,
+) -> Quote:
+    """POST /v1/order/preview: the quote of `items` or of the caller's cart lines, to the
+    address `address_id` (the caller's: 404 / 60010) or the default one. Plain reads: nothing
+    is locked, reserved or written."""
+    one_source(items, cart_item_ids)
+    counts = merge_lines(items) if items is not None else None
+    if address_id is not None:
+        address = address_service.get_own_address(user_id, address_id)
+    else:
+        address = address_service.default_address(user_id)
+    if cart_item_ids is not None:
+        return quote_cart_lines(cart_service.lines_for_preview(user_id, cart_item_ids), address)
+    return quote_products(counts, address)
