@@ -14,7 +14,7 @@ rows included, so a line can say why it cannot be ordered) and a `problem` or No
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
@@ -45,6 +45,9 @@ LINES, NO_ADDRESS, TOTAL_TOO_LARGE = "lines", "no_address", "total_too_large"
 
 @dataclass(frozen=True)
 class Problem:
+    """Why a line cannot be ordered (`available`: the units left, for short_of_stock), or why
+    the order cannot be placed."""
+
     code: str
     reason: str
     available: int | None = None
@@ -98,7 +101,7 @@ class Quote:
     total_count: int = 0
     goods_amount: Decimal = Decimal("0.00")
     total_price: Decimal = Decimal("0.00")
-    problem: Problem | None = field(default=None)
+    problem: Problem | None = None
 
     @property
     def can_place(self) -> bool:
