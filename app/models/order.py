@@ -13,7 +13,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from app.core.exceptions import OrderStatusConflict
 from app.core.urls import public_base_url
@@ -77,7 +77,15 @@ class Order(TimestampMixin, db.Model):
     snap_items: Mapped[list] = mapped_column(JSON)
     snap_address: Mapped[dict] = mapped_column(JSON)
     total_count: Mapped[int] = mapped_column(Integer)
+    # The amount model: pay_amount (= total_price, the compat name) is what the customer pays,
+    # goods_amount + freight_amount - coupon_discount, never below 0.01. The lines' pay_amount
+    # shares add up to pay_amount - freight_amount (freight is refunded only with the whole
+    # order).
     total_price = mapped_column(Money, nullable=False)
+    pay_amount = synonym("total_price")
+    goods_amount = mapped_column(Money, nullable=False)
+    freight_amount = mapped_column(Money, nullable=False, default=0, server_default="0")
+    coupon_discount = mapped_column(Money, nullable=False, default=0, server_default="0")
     remark: Mapped[str] = mapped_column(String(200), default="", server_default="")
     expire_time: Mapped[int] = mapped_column(Integer)
     pay_time: Mapped[int | None] = mapped_column(Integer)
@@ -131,6 +139,9 @@ class OrderProduct(db.Model):
     spec: Mapped[str] = mapped_column(String(255), default="", server_default="")
     count: Mapped[int] = mapped_column(Integer)
     price = mapped_column(Money, nullable=False)
+    # The line's exact share of what was paid: price * count less its share of the discount
+    # (largest-remainder allocation to the fen); partial refunds are computed from it.
+    pay_amount = mapped_column(Money, nullable=False)
 
 
 class OrderEvent(CreateTimeMixin, db.Model):

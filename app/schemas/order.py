@@ -64,10 +64,15 @@ class SnapAddress(Shape):
 
 
 class OrderDetail(OrderSummary):
-    """An order with its snapshot lines, address and every step's time."""
+    """An order with its snapshot lines, address and every step's time. The amounts:
+    `pay_amount` (= `total_price`) = `goods_amount` + `freight_amount` - `coupon_discount`."""
 
     snap_items = Computed(lambda o: o.snap_items or [], List(Nested(SnapItem)))
     snap_address = Computed(lambda o: o.snap_address or {}, Nested(SnapAddress))
+    goods_amount = Money()
+    freight_amount = Money()
+    coupon_discount = Money()
+    pay_amount = Money()
     remark = Str()
     cancel_time = Time(allow_none=True)
     delivery_time = Time(allow_none=True)

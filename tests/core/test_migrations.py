@@ -135,6 +135,12 @@ def test_upgrade_to_0002_gives_every_product_a_default_sku_and_keeps_orders(make
                 text("SELECT product_id, sku_id, spec, count FROM order_product ORDER BY id")
             ).all()
             sales = connection.execute(text("SELECT sales FROM product ORDER BY id")).all()
+            amounts = connection.execute(
+                text("SELECT goods_amount, freight_amount, coupon_discount FROM `order`")
+            ).all()
+            shares = connection.execute(
+                text("SELECT pay_amount FROM order_product ORDER BY id")
+            ).all()
         db.engine.dispose()
     stored_price = 1990 if scratch_url.startswith("sqlite") else Decimal("19.90")
     assert [
@@ -147,6 +153,11 @@ def test_upgrade_to_0002_gives_every_product_a_default_sku_and_keeps_orders(make
     assert [s.delete_time for s in skus] == [None, 5]
     assert [tuple(line) for line in lines] == [(1, skus[0].id, "", 1), (2, skus[1].id, "", 2)]
     assert [row.sales for row in sales] == [0, 0]
+    # 0009: the amount model of orders older than it: no freight, no discount, line shares
+    # are the line totals.
+    zero = 0 if scratch_url.startswith("sqlite") else Decimal("0.00")
+    assert [tuple(row) for row in amounts] == [(stored_price, zero, zero)]
+    assert [row.pay_amount for row in shares] == [stored_price, stored_price * 2]
 
 
 def test_review_migration_adds_its_parameters_to_an_installed_shop(make_app, scratch_url):

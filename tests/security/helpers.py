@@ -130,6 +130,7 @@ def make_order(user, **fields):
         "snap_address": {"name": "Owner-Marker"},
         "total_count": 1,
         "total_price": Decimal("9.90"),
+        "goods_amount": Decimal("9.90"),
         "expire_time": now() + 1800,
     }
     values.update(fields)

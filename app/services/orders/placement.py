@@ -90,6 +90,7 @@ def build_snapshot(quote: Quote) -> dict:
         "snap_items": items,
         "total_count": quote.total_count,
         "total_price": quote.total_price,
+        "goods_amount": quote.goods_amount,
     }
 
 
@@ -168,6 +169,7 @@ def _write_order(user_id: int, quote: Quote, remark: str) -> Order:
                 spec=line.spec,
                 count=line.count,
                 price=line.price,
+                pay_amount=line.total,
             )
         )
     db.session.add(

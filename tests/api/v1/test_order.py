@@ -61,6 +61,20 @@ def test_create_order_reserves_stock_and_snapshots(client, customer, customer_he
     ]
     lines = db.session.scalars(select(OrderProduct).where(OrderProduct.order_id == order.id)).all()
     assert {(line.product_id, line.count) for line in lines} == {(first.id, 2), (second.id, 2)}
+    # The amount model without freight or coupon: everything paid is the goods.
+    assert (order.goods_amount, order.freight_amount, order.coupon_discount) == (
+        Decimal("26.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+    assert sorted(line.pay_amount for line in lines) == [Decimal("0.20"), Decimal("25.80")]
+    detail = client.get(f"/v1/order/{order.id}", headers=customer_headers).get_json()["data"]
+    assert {key: detail[key] for key in ("goods_amount", "freight_amount", "pay_amount")} == {
+        "goods_amount": "26.00",
+        "freight_amount": "0.00",
+        "pay_amount": "26.00",
+    }
+    assert detail["coupon_discount"] == "0.00" and detail["total_price"] == "26.00"
     assert _stock(first.id) == 3 and _stock(second.id) == 1
     events = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)).all()
     assert [(e.from_status, e.to_status, e.actor_type, e.actor_id) for e in events] == [
