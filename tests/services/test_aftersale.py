@@ -51,6 +51,11 @@ def wechat(app, monkeypatch):
     return FakeWeChatPay().install(app, monkeypatch)
 
 
+@pytest.fixture
+def admin(super_admin):
+    return super_admin.id
+
+
 def _fresh(model, row_id):
     db.session.expire_all()
     return db.session.get(model, row_id)
@@ -63,7 +68,7 @@ def _sent(wechat) -> list[dict]:
 def _approve(wechat, after_sale, status="SUCCESS"):
     with responses.RequestsMock() as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refund_answers(wechat, status))
-        return aftersale.approve_after_sale(after_sale.id, 1, "ok")
+        return aftersale.approve_after_sale(after_sale.id, after_sale.user_id, "ok")
 
 
 # ------------------------------------------------------------------------ the amount rule
@@ -166,7 +171,7 @@ def test_an_order_partly_refunded_shows_its_refunded_amount(wechat, customer):
     assert _fresh(OrderProduct, line.id).refundable_count == 3
 
 
-def test_checks_when_asking(customer, other_customer, monkeypatch):
+def test_checks_when_asking(customer):
     order = make_paid_order(customer, (make_product(stock=10), 2))
     (line,) = order_lines(order)
     make_after_sale(customer, order, lines=[(line, 1)])
@@ -203,37 +208,37 @@ def test_cancel_frees_the_lines(customer):
 # --------------------------------------------------------------------------- decisions
 
 
-def test_return_flow_with_restock(wechat, customer):
+def test_return_flow_with_restock(wechat, customer, admin):
     product = make_product(price="6.00", stock=10)
     order = make_paid_order(customer, (product, 3), delivered=True)
     assert _fresh(Product, product.id).stock == 7
     (line,) = order_lines(order)
     request = make_after_sale(customer, order, type=2, lines=[(line, 2)])
-    approved = aftersale.approve_after_sale(request.id, 1)
+    approved = aftersale.approve_after_sale(request.id, admin)
     assert approved.status == AS.APPROVED and wechat.requests == []
     shipped = aftersale.ship_after_sale(customer.id, request.id, "顺丰速运", "SF123")
     assert (shipped.status, shipped.tracking_no) == (AS.SHIPPED, "SF123")
     with responses.RequestsMock() as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refund_answers(wechat))
-        done = aftersale.receive_after_sale(request.id, 1, restock=True)
+        done = aftersale.receive_after_sale(request.id, admin, restock=True)
     assert done.status == AS.REFUNDED and done.restocked and done.receive_time
     assert _sent(wechat)[0]["amount"]["refund"] == 1200
     assert _fresh(Product, product.id).stock == 9
     with pytest.raises(AfterSaleStatusConflict):
-        aftersale.restock_after_sale(request.id, 1)
+        aftersale.restock_after_sale(request.id, admin)
     assert _fresh(Product, product.id).stock == 9
     assert _fresh(OrderProduct, line.id).restocked_count == 2
     assert [e.to_status for e in _fresh(AfterSale, request.id).events] == [1, 2, 3, 4, 5]
 
 
-def test_refund_failure_is_visible_and_retried(wechat, customer):
+def test_refund_failure_is_visible_and_retried(wechat, customer, admin):
     order = make_paid_order(customer, (make_product(price="3.00", stock=10), 2))
     request = make_after_sale(customer, order)
     refused = refund_answers(wechat, http_status=403, error={"code": "NOT_ENOUGH", "message": "no"})
     with responses.RequestsMock() as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refused)
         with pytest.raises(WeChatPayError):
-            aftersale.approve_after_sale(request.id, 1)
+            aftersale.approve_after_sale(request.id, admin)
     failed = aftersale.get_after_sale(request.id)
     assert failed.status == AS.REFUND_FAILED
     assert [r.status for r in failed.refunds] == ["ABNORMAL"]
@@ -241,40 +246,40 @@ def test_refund_failure_is_visible_and_retried(wechat, customer):
     assert _fresh(OrderProduct, order_lines(order)[0].id).refunded_count == 0
     with responses.RequestsMock() as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refund_answers(wechat))
-        retried = aftersale.retry_refund(request.id, 1)
+        retried = aftersale.retry_refund(request.id, admin)
     assert retried.status == AS.REFUNDED
     assert [r.out_refund_no[-2:] for r in retried.refunds] == ["-1", "-2"]
     assert _fresh(Order, order.id).order_status == S.REFUNDED
 
 
-def test_unanswered_refund_is_sent_again_with_the_same_number(wechat, customer):
+def test_unanswered_refund_is_sent_again_with_the_same_number(wechat, customer, admin):
     request = make_after_sale(customer)
     with responses.RequestsMock():  # nothing registered: WeChat unreachable
         with pytest.raises(WeChatPayError):
-            aftersale.approve_after_sale(request.id, 1)
+            aftersale.approve_after_sale(request.id, admin)
     assert _fresh(AfterSale, request.id).status == AS.REFUNDING
     with responses.RequestsMock() as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refund_answers(wechat, "PROCESSING"))
-        aftersale.retry_refund(request.id, 1)
+        aftersale.retry_refund(request.id, admin)
     numbers = db.session.scalars(select(Refund.out_refund_no)).all()
     assert len(numbers) == 1 and _sent(wechat)[0]["out_refund_no"] == numbers[0]
     with pytest.raises(AfterSaleStatusConflict):  # WeChat has it now: the notify settles it
-        aftersale.retry_refund(request.id, 1)
+        aftersale.retry_refund(request.id, admin)
 
 
-def test_full_refund_after_partial_ones_gives_back_only_the_rest(wechat, customer):
+def test_full_refund_after_partial_ones_gives_back_only_the_rest(wechat, customer, admin):
     product = make_product(price="10.00", stock=10)
     order = make_paid_order(customer, (product, 3), freight="5.00")
     (line,) = order_lines(order)
     request = make_after_sale(customer, order, lines=[(line, 1)])
     with pytest.raises(AfterSaleOpen):  # decide the open after-sale first
-        payment.request_refund(order.id, 1, "all")
+        payment.request_refund(order.id, admin, "all")
     _approve(wechat, request)
-    aftersale.restock_after_sale(request.id, 1)  # never shipped: the unit is back in stock
+    aftersale.restock_after_sale(request.id, admin)  # never shipped: the unit is back in stock
     assert _fresh(Product, product.id).stock == 8
     with responses.RequestsMock() as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refund_answers(wechat))
-        payment.request_refund(order.id, 1, "all")
+        payment.request_refund(order.id, admin, "all")
     assert [sent["amount"]["refund"] for sent in _sent(wechat)] == [1000, 2500]
     stored = _fresh(Order, order.id)
     assert stored.order_status == S.REFUNDED and stored.refunded_amount == D("35.00")
@@ -283,7 +288,7 @@ def test_full_refund_after_partial_ones_gives_back_only_the_rest(wechat, custome
         make_after_sale(customer, order, lines=[(line, 1)])
 
 
-def test_decision_queues_the_after_sale_message(wechat, customer):
+def test_decision_queues_the_after_sale_message(wechat, customer, admin):
     make_wx_identity(customer, "o-customer")
     template = {"template_id": "T-AS", "data": {"thing1": "{decision}", "thing2": "{reason}"}}
     make_config(
@@ -292,9 +297,9 @@ def test_decision_queues_the_after_sale_message(wechat, customer):
     order = make_paid_order(customer, (make_product(stock=10), 2), delivered=True)
     first = order_lines(order)[0]
     request = make_after_sale(customer, order, type=2, lines=[(first, 1)])
-    aftersale.reject_after_sale(request.id, 1, "商品已使用")
+    aftersale.reject_after_sale(request.id, admin, "商品已使用")
     again = make_after_sale(customer, order, type=2, lines=[(first, 1)])
-    aftersale.approve_after_sale(again.id, 1)
+    aftersale.approve_after_sale(again.id, admin)
     bodies = db.session.scalars(select(OutboxMessage.body).order_by(OutboxMessage.id)).all()
     decided = [b for b in bodies if b.get("template_id") == "T-AS"]
     assert [b["data"]["thing1"]["value"] for b in decided] == ["拒绝", "同意"]
