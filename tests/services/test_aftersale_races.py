@@ -57,11 +57,14 @@ def _refunds(order_id):
 
 
 def _two_admins_approve(app, runner, wechat, customer):
-    request = make_after_sale(customer, make_paid_order(customer, (make_product(price="10.00", stock=9), 2)))
+    request = make_after_sale(
+        customer, make_paid_order(customer, (make_product(price="10.00", stock=9), 2))
+    )
+    request_id = request.id  # threads read no row of this session
     admins = [make_user(auth=2).id for _ in range(2)]
 
     def approve(admin_id):
-        return lambda: aftersale.approve_after_sale(request.id, admin_id).status
+        return lambda: aftersale.approve_after_sale(request_id, admin_id).status
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refund_answers(wechat))
@@ -96,16 +99,17 @@ def _every_line_at_once(app, runner, wechat, customer):
         shares=["3.33", "3.33", "3.34", "0.01"],
         freight="5.00",
     )
-    requests = [make_after_sale(customer, order, lines=[(line, 1)]) for line in order_lines(order)]
-    admins = [make_user(auth=2).id for _ in requests]
+    ids = [make_after_sale(customer, order, lines=[(line, 1)]).id for line in order_lines(order)]
+    admins = [make_user(auth=2).id for _ in ids]
+    order_id = order.id  # threads read no row of this session
 
-    def approve(request, admin_id):
-        return lambda: aftersale.approve_after_sale(request.id, admin_id).status
+    def approve(request_id, admin_id):
+        return lambda: aftersale.approve_after_sale(request_id, admin_id).status
 
     def refund_all():
-        return payment.request_refund(order.id, admins[0], "all").order_status
+        return payment.request_refund(order_id, admins[0], "all").order_status
 
-    jobs = [approve(r, a) for r, a in zip(requests, admins, strict=True)] + [refund_all]
+    jobs = [approve(r, a) for r, a in zip(ids, admins, strict=True)] + [refund_all]
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.add_callback("POST", REFUNDS_URL, callback=refund_answers(wechat))
         results = runner(app, jobs)
@@ -143,7 +147,8 @@ def _one_line_asked_at_once(app, runner, customer, tries=6):
         "lines": [{"order_product_id": line.id, "count": 5}],
         "reason": "不想要了",
     }
-    results = runner(app, [lambda: aftersale.create_after_sale(customer.id, dict(body)).id] * tries)
+    user_id = customer.id
+    results = runner(app, [lambda: aftersale.create_after_sale(user_id, dict(body)).id] * tries)
     created = [r for r in results if isinstance(r, int)]
     assert len(created) == 1, results
     assert all(isinstance(r, AfterSaleLineBusy) for r in results if r not in created)
