@@ -117,3 +117,10 @@ class AdminAfterSale(AfterSale):
     restocked = Bool()
     events = List(Nested(AfterSaleEvent))
     refunds = List(Nested(OrderRefund))
+
+
+class AfterSaleUpload(Shape):
+    """An image kept for an after-sale: send `key` in the after-sale's `images`."""
+
+    key = Str()
+    url = Str()

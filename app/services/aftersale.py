@@ -450,7 +450,10 @@ def restock_after_sale(after_sale_id: int, admin_id: int) -> AfterSale:
             db.session.rollback()
             raise money.status_conflict(current.status, allowed)
         order = db.session.get(Order, current.order_id)
-        in_shop = current.receive_time is not None or order.delivery_time is None
+        # returned goods that arrived; or units never shipped, once their refund is done
+        in_shop = current.receive_time is not None or (
+            order.delivery_time is None and current.status == AS.REFUNDED
+        )
         if not in_shop or order.stock_released:
             db.session.rollback()
             raise AfterSaleStatusConflict(

@@ -18,9 +18,8 @@ from app.core.exceptions import (
 )
 from app.core.forms import PageForm
 from app.core.limits import limit_upload
-from app.schemas.aftersale import AfterSale, AfterSaleSummary
+from app.schemas.aftersale import AfterSale, AfterSaleSummary, AfterSaleUpload
 from app.schemas.base import Page
-from app.schemas.review import ReviewUpload
 from app.services import aftersale, uploads
 from app.validators.aftersale import AfterSaleCreateForm, AfterSaleShipForm
 
@@ -107,7 +106,7 @@ def ship_after_sale(id):
 @bp.post("/image")
 @login_required
 @limit_upload
-@upload_doc("Upload an after-sale image", data=ReviewUpload, errors=[TooManyRequests])
+@upload_doc("Upload an after-sale image", data=AfterSaleUpload, errors=[TooManyRequests])
 def upload_after_sale_image():
     """Keep an image (re-encoded, without its metadata) for one of the caller's after-sales."""
     return uploads.store_review_image(current_user(), uploads.image_from_request())
