@@ -745,3 +745,98 @@ def make_outbox_message(*, kind="shipping", path="/wxa/sec/order/upload_shipping
     }
     values.update(fields)
     return _commit(OutboxMessage(**values))
+
+
+# ------------------------------------------------------------------------- after-sales
+
+
+def make_paid_order(user, *lines, freight=None, shares=None, delivered=False, received=False):
+    """A PAID order of `lines` ((product, count) pairs; one new product when none), paid in
+    full through the services. `shares` writes the lines' paid shares directly (a discounted
+    order, as coupons would make it) and `freight` the order's freight: pay_amount becomes
+    sum(shares) + freight. `delivered` / `received` move it on through the services."""
+    from decimal import Decimal
+
+    from app.models import Order, OrderProduct
+    from app.services.orders import deliver_order, receive_order
+
+    order = make_order(user, *(lines or [(make_product(price="10.00", stock=50), 1)]))
+    rows = order_lines(order)
+    if shares is not None or freight is not None:
+        shares = [Decimal(s) for s in shares] if shares else [row.pay_amount for row in rows]
+        freight = Decimal(freight or 0)
+        for row, share in zip(rows, shares, strict=True):
+            db.session.query(OrderProduct).filter_by(id=row.id).update({"pay_amount": share})
+        goods = sum(Decimal(row.price) * row.count for row in rows)
+        total = sum(shares) + freight
+        db.session.query(Order).filter_by(id=order.id).update(
+            {
+                "total_price": total,
+                "goods_amount": goods,
+                "freight_amount": freight,
+                "coupon_discount": goods + freight - total,
+            }
+        )
+        db.session.commit()
+        order = db.session.get(Order, order.id, populate_existing=True)
+    pay_order(order)
+    if delivered or received:
+        deliver_order(order.id, 1, "顺丰速运", f"SF{order.id:010d}")
+    if received:
+        receive_order(user.id, order.id)
+    db.session.expire_all()
+    return db.session.get(Order, order.id)
+
+
+def make_after_sale(user, order=None, *, type=1, lines=None, reason="不想要了", **values):
+    """An after-sale asked through the service: `lines` are (order line, count) pairs (every
+    unit of every line of `order` when None; a new paid order when `order` is None)."""
+    from app.services import aftersale
+
+    order = order or make_paid_order(user)
+    if lines is None:
+        lines = [(line, line.count) for line in order_lines(order)]
+    body = {
+        "order_id": order.id,
+        "type": type,
+        "lines": [{"order_product_id": line.id, "count": count} for line, count in lines],
+        "reason": reason,
+        "description": "",
+        "images": [],
+    }
+    body.update(values)
+    return aftersale.create_after_sale(user.id, body)
+
+
+REFUNDS_URL = f"{FakeWeChatPay.BASE}/v3/refund/domestic/refunds"
+
+
+def refund_answers(wechat, status="SUCCESS", *, http_status=200, error=None):
+    """A `responses` callback for POST /v3/refund/domestic/refunds answering each refund with
+    its own refund_id (`status`), or `error` ({code, message}) with `http_status`; every
+    request is kept in `wechat.requests`."""
+    import json
+    import threading
+
+    lock = threading.Lock()
+
+    def callback(request):
+        wechat.verify_request(request)
+        sent = json.loads(request.body)
+        with lock:
+            wechat.requests.append(request)
+        if error is not None:
+            body = error
+        else:
+            body = {
+                "refund_id": f"50{sent['out_refund_no']}",
+                "out_refund_no": sent["out_refund_no"],
+                "status": status,
+                "amount": sent["amount"],
+            }
+        text = json.dumps(body)
+        headers = wechat.signed_headers(text)
+        headers["Content-Type"] = "application/json"
+        return http_status, headers, text
+
+    return callback

@@ -26,7 +26,17 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.fakewechat import FakeServer, env_values, openid_for
-from app.models import Identity, Order, OrderStatus, OutboxMessage, Payment, Product, Refund
+from app.models import (
+    AfterSale,
+    Identity,
+    Order,
+    OrderStatus,
+    OutboxMessage,
+    Payment,
+    Product,
+    Refund,
+    User,
+)
 from app.models.reconcile import ReconcileDay, ReconcileItem
 from app.services.wechat_platform import messages
 from tests import factories
@@ -339,3 +349,35 @@ def test_delivery_reaches_wechat_through_the_outbox(stack):
     assert again.returncode == 0, again.stdout + again.stderr
     calls = requests.get(f"{fake.url}/_fake/calls", timeout=10).json()["calls"]
     assert len([c for c in calls if c["path"] == "/wxa/sec/order/upload_shipping_info"]) == 1
+
+
+def test_after_sale_partial_refund_through_the_fake(stack):
+    server, fake = stack
+    product = factories.make_product(price="3.00", stock=9)
+    token, user_id = _login_by_code(server, fake, "carol-code")
+    factories.make_address(db.session.get(User, user_id))
+    order, _ = _place_paid_order(server, fake, token, product, 3)
+    line = _api(server, "GET", f"/v1/order/{order.id}", token)["lines"][0]
+    asked = _api(
+        server,
+        "POST",
+        "/v1/aftersale",
+        token,
+        json={
+            "order_id": order.id,
+            "type": 1,
+            "lines": [{"order_product_id": line["order_product_id"], "count": 1}],
+            "reason": "少了一个",
+        },
+    )
+    assert asked["amount"] == "3.00"
+    admin = _admin_token(server)
+    answer = _api(server, "PUT", f"/v2/aftersale/{asked['id']}/approve", admin, json={})
+    assert answer["status"] in (4, 5)  # REFUNDING until the fake's notify settles it
+    assert _wait_for(lambda: _row(AfterSale, id=asked["id"]).status == 5), server.output()
+    refund = _row(Refund, after_sale_id=asked["id"])
+    assert (refund.status, refund.amount) == ("SUCCESS", 300)
+    at_fake = fake.state.refunds[refund.out_refund_no]
+    assert at_fake["amount"]["refund"] == 300 and at_fake["amount"]["total"] == 900
+    stored = _row(Order, id=order.id)
+    assert stored.order_status == S.PAID and str(stored.refunded_amount) == "3.00"

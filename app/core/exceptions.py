@@ -180,6 +180,33 @@ OrderTotalTooLarge = _define(
     "OrderTotalTooLarge", 400, 50060, "The order total is more than one order can hold"
 )
 
+# After-sales
+AfterSaleNotFound = _define("AfterSaleNotFound", 404, 53010, "After-sale not found")
+AfterSaleLineNotFound = _define(
+    "AfterSaleLineNotFound", 404, 53020, "Order line not found in this order"
+)
+AfterSaleNotAllowed = _define(
+    "AfterSaleNotAllowed", 409, 53030, "This order cannot have an after-sale now"
+)
+AfterSaleLineBusy = _define(
+    "AfterSaleLineBusy", 409, 53040, "An open after-sale already holds this order line"
+)
+AfterSaleCountTooLarge = _define(
+    "AfterSaleCountTooLarge", 409, 53050, "More units than the line has left to refund"
+)
+AfterSaleStatusConflict = _define(
+    "AfterSaleStatusConflict", 409, 53060, "The after-sale's status does not allow this action"
+)
+AfterSaleImageInvalid = _define(
+    "AfterSaleImageInvalid", 400, 53070, "An image is not one you uploaded"
+)
+AfterSaleOpen = _define(
+    "AfterSaleOpen", 409, 53080, "The order has an open after-sale: decide it first"
+)
+RefundExceedsPaid = _define(
+    "RefundExceedsPaid", 409, 53090, "The refund would give back more than was paid"
+)
+
 # Addresses
 AddressNotFound = _define("AddressNotFound", 404, 60010, "Address not found")
 AddressLimitReached = _define("AddressLimitReached", 400, 60020, "Address book is full")

@@ -1,6 +1,7 @@
 """All models, imported so that metadata and migrations see every table."""
 
 from app.models.access import Auth, Element, Group, Permission, Route, group_2_element, menu
+from app.models.aftersale import AfterSale, AfterSaleEvent, AfterSaleLine, AfterSaleStatus
 from app.models.cart import CartItem
 from app.models.catalog import (
     Banner,
@@ -36,6 +37,10 @@ from app.models.user import Address, Identity, RefreshToken, User
 
 __all__ = [
     "Address",
+    "AfterSale",
+    "AfterSaleEvent",
+    "AfterSaleLine",
+    "AfterSaleStatus",
     "Article",
     "Auth",
     "Banner",

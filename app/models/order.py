@@ -86,6 +86,9 @@ class Order(TimestampMixin, db.Model):
     goods_amount = mapped_column(Money, nullable=False)
     freight_amount = mapped_column(Money, nullable=False, default=0, server_default="0")
     coupon_discount = mapped_column(Money, nullable=False, default=0, server_default="0")
+    # What its refunds being processed or done give back (after-sales and the full refund);
+    # a guarded UPDATE keeps it at most pay_amount.
+    refunded_amount = mapped_column(Money, nullable=False, default=0, server_default="0")
     remark: Mapped[str] = mapped_column(String(200), default="", server_default="")
     expire_time: Mapped[int] = mapped_column(Integer)
     pay_time: Mapped[int | None] = mapped_column(Integer)
@@ -142,6 +145,20 @@ class OrderProduct(db.Model):
     # The line's exact share of what was paid: price * count less its share of the discount
     # (largest-remainder allocation to the fen); partial refunds are computed from it.
     pay_amount = mapped_column(Money, nullable=False)
+    # After-sales (app/models/aftersale.py): units and money given back (refunds processing or
+    # done), units put back into stock, and the one open after-sale holding the line.
+    refunded_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    refunded_amount = mapped_column(Money, nullable=False, default=0, server_default="0")
+    restocked_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    open_after_sale_id: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def refundable_count(self) -> int:
+        return self.count - self.refunded_count
+
+    @property
+    def refundable_amount(self):
+        return self.pay_amount - self.refunded_amount
 
 
 class OrderEvent(CreateTimeMixin, db.Model):
@@ -179,6 +196,7 @@ class Refund(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"))
+    after_sale_id: Mapped[int | None] = mapped_column(ForeignKey("after_sale.id"), index=True)
     out_refund_no: Mapped[str] = mapped_column(String(64), unique=True)
     refund_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     amount: Mapped[int] = mapped_column(Integer)

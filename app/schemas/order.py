@@ -63,9 +63,47 @@ class SnapAddress(Shape):
     detail = Text()
 
 
+def snap_item_of(order, line) -> dict:
+    """The snapshot item of an order line (same product and SKU); {} when none matches."""
+    for item in order.snap_items or []:
+        if item.get("id") == line.product_id and item.get("sku_id") == line.sku_id:
+            return item
+    return {}
+
+
+class OrderLine(Shape):
+    """A line of the order, for after-sales (POST /v1/aftersale names `order_product_id`):
+    `pay_amount` is the line's exact share of what was paid; `refunded_*` what after-sales
+    and refunds gave back (or are giving back), `refundable_*` what is left; `after_sale_id`
+    the open after-sale holding the line (null when none: a new one may be asked)."""
+
+    order_product_id = Int(attribute="id")
+    product_id = Int()
+    sku_id = Int(allow_none=True)
+    name = Computed(lambda line: line.snap.get("name", ""), Str())
+    spec = Text()
+    main_image = Computed(lambda line: line.snap.get("main_image", ""), SnapshotUrl())
+    price = Money()
+    count = Int()
+    pay_amount = Money()
+    refunded_count = Int()
+    refunded_amount = Money()
+    refundable_count = Int()
+    refundable_amount = Money()
+    after_sale_id = Int(attribute="open_after_sale_id", allow_none=True)
+
+
+def _lines(order) -> list:
+    for line in order.lines:
+        line.snap = snap_item_of(order, line)
+    return order.lines
+
+
 class OrderDetail(OrderSummary):
     """An order with its snapshot lines, address and every step's time. The amounts:
-    `pay_amount` (= `total_price`) = `goods_amount` + `freight_amount` - `coupon_discount`."""
+    `pay_amount` (= `total_price`) = `goods_amount` + `freight_amount` - `coupon_discount`;
+    `refunded_amount` is what its refunds gave back or are giving back (all of pay_amount once
+    it is REFUNDED). `lines` are its order lines with what each can still give back."""
 
     snap_items = Computed(lambda o: o.snap_items or [], List(Nested(SnapItem)))
     snap_address = Computed(lambda o: o.snap_address or {}, Nested(SnapAddress))
@@ -73,6 +111,8 @@ class OrderDetail(OrderSummary):
     freight_amount = Money()
     coupon_discount = Money()
     pay_amount = Money()
+    refunded_amount = Money()
+    lines = Computed(_lines, List(Nested(OrderLine)))
     remark = Str()
     cancel_time = Time(allow_none=True)
     delivery_time = Time(allow_none=True)

@@ -396,34 +396,49 @@ REFUND_FINAL = {"SUCCESS", "CLOSED", "ABNORMAL"}
 
 
 def request_refund(order_id: int, admin_id: int, reason: str) -> Order:
-    """Full refund of a paid order: reserve it as REFUNDING, then ask WeChat to refund it."""
+    """Full refund of a paid order (what earlier after-sales did not give back): reserve it as
+    REFUNDING, then ask WeChat to refund it."""
     order = orders.get_order(order_id)
     require_configured()
     refund = orders.start_refund(order, admin_id, reason)
+    send_refund(refund.id, actor_type="admin", actor_id=admin_id)
+    return orders.get_order(order_id)
+
+
+def send_refund(refund_id: int, *, actor_type: str, actor_id=None) -> Refund:
+    """Ask WeChat Pay for a PROCESSING refund row and apply its answer.
+
+    Asking again for the same row is safe: WeChat answers a known `out_refund_no` with that
+    refund instead of making another. WeChat refusing it (an error answer) settles the row
+    ABNORMAL, so a retry makes a new row; WeChat unreachable leaves it PROCESSING (settled
+    later by the notify, `query_processing_refunds` or a retry).
+    """
+    refund = db.session.get(Refund, refund_id, populate_existing=True)
     payment = db.session.get(Payment, refund.payment_id)
+    order_no = db.session.scalar(select(Order.order_no).where(Order.id == refund.order_id))
     try:
         answer = _call(
             client().refund,
             out_refund_no=refund.out_refund_no,
             amount={"refund": refund.amount, "total": payment.amount, "currency": "CNY"},
-            out_trade_no=order.order_no,
+            out_trade_no=order_no,
             reason=refund.reason or None,
             notify_url=_setting("WECHATPAY_REFUND_NOTIFY_URL") or None,
         )
     except GatewayError as error:
         if error.reached:
-            orders.settle_refund(refund.id, "ABNORMAL", actor_type="admin", actor_id=admin_id)
+            orders.settle_refund(refund.id, "ABNORMAL", actor_type=actor_type, actor_id=actor_id)
         raise WeChatPayError(str(error)[:200]) from error
     status = answer.get("status", "PROCESSING")
     orders.settle_refund(
         refund.id,
         status,
-        actor_type="admin",
-        actor_id=admin_id,
+        actor_type=actor_type,
+        actor_id=actor_id,
         wechat_refund_id=answer.get("refund_id"),
         success_time=_parse_time(answer.get("success_time")),
     )
-    return orders.get_order(order_id)
+    return db.session.get(Refund, refund_id, populate_existing=True)
 
 
 def handle_refund_notification(headers, body: bytes) -> str:

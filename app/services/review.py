@@ -34,10 +34,11 @@ from app.core.exceptions import (
 from app.core.filters import keyword_filter
 from app.core.pagination import page_args, page_dict, paginate
 from app.extensions import db
-from app.models import File, Identity, Order, OrderProduct, OrderStatus, Product, Review
+from app.models import Identity, Order, OrderProduct, OrderStatus, Product, Review
 from app.models.base import now
 from app.models.order import absolute_url, status_conflict
 from app.models.review import GOOD_RATING, RATING_MAX, RATING_MIN, ReviewImage, good_rate
+from app.services import uploads
 from app.services.catalog import invalidate_catalog
 from app.services.config_params import config_value
 from app.services.content_check import Scene, check_text
@@ -95,19 +96,7 @@ def _check_reviewable(order: Order, days: int, at: int) -> None:
 
 def _check_own_images(user_id: int, keys: list[str]) -> None:
     """Every key must be a live file the user uploaded (a private row of theirs)."""
-    if not keys:
-        return
-    found = set(
-        db.session.scalars(
-            select(File.storage_key).where(
-                File.parent_id.is_(None),
-                File.owner_id == user_id,
-                File.is_folder.is_(False),
-                File.storage_key.in_(keys),
-            )
-        )
-    )
-    missing = [key for key in keys if key not in found]
+    missing = uploads.not_uploaded_by(user_id, keys)
     if missing:
         raise ReviewImageInvalid(
             "images: upload each image with POST /v1/review/image and send the keys it answers",

@@ -201,9 +201,10 @@ def add_sales(lines: list[tuple[int, int, int]]) -> None:
         )
 
 
-def order_lines(order_id: int) -> list[tuple[int, int, int]]:
+def order_lines(order_id: int, *, in_customer_hands: bool = False) -> list[tuple[int, int, int]]:
     """(sku_id, product_id, count) of an order; a line older than SKUs (sku_id NULL) stands
-    for its product's first SKU."""
+    for its product's first SKU. `in_customer_hands`: less the units an after-sale already
+    put back into stock (lines with none left are left out)."""
     first_sku = (
         select(func.min(Sku.id))
         .where(Sku.product_id == OrderProduct.product_id)
@@ -214,13 +215,15 @@ def order_lines(order_id: int) -> list[tuple[int, int, int]]:
         select(
             func.coalesce(OrderProduct.sku_id, first_sku),
             OrderProduct.product_id,
-            OrderProduct.count,
+            OrderProduct.count - OrderProduct.restocked_count
+            if in_customer_hands
+            else OrderProduct.count,
         )
         .where(OrderProduct.order_id == order_id)
         .order_by(OrderProduct.id)
         .execution_options(include_deleted=True)
     ).all()
-    return [(sku_id, product_id, count) for sku_id, product_id, count in rows if sku_id]
+    return [(sku_id, product_id, count) for sku_id, product_id, count in rows if sku_id and count]
 
 
 # ---------------------------------------------------------------- admin writes

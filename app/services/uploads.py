@@ -545,6 +545,24 @@ def set_avatar_url(user, value: str) -> None:
     release(objects)
 
 
+def not_uploaded_by(user_id: int, keys: list[str]) -> list[str]:
+    """The keys that are not live private files the user uploaded (review and after-sale
+    images: only their uploader may attach them)."""
+    if not keys:
+        return []
+    found = set(
+        db.session.scalars(
+            select(File.storage_key).where(
+                File.parent_id.is_(None),
+                File.owner_id == user_id,
+                File.is_folder.is_(False),
+                File.storage_key.in_(keys),
+            )
+        )
+    )
+    return [key for key in keys if key not in found]
+
+
 def store_review_image(user, upload: Upload) -> dict:
     """Keep an image the user uploads for a review (re-encoded, at most REVIEW_IMAGE_MAX_SIDE
     pixels a side) as a private file row of theirs; answers its storage `key`, which only they

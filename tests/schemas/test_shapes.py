@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Order
 from app.schemas import (
     address,
+    aftersale,
     article,
     banner,
     category,
@@ -34,6 +35,7 @@ from tests import factories
 
 MODULES = [
     address,
+    aftersale,
     article,
     banner,
     category,
@@ -103,7 +105,22 @@ def rows(app):
     quote = orders.preview_order(
         customer.id, [{"product_id": item.id, "count": 2}, {"product_id": 987654, "count": 1}]
     )
+    from app.services import aftersale as aftersale_service
+
+    asked = factories.make_after_sale(customer, factories.make_paid_order(customer))
+    asked = aftersale_service.get_after_sale(asked.id)
+    asked.lines[0].snap = {"name": "x"}
+    order_line = factories.order_lines(placed)[0]
+    order_line.snap = {"name": "x", "main_image": "/static/images/a.png"}
     return {
+        aftersale.AfterSale: asked,
+        aftersale.AfterSaleSummary: asked,
+        aftersale.AdminAfterSaleSummary: asked,
+        aftersale.AdminAfterSale: asked,
+        aftersale.AfterSaleLine: asked.lines[0],
+        aftersale.AfterSaleEvent: asked.events[0],
+        aftersale.AfterSaleUpload: {"key": "k", "url": "u"},
+        order.OrderLine: order_line,
         review.Review: written,
         review.ReviewSummary: summary,
         review.ProductReviews: {

@@ -26,7 +26,16 @@ VALID_ADDRESS = {
 def _owned_rows(owner):
     """resource (first path segment after /v1) -> (model, row, valid body for writes[, the
     path id when it is not the row's id])."""
-    from app.models import Address, CartItem, Favorite, Footprint, Order, OrderProduct, Review
+    from app.models import (
+        Address,
+        AfterSale,
+        CartItem,
+        Favorite,
+        Footprint,
+        Order,
+        OrderProduct,
+        Review,
+    )
 
     address = factories.make_address(owner, name=MARKER, detail=f"{MARKER} road")
     order = make_order(owner)
@@ -40,6 +49,8 @@ def _owned_rows(owner):
     review = factories.make_review(owner, reviewed, content=f"{MARKER} review")
     favorite = factories.make_favorite(owner, product)
     footprint = factories.make_footprint(owner, product)
+    after_sale = factories.make_after_sale(owner, reason=f"{MARKER} aftersale")
+    paid = factories.make_paid_order(owner)  # a line free for an after-sale (body ids)
     return {
         "address": (Address, address, VALID_ADDRESS),
         "cart": (CartItem, line, {"count": 2, "checked": False}),
@@ -49,6 +60,8 @@ def _owned_rows(owner):
         "review_line": (OrderProduct, pending, {}),
         "favorite": (Favorite, favorite, {}, product.id),  # DELETE /v1/favorite/{product_id}
         "footprint": (Footprint, footprint, {}),
+        "aftersale": (AfterSale, after_sale, {"carrier": "顺丰速运", "tracking_no": "SF1"}),
+        "aftersale_order": (Order, paid, {}),
     }
 
 
@@ -120,7 +133,13 @@ def test_lists_never_show_other_users_rows(app, client, customer, other_customer
     assert not leaks, f"other users' rows listed by {leaks}"
 
 
-OWNER_LISTS = ["/v1/review/mine", "/v1/review/pending", "/v1/favorite", "/v1/footprint"]
+OWNER_LISTS = [
+    "/v1/review/mine",
+    "/v1/review/pending",
+    "/v1/favorite",
+    "/v1/footprint",
+    "/v1/aftersale",
+]
 
 
 def test_owner_lists_show_the_marker_so_the_list_check_is_not_vacuous(client, customer):
@@ -159,6 +178,22 @@ BODY_ID_ROUTES = [
     ("POST", "/v1/order/preview", lambda rows: {"cart_item_ids": [rows["cart"][1].id]}, "cart"),
     (
         "POST",
+        "/v1/aftersale",
+        lambda rows: {
+            "order_id": rows["aftersale_order"][1].id,
+            "type": 1,
+            "lines": [
+                {
+                    "order_product_id": factories.order_lines(rows["aftersale_order"][1])[0].id,
+                    "count": 1,
+                }
+            ],
+            "reason": "x",
+        },
+        "aftersale_order",
+    ),
+    (
+        "POST",
         "/v1/order/preview",
         lambda rows: {
             "products": [{"product_id": factories.make_product().id, "count": 1}],
@@ -191,3 +226,6 @@ def test_other_users_ids_in_the_body_answer_404(app, client, method, path, build
     from app.models import Review
 
     assert db.session.query(Review).filter_by(user_id=attacker.id).count() == 0
+    from app.models import AfterSale
+
+    assert db.session.query(AfterSale).filter_by(user_id=attacker.id).count() == 0

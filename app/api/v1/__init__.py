@@ -4,6 +4,7 @@ from flask import Blueprint
 
 from app.api.v1 import (
     address,
+    aftersale,
     article,
     avatar,
     banner,
@@ -39,6 +40,7 @@ RESOURCES = [
     footprint.bp,
     cart.bp,
     order.bp,
+    aftersale.bp,
     pay.bp,
     article.bp,
     notice.bp,

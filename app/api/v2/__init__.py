@@ -4,6 +4,7 @@ from flask import Blueprint, Flask
 
 from app.api.v2 import (  # noqa: I001
     admin,
+    aftersale,
     article,
     auth,
     banner,
@@ -42,6 +43,7 @@ RESOURCES = [
     element.bp,
     log.bp,
     order.bp,
+    aftersale.bp,
     outbox.bp,
     reconcile.bp,
     category.bp,

@@ -8,7 +8,9 @@
     reading      one order, the list statement
     status       cancel, receive, deliver, restock
     payments     recording a payment WeChat reported
-    refunds      refund rows, started and settled once
+    refunds      refund rows, started and settled once (the full refund gives back the rest)
+    aftersale_money  after-sales' status machine and money: reserving a partial refund on
+                 the order and its lines under the order's lock, settling it
     expiry       the `order expire` command
     gateway      the payment-service verbs create_app hands the workflows above
 

@@ -25,9 +25,15 @@ TRANSITIONS: dict[tuple[int, int], frozenset[str]] = {
     (S.REFUND_FAILED, S.REFUNDING): frozenset({"admin"}),
     (S.REFUNDING, S.REFUNDED): frozenset({"wechat", "admin", "system"}),
     (S.REFUNDING, S.REFUND_FAILED): frozenset({"wechat", "admin", "system"}),
+    # After-sales: the refund that makes the order's refunds add up to what was paid.
+    (S.PAID, S.REFUNDED): frozenset({"wechat", "admin", "system"}),
+    (S.DELIVERED, S.REFUNDED): frozenset({"wechat", "admin", "system"}),
+    (S.RECEIVED, S.REFUNDED): frozenset({"wechat", "admin", "system"}),
 }
 DELIVERABLE = (S.PAID, S.HANDLED_OUT_OF)
 REFUNDABLE = (S.PAID, S.PAID_BUT_OUT_OF, S.HANDLED_OUT_OF, S.REFUND_FAILED)
+# Orders whose units a customer may ask an after-sale for (app/services/aftersale.py).
+AFTER_SALE_ALLOWED = (S.PAID, S.DELIVERED, S.RECEIVED)
 
 
 def transition(

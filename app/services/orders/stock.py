@@ -31,5 +31,5 @@ def release_stock(order_id: int) -> bool:
     )
     if flipped.rowcount != 1:
         return False
-    sku_service.release(sku_service.order_lines(order_id))
+    sku_service.release(sku_service.order_lines(order_id, in_customer_hands=True))
     return True

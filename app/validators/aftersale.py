@@ -1,0 +1,121 @@
+"""Forms of the after-sale routes (/v1/aftersale, /v2/aftersale)."""
+
+from wtforms.validators import StopValidation
+
+from app.core.forms import (
+    BaseForm,
+    BooleanField,
+    EnumField,
+    FormListField,
+    IntegerField,
+    PageForm,
+    Setting,
+    StringField,
+    UnixTimeField,
+)
+from app.models.aftersale import (
+    ADMIN_REASON_MAX,
+    DESCRIPTION_MAX,
+    IMAGES_MAX,
+    REASON_MAX,
+    TYPES,
+    AfterSaleStatus,
+)
+from app.validators.order import TRACKING_PATTERN
+from app.validators.review import PLAIN_TEXT, PLAIN_TEXT_MESSAGE, ImageKeyListField
+
+STATUS_VALUES = {status.value for status in AfterSaleStatus}
+
+
+def _text(max_length: int, **kwargs) -> StringField:
+    return StringField(
+        max_length=max_length, pattern=PLAIN_TEXT, pattern_message=PLAIN_TEXT_MESSAGE, **kwargs
+    )
+
+
+class AfterSaleLineForm(BaseForm):
+    order_product_id = IntegerField(
+        required=True, min_value=1, description="a line id of the order (GET /v1/order/{id})"
+    )
+    count = IntegerField(
+        required=True, min_value=1, max_value=Setting("ORDER_MAX_COUNT"), description="units"
+    )
+
+
+class AfterSaleCreateForm(BaseForm):
+    order_id = IntegerField(required=True, min_value=1)
+    type = EnumField(
+        required=True, choices=TYPES, description="1 refund only, 2 return the goods and refund"
+    )
+    lines = FormListField(
+        AfterSaleLineForm,
+        required=True,
+        min_count=1,
+        max_count=Setting("ORDER_MAX_LINES"),
+        description="the order lines and units to give back, each line once",
+    )
+    reason = _text(REASON_MAX, required=True, min_length=1)
+    description = _text(DESCRIPTION_MAX, default="")
+    images = ImageKeyListField(
+        default=list, max_count=IMAGES_MAX, description="keys from POST /v1/aftersale/image"
+    )
+
+    def validate_lines(self, field):
+        ids = [item["order_product_id"] for item in field.data or []]
+        if len(ids) != len(set(ids)):
+            raise StopValidation("Name each order line once.")
+
+
+class AfterSaleShipForm(BaseForm):
+    carrier = StringField(required=True, min_length=1, max_length=50)
+    tracking_no = StringField(
+        required=True,
+        min_length=1,
+        max_length=50,
+        pattern=TRACKING_PATTERN,
+        pattern_message="Use letters, digits and '-'.",
+    )
+
+
+class StatusListField(StringField):
+    """One after-sale status or a comma list of them ("1", "2,3")."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(
+            label,
+            validators,
+            max_length=40,
+            description="after-sale status, or a comma list such as 1,2",
+            **kwargs,
+        )
+
+    def convert(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = super().convert(value)
+        parts = [part.strip() for part in text.split(",")]
+        if not all(part.isdigit() and int(part) in STATUS_VALUES for part in parts):
+            raise ValueError("Must be after-sale statuses (1 to 8), comma-separated.")
+        return sorted({int(part) for part in parts})
+
+
+class AdminAfterSaleListForm(PageForm):
+    status = StatusListField()
+    order_no = StringField(max_length=32)
+    user_id = IntegerField(min_value=1)
+    start = UnixTimeField(description="created at or after (Unix seconds)")
+    end = UnixTimeField(description="created at or before (Unix seconds)")
+
+
+class AfterSaleApproveForm(BaseForm):
+    reason = _text(ADMIN_REASON_MAX, default="", description="shown to the customer")
+
+
+class AfterSaleRejectForm(BaseForm):
+    reason = _text(
+        ADMIN_REASON_MAX, required=True, min_length=1, description="shown to the customer"
+    )
+
+
+class AfterSaleReceiveForm(BaseForm):
+    restock = BooleanField(default=False, description="put the returned units back into stock")

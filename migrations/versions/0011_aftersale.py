@@ -1,0 +1,192 @@
+"""after-sales: requests, their lines and events; refunded counts and amounts per line and
+order; the after-sales period parameter
+
+One open after-sale per order line (order_product.open_after_sale_id); refunded units and money
+per line and the refunded money of the order grow only through guarded UPDATEs. A refund row
+may belong to an after-sale. An installed shop gets the `shop.aftersale.days` parameter here; a
+new install gets it from the system seed.
+
+Revision ID: 0011
+Revises: 0009
+Create Date: 2026-12-02 15:00:00
+
+"""
+import time
+
+from alembic import op
+import sqlalchemy as sa
+
+import app.models.base
+
+
+# revision identifiers, used by Alembic.
+revision = '0011'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+MONEY = app.models.base.Money(precision=10, scale=2)
+PARAMETERS = [
+    # key, name, value, value_type, remark (the row app/seed/system.py gives a new install)
+    (
+        'shop.aftersale.days',
+        '商城售后-售后期限(天)',
+        '7',
+        'int',
+        '确认收货后多少天内可以申请售后；未收货的订单随时可以申请',
+    ),
+]
+
+config = sa.table(
+    'config',
+    sa.column('id', sa.Integer),
+    sa.column('name', sa.String),
+    sa.column('key', sa.String),
+    sa.column('value', sa.String),
+    sa.column('value_type', sa.String),
+    sa.column('type', sa.Boolean),
+    sa.column('public', sa.Boolean),
+    sa.column('remark', sa.String),
+    sa.column('create_time', sa.Integer),
+    sa.column('update_time', sa.Integer),
+)
+
+
+def _add_parameters():
+    """Built-in rows for an installed shop (its config table has rows); keys it already has
+    are left alone."""
+    connection = op.get_bind()
+    last_id = connection.execute(sa.select(sa.func.max(config.c.id))).scalar()
+    if last_id is None:
+        return
+    keys = [key for key, *_ in PARAMETERS]
+    present = set(connection.execute(sa.select(config.c.key).where(config.c.key.in_(keys))).scalars())
+    now = int(time.time())
+    rows = []
+    for key, name, value, value_type, remark in PARAMETERS:
+        if key in present:
+            continue
+        last_id += 1
+        rows.append({
+            'id': last_id, 'name': name, 'key': key, 'value': value, 'value_type': value_type,
+            'type': True, 'public': True, 'remark': remark, 'create_time': now, 'update_time': now,
+        })
+    if rows:
+        op.bulk_insert(config, rows)
+
+
+def upgrade():
+    op.create_table(
+        'after_sale',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('order_id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('type', sa.SmallInteger(), nullable=False),
+        sa.Column('status', sa.SmallInteger(), server_default='1', nullable=False),
+        sa.Column('reason', sa.String(length=100), nullable=False),
+        sa.Column('description', sa.String(length=500), server_default='', nullable=False),
+        sa.Column('images', sa.JSON(), nullable=False),
+        sa.Column('amount', MONEY, nullable=False),
+        sa.Column('goods_amount', MONEY, nullable=False),
+        sa.Column('freight_amount', MONEY, server_default='0', nullable=False),
+        sa.Column('carrier', sa.String(length=50), nullable=True),
+        sa.Column('tracking_no', sa.String(length=50), nullable=True),
+        sa.Column('admin_reason', sa.String(length=200), server_default='', nullable=False),
+        sa.Column('handler_id', sa.Integer(), nullable=True),
+        sa.Column('restocked', sa.Boolean(), server_default='0', nullable=False),
+        sa.Column('decide_time', sa.Integer(), nullable=True),
+        sa.Column('ship_time', sa.Integer(), nullable=True),
+        sa.Column('receive_time', sa.Integer(), nullable=True),
+        sa.Column('refund_time', sa.Integer(), nullable=True),
+        sa.Column('cancel_time', sa.Integer(), nullable=True),
+        sa.Column('create_time', sa.Integer(), nullable=False),
+        sa.Column('update_time', sa.Integer(), nullable=False),
+        sa.CheckConstraint('type IN (1, 2)', name='type_known'),
+        sa.ForeignKeyConstraint(['handler_id'], ['user.id']),
+        sa.ForeignKeyConstraint(['order_id'], ['order.id']),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('after_sale', schema=None) as batch_op:
+        batch_op.create_index('ix_after_sale_create_time', ['create_time'], unique=False)
+        batch_op.create_index(batch_op.f('ix_after_sale_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_after_sale_status_id', ['status', 'id'], unique=False)
+        batch_op.create_index('ix_after_sale_user_id_id', ['user_id', 'id'], unique=False)
+
+    op.create_table(
+        'after_sale_event',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('after_sale_id', sa.Integer(), nullable=False),
+        sa.Column('from_status', sa.SmallInteger(), nullable=True),
+        sa.Column('to_status', sa.SmallInteger(), nullable=False),
+        sa.Column('actor_type', sa.String(length=16), nullable=False),
+        sa.Column('actor_id', sa.Integer(), nullable=True),
+        sa.Column('reason', sa.String(length=255), server_default='', nullable=False),
+        sa.Column('create_time', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['after_sale_id'], ['after_sale.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('after_sale_event', schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f('ix_after_sale_event_after_sale_id'), ['after_sale_id'], unique=False
+        )
+
+    op.create_table(
+        'after_sale_line',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('after_sale_id', sa.Integer(), nullable=False),
+        sa.Column('order_product_id', sa.Integer(), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('amount', MONEY, nullable=False),
+        sa.CheckConstraint('count > 0', name='count_positive'),
+        sa.ForeignKeyConstraint(['after_sale_id'], ['after_sale.id']),
+        sa.ForeignKeyConstraint(['order_product_id'], ['order_product.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('after_sale_id', 'order_product_id'),
+    )
+    with op.batch_alter_table('after_sale_line', schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f('ix_after_sale_line_order_product_id'), ['order_product_id'], unique=False
+        )
+
+    with op.batch_alter_table('order', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('refunded_amount', MONEY, server_default='0', nullable=False))
+    with op.batch_alter_table('order_product', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('refunded_count', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('refunded_amount', MONEY, server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('restocked_count', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('open_after_sale_id', sa.Integer(), nullable=True))
+    with op.batch_alter_table('refund', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('after_sale_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_refund_after_sale_id'), ['after_sale_id'], unique=False)
+        batch_op.create_foreign_key(
+            'fk_refund_after_sale_id', 'after_sale', ['after_sale_id'], ['id']
+        )
+    # Refunds made before after-sales were full refunds: the order gave back what they did.
+    quote = '`' if op.get_bind().dialect.name == 'mysql' else '"'
+    op.execute(
+        f'UPDATE {quote}order{quote} SET refunded_amount = ('
+        'SELECT COALESCE(SUM(refund.amount), 0) FROM refund '
+        f"WHERE refund.order_id = {quote}order{quote}.id "
+        "AND refund.status IN ('SUCCESS', 'PROCESSING'))"
+        + (' / 100' if op.get_bind().dialect.name == 'mysql' else '')
+    )
+    _add_parameters()
+
+
+def downgrade():
+    op.execute(config.delete().where(config.c.key.in_([key for key, *_ in PARAMETERS])))
+    with op.batch_alter_table('refund', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_refund_after_sale_id', type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_refund_after_sale_id'))
+        batch_op.drop_column('after_sale_id')
+    with op.batch_alter_table('order_product', schema=None) as batch_op:
+        batch_op.drop_column('open_after_sale_id')
+        batch_op.drop_column('restocked_count')
+        batch_op.drop_column('refunded_amount')
+        batch_op.drop_column('refunded_count')
+    with op.batch_alter_table('order', schema=None) as batch_op:
+        batch_op.drop_column('refunded_amount')
+    op.drop_table('after_sale_line')
+    op.drop_table('after_sale_event')
+    op.drop_table('after_sale')
