@@ -72,9 +72,9 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
     assert first == {
         "User": 3,
         "Group": 5,
-        "Permission": 75,
+        "Permission": 80,
         "Route": 34,
-        "Config": 6,
+        "Config": 8,
         "DictType": 10,
         "Dict": 28,
         "File": 3,

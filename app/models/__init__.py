@@ -16,6 +16,7 @@ from app.models.catalog import (
     theme_product,
 )
 from app.models.content import Article, Notice
+from app.models.coupon import Coupon, CouponCode, CouponStatus, UserCoupon
 from app.models.favorite import Favorite, Footprint
 from app.models.log import ErrorLog, LoginLog, OperLog
 from app.models.order import (
@@ -43,6 +44,9 @@ __all__ = [
     "CartItem",
     "Category",
     "Config",
+    "Coupon",
+    "CouponCode",
+    "CouponStatus",
     "Dict",
     "DictType",
     "Element",
@@ -79,6 +83,7 @@ __all__ = [
     "Sku",
     "Theme",
     "User",
+    "UserCoupon",
     "WeChatAccessToken",
     "group_2_element",
     "menu",

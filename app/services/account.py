@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Auth, Permission, User
 from app.models.base import now
 from app.models.user import AUTH_USER, IDENTIFIER_FIELDS, spend_password_check
-from app.services import wechat
+from app.services import coupons, wechat
 from app.services.favorite import forget_favorites
 from app.services.footprint import forget_footprints
 from app.services.login_log import write_login_log
@@ -77,7 +77,8 @@ def password_login(client_type: int, account: str, secret: str) -> User:
 
 
 def login(client_type: int, account: str, secret: str | None) -> dict:
-    """Log in by any supported client type and answer a token pair."""
+    """Log in by any supported client type and answer a token pair; the first login of a
+    customer account also grants the new-user coupons, in the same transaction."""
     if client_type in PASSWORD_TYPES:
         user = password_login(client_type, account, secret or "")
         log_name = account[:100]
@@ -86,10 +87,13 @@ def login(client_type: int, account: str, secret: str | None) -> dict:
         log_name = user.nickname or ""
     else:
         raise ClientTypeError()
-    user.last_login_time = now()
+    first_login = user.last_login_time is None
+    user.last_login_time = at = now()
     # Take the user row's write lock before the refresh token's foreign key check takes a
     # shared one: two concurrent logins of one user then queue instead of deadlocking.
     db.session.flush()
+    if first_login:  # a new account (a WeChat one is created just before): new-user coupons
+        coupons.grant_new_user_coupons(user, at)
     pair = token_pair(user, client_type)
     db.session.commit()
     write_login_log(
