@@ -76,6 +76,8 @@ def test_preview_products_answers_merged_lines_and_exact_amounts(
             "price": "0.10",
             "count": 7,
             "total_price": "0.70",
+            "discount": "0.00",
+            "pay_amount": "0.70",
             "problem": None,
         },
         {
@@ -88,6 +90,8 @@ def test_preview_products_answers_merged_lines_and_exact_amounts(
             "price": "19.99",
             "count": 3,
             "total_price": "59.97",
+            "discount": "0.00",
+            "pay_amount": "59.97",
             "problem": None,
         },
     ]
