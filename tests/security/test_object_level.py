@@ -26,7 +26,16 @@ VALID_ADDRESS = {
 def _owned_rows(owner):
     """resource (first path segment after /v1) -> (model, row, valid body for writes[, the
     path id when it is not the row's id])."""
-    from app.models import Address, CartItem, Favorite, Footprint, Order, OrderProduct, Review
+    from app.models import (
+        Address,
+        CartItem,
+        Favorite,
+        Footprint,
+        Order,
+        OrderProduct,
+        Review,
+        UserCoupon,
+    )
 
     address = factories.make_address(owner, name=MARKER, detail=f"{MARKER} road")
     order = make_order(owner)
@@ -40,6 +49,10 @@ def _owned_rows(owner):
     review = factories.make_review(owner, reviewed, content=f"{MARKER} review")
     favorite = factories.make_favorite(owner, product)
     footprint = factories.make_footprint(owner, product)
+    # A code coupon: never listed as claimable, so only its holder's lists may name it.
+    held = factories.give_coupon(
+        owner, factories.make_coupon(name=f"{MARKER} coupon", kind="code", min_amount="0.00")
+    )
     return {
         "address": (Address, address, VALID_ADDRESS),
         "cart": (CartItem, line, {"count": 2, "checked": False}),
@@ -49,6 +62,7 @@ def _owned_rows(owner):
         "review_line": (OrderProduct, pending, {}),
         "favorite": (Favorite, favorite, {}, product.id),  # DELETE /v1/favorite/{product_id}
         "footprint": (Footprint, footprint, {}),
+        "user_coupon": (UserCoupon, held, {}),
     }
 
 
@@ -121,6 +135,7 @@ def test_lists_never_show_other_users_rows(app, client, customer, other_customer
 
 
 OWNER_LISTS = ["/v1/review/mine", "/v1/review/pending", "/v1/favorite", "/v1/footprint"]
+OWNER_LISTS += ["/v1/coupon/mine"]
 
 
 def test_owner_lists_show_the_marker_so_the_list_check_is_not_vacuous(client, customer):
@@ -165,6 +180,24 @@ BODY_ID_ROUTES = [
             "address_id": rows["address"][1].id,
         },
         "address",
+    ),
+    (
+        "POST",
+        "/v1/order",
+        lambda rows: {
+            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
+            "user_coupon_id": rows["user_coupon"][1].id,
+        },
+        "user_coupon",
+    ),
+    (
+        "POST",
+        "/v1/order/preview",
+        lambda rows: {
+            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
+            "user_coupon_id": rows["user_coupon"][1].id,
+        },
+        "user_coupon",
     ),
 ]
 

@@ -224,6 +224,7 @@ def place_order(
 
     def work() -> Order:
         try:
+            choice.held()  # an id that is not the caller's answers 404 before anything else
             if cart_item_ids is not None:
                 lines = cart_service.cart_lines_for_checkout(user_id, cart_item_ids)
                 quote = quote_cart_lines(lines, delivery_address(user_id, address_id), choice)

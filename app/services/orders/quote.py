@@ -275,7 +275,7 @@ def quote_cart_lines(items: list[CartItem], address: Address | None, choice=None
     return _price(lines, address, choice)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CouponChoice:
     """The caller's coupon part of a quote: the copy chosen (None: no coupon), and whether to
     offer every held copy (the preview)."""
@@ -283,6 +283,13 @@ class CouponChoice:
     user_id: int
     user_coupon_id: int | None = None
     offer_all: bool = False
+    _held: UserCoupon | None = field(default=None, repr=False)
+
+    def held(self) -> UserCoupon | None:
+        """The chosen copy, the caller's (another user's id answers 404 / 52060), read once."""
+        if self.user_coupon_id is not None and self._held is None:
+            self._held = coupons.get_held(self.user_id, self.user_coupon_id)
+        return self._held
 
 
 def freight_for(goods_amount: Decimal) -> Decimal:
@@ -306,8 +313,8 @@ def _apply_coupon(quote: Quote, choice: CouponChoice | None) -> None:
         for line in orderable
     ]
     room = max(ZERO, quote.goods_amount + quote.freight_amount - pricing.PAY_MIN)
-    if choice.user_coupon_id is not None:
-        quote.user_coupon = coupons.get_held(choice.user_id, choice.user_coupon_id)
+    quote.user_coupon = choice.held()
+    if quote.user_coupon is not None:
         quote.coupon = coupons.held_offer(quote.user_coupon, priced, room, at)
     if choice.offer_all:
         quote.offers = [
