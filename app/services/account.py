@@ -1,7 +1,7 @@
 """Accounts: logging in (each attempt writes the login log), registering, login methods,
 password changes and deleting an account."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from app.core.exceptions import (
     AccountDisabled,
@@ -87,12 +87,22 @@ def login(client_type: int, account: str, secret: str | None) -> dict:
         log_name = user.nickname or ""
     else:
         raise ClientTypeError()
-    first_login = user.last_login_time is None
-    user.last_login_time = at = now()
+    at = now()
+    # The first login of an account (a WeChat one is created just before) is the one whose
+    # guarded UPDATE finds no last_login_time: it alone grants the new-user coupons.
+    first_login = user.last_login_time is None and (
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.last_login_time.is_(None))
+            .values(last_login_time=at)
+        ).rowcount
+        == 1
+    )
+    user.last_login_time = at
     # Take the user row's write lock before the refresh token's foreign key check takes a
     # shared one: two concurrent logins of one user then queue instead of deadlocking.
     db.session.flush()
-    if first_login:  # a new account (a WeChat one is created just before): new-user coupons
+    if first_login:
         coupons.grant_new_user_coupons(user, at)
     pair = token_pair(user, client_type)
     db.session.commit()

@@ -4,9 +4,11 @@ Every way in goes through the same two guards, in the same lock order (the custo
 row, then the redeem code, then the template), so racing requests queue instead of
 deadlocking:
 
-- the per-user limit: the customer's user row is locked (`SELECT ... FOR UPDATE`, the cart's
-  lock) and their copies of the template are counted with a locking read, which sees what
-  committed meanwhile, so one customer's concurrent claims run in turn;
+- the per-user limit: each attempt starts a new transaction whose first statement locks the
+  customer's user row (`SELECT ... FOR UPDATE`, the cart's lock), so one customer's
+  concurrent claims run in turn and each one's snapshot, taken after the lock, sees the
+  copies the one before committed; they are then counted with a plain read (a locking read
+  would take gap locks that deadlock claims of neighbouring customers);
 - the quantity: `UPDATE coupon SET claimed = claimed + n WHERE claimed + n <= total`, whose
   row count says whether the copies were left (a CHECK constraint backs it).
 A redeem code is taken by `UPDATE coupon_code ... WHERE used_by IS NULL`: one customer wins.
@@ -46,12 +48,11 @@ def _lock_users(user_ids) -> None:
 
 
 def _held(user_id: int, coupon_id: int) -> int:
-    """The copies of the template the user holds, as committed now (a locking read)."""
+    """The copies of the template the user holds (read after the user row is locked)."""
     return db.session.scalar(
         select(func.count())
         .select_from(UserCoupon)
         .where(UserCoupon.user_id == user_id, UserCoupon.coupon_id == coupon_id)
-        .with_for_update(read=True)
     )
 
 
@@ -97,7 +98,10 @@ def _claimable_now(coupon: Coupon, at: int) -> None:
 
 
 def _in_transaction(work):
+    """Run `work` in a transaction of its own, committed, retried after a deadlock."""
+
     def attempt():
+        db.session.rollback()  # a new transaction: its snapshot starts after the user lock
         try:
             result = work()
             db.session.commit()
@@ -120,11 +124,11 @@ def claim(user_id: int, coupon_id: int) -> UserCoupon:
 
     def work() -> int:
         at = now()
+        _lock_users([user_id])
         coupon = get_template(coupon_id)
         if coupon.kind != KIND_CLAIM:
             raise CouponNotClaimable("This coupon is not claimed here (a new-user or code coupon)")
         _claimable_now(coupon, at)
-        _lock_users([user_id])
         if _held(user_id, coupon.id) >= coupon.per_user_limit:
             raise CouponLimitReached()
         if not _take(coupon.id):
@@ -143,6 +147,7 @@ def redeem(user_id: int, code: str) -> UserCoupon:
 
     def work() -> int:
         at = now()
+        _lock_users([user_id])
         row = db.session.scalar(select(CouponCode).where(CouponCode.code == normalize_code(code)))
         if row is None:
             raise CouponCodeNotFound()
@@ -150,7 +155,6 @@ def redeem(user_id: int, code: str) -> UserCoupon:
             raise CouponCodeUsed()
         coupon = get_template(row.coupon_id)
         _claimable_now(coupon, at)
-        _lock_users([user_id])
         if _held(user_id, coupon.id) >= coupon.per_user_limit:
             raise CouponLimitReached()
         taken = db.session.execute(
@@ -181,6 +185,7 @@ def grant(coupon_id: int, user_ids: list[int]) -> dict:
 
     def work() -> dict:
         at = now()
+        _lock_users(user_ids)
         coupon = get_template(coupon_id)
         if not coupon.enabled:
             raise CouponOff()
@@ -190,7 +195,6 @@ def grant(coupon_id: int, user_ids: list[int]) -> dict:
         missing = [uid for uid in user_ids if uid not in found]
         if missing:
             raise UserNotFound("Some users are not customers", detail={"user_ids": missing})
-        _lock_users(user_ids)
         granted = [uid for uid in user_ids if _held(uid, coupon.id) < coupon.per_user_limit]
         if granted and not _take(coupon.id, len(granted)):
             left = max(0, coupon.total - coupon.claimed)
@@ -205,8 +209,9 @@ def grant(coupon_id: int, user_ids: list[int]) -> dict:
 
 
 def grant_new_user_coupons(user: User, at: int) -> list[int]:
-    """One copy of every new-user template open now, in the caller's transaction (the first
-    login of a customer); sold-out or closed templates are skipped. Does not commit."""
+    """One copy of every new-user template open now, in the caller's transaction: the first
+    login of a customer, which holds the user row (the guarded UPDATE that found
+    `last_login_time` unset). Sold-out or closed templates are skipped. Does not commit."""
     if user.auth != AUTH_USER:
         return []
     templates = db.session.scalars(
@@ -219,9 +224,6 @@ def grant_new_user_coupons(user: User, at: int) -> list[int]:
         for coupon in templates
         if coupon.claim_open(at) and (coupon.valid_days is not None or coupon.valid_end > at)
     ]
-    if not templates:
-        return []
-    _lock_users([user.id])
     issued = []
     for coupon in templates:
         if _held(user.id, coupon.id) == 0 and _take(coupon.id):
