@@ -154,7 +154,7 @@ def test_claim_fixed_window_copies_keep_the_template_window(customer):
     "fields,error",
     [
         ({"enabled": False}, CouponOff),
-        ({"claim_start": 4102444800}, CouponNotClaimable),
+        ({"claim_start": 2000000000}, CouponNotClaimable),
         ({"claim_end": 1}, CouponNotClaimable),
         ({"valid_days": None, "valid_start": 1, "valid_end": 2}, CouponNotClaimable),
         ({"kind": "code"}, CouponNotClaimable),
