@@ -173,19 +173,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_order_user_coupon_id'))
         batch_op.drop_column('user_coupon_id')
 
-    with op.batch_alter_table('coupon_code', schema=None) as batch_op:
-        batch_op.drop_index('ix_coupon_code_coupon_id_id')
-
+    # Dropping a table drops its indexes (MariaDB refuses to drop one a foreign key needs).
     op.drop_table('coupon_code')
-    with op.batch_alter_table('user_coupon', schema=None) as batch_op:
-        batch_op.drop_index('ix_user_coupon_user_id_status')
-        batch_op.drop_index('ix_user_coupon_user_id_coupon_id')
-        batch_op.drop_index(batch_op.f('ix_user_coupon_order_id'))
-        batch_op.drop_index('ix_user_coupon_coupon_id_status')
-
     op.drop_table('user_coupon')
-    with op.batch_alter_table('coupon', schema=None) as batch_op:
-        batch_op.drop_index('ix_coupon_kind_enabled')
-
     op.drop_table('coupon')
     # ### end Alembic commands ###
