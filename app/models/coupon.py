@@ -113,6 +113,7 @@ class UserCoupon(TimestampMixin, db.Model):
         Index("ix_user_coupon_user_id_status", "user_id", "status", "valid_end"),
         Index("ix_user_coupon_user_id_coupon_id", "user_id", "coupon_id"),
         Index("ix_user_coupon_coupon_id_status", "coupon_id", "status"),
+        Index("ix_user_coupon_status_valid_end", "status", "valid_end"),  # the expiry sweep
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -125,6 +125,7 @@ def upgrade():
     )
     with op.batch_alter_table('user_coupon', schema=None) as batch_op:
         batch_op.create_index('ix_user_coupon_coupon_id_status', ['coupon_id', 'status'], unique=False)
+        batch_op.create_index('ix_user_coupon_status_valid_end', ['status', 'valid_end'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_coupon_order_id'), ['order_id'], unique=False)
         batch_op.create_index('ix_user_coupon_user_id_coupon_id', ['user_id', 'coupon_id'], unique=False)
         batch_op.create_index('ix_user_coupon_user_id_status', ['user_id', 'status', 'valid_end'], unique=False)

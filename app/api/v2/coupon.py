@@ -7,6 +7,7 @@ from app.core.auth import permission
 from app.core.docs import doc, path_ids
 from app.core.exceptions import (
     CouponKindMismatch,
+    CouponNotClaimable,
     CouponNotFound,
     CouponOff,
     CouponQuantityTooLow,
@@ -101,7 +102,7 @@ def switch_off_coupon(id):
     data=CouponGrant,
     status=201,
     path=ID_PATH,
-    errors=[CouponNotFound, CouponOff, CouponSoldOut, UserNotFound],
+    errors=[CouponNotFound, CouponOff, CouponNotClaimable, CouponSoldOut, UserNotFound],
 )
 def grant_coupon(id):
     """Give one copy to each customer below the per-customer limit (all or none within the

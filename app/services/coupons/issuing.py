@@ -189,6 +189,8 @@ def grant(coupon_id: int, user_ids: list[int]) -> dict:
         coupon = get_template(coupon_id)
         if not coupon.enabled:
             raise CouponOff()
+        if coupon.valid_days is None and coupon.valid_end <= at:
+            raise CouponNotClaimable("This coupon cannot be granted: its validity has ended")
         found = set(
             db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.auth == AUTH_USER))
         )

@@ -214,6 +214,10 @@ def holders_query(coupon_id: int, status: str | None = None):
 def generate_codes(coupon_id: int, count: int) -> list[CouponCode]:
     """`count` new single-use codes of a `code` template; with a quantity, the codes never
     outnumber it."""
+    # A new transaction whose first statement locks the template: concurrent generations
+    # run in turn, and each counts the codes the one before committed.
+    db.session.rollback()
+    db.session.execute(select(Coupon.id).where(Coupon.id == coupon_id).with_for_update())
     coupon = get_template(coupon_id)
     if coupon.kind != KIND_CODE:
         raise CouponKindMismatch("Only code coupons have redeem codes")
@@ -223,6 +227,7 @@ def generate_codes(coupon_id: int, count: int) -> list[CouponCode]:
         )
         if existing + count > coupon.total:
             left = coupon.total - existing
+            db.session.rollback()
             raise _invalid("count", f"Only {left} more codes fit the quantity {coupon.total}.")
     at = now()
     for _ in range(3):
