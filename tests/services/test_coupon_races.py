@@ -115,3 +115,21 @@ def test_one_coupon_on_two_concurrent_orders_is_used_once(app, runner, same_prod
     # the refused order reserved nothing: one unit left the stock, the winner's
     stock = sum(db.session.get(Sku, sku_id).stock for sku_id in set(sku_ids))
     assert stock == (4 if same_product else 9)
+
+
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_concurrent_first_logins_grant_the_new_user_coupon_once(app, runner):
+    coupon_id = make_coupon(kind="new_user", per_user_limit=3).id
+    user = make_user(email="first@example.com")
+    user_id = user.id
+    body = {"type": 101, "account": "first@example.com", "secret": "correct-horse-42"}
+
+    def login():
+        return app.test_client().post("/v1/token", json=body).status_code
+
+    results = runner(app, [login for _ in range(5)])
+    assert all(status in (200, 201) for status in results), results
+    _fresh()
+    held = db.session.scalars(select(UserCoupon).where(UserCoupon.user_id == user_id)).all()
+    assert [(row.coupon_id, row.source) for row in held] == [(coupon_id, "new_user")]
+    assert db.session.get(Coupon, coupon_id).claimed == 1
