@@ -37,9 +37,9 @@ CREATE TABLE `address` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `address` DISABLE KEYS */;
-INSERT INTO `address` VALUES (1,1,'巴拿巴','13799999999','浙江','杭州','滨江','塞浦路斯9栋7单元101室',1,1796222331,1796222331,NULL);
-INSERT INTO `address` VALUES (2,2,'小叶','13777777777','浙江','杭州','西湖','文三路77号',1,1796222331,1796222331,NULL);
-INSERT INTO `address` VALUES (3,3,'扫罗','13788888888','浙江','杭州','萧山','大马士革7栋1单元701室',1,1796222331,1796222331,NULL);
+INSERT INTO `address` VALUES (1,1,'巴拿巴','13799999999','浙江','杭州','滨江','塞浦路斯9栋7单元101室',1,1796223569,1796223569,NULL);
+INSERT INTO `address` VALUES (2,2,'小叶','13777777777','浙江','杭州','西湖','文三路77号',1,1796223569,1796223569,NULL);
+INSERT INTO `address` VALUES (3,3,'扫罗','13788888888','浙江','杭州','萧山','大马士革7栋1单元701室',1,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `address` ENABLE KEYS */;
 DROP TABLE IF EXISTS `after_sale`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -158,9 +158,9 @@ CREATE TABLE `article` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `article` DISABLE KEYS */;
-INSERT INTO `article` VALUES (1,1,1,'小店上新：应季水果到货','本周新到一批应季水果，欢迎选购。','<p>本周新到一批应季水果，包括芒果、龙眼和奇异果，数量有限，先到先得。</p>',NULL,'',12,1796222331,1796222331,NULL);
-INSERT INTO `article` VALUES (2,1,1,'配送说明','下单后48小时内发货，支持全国配送。','<p>订单支付后48小时内发货，偏远地区可能延迟。发货后可在订单详情查看物流单号。</p>',NULL,'',5,1796222331,1796222331,NULL);
-INSERT INTO `article` VALUES (3,1,2,'如何挑选好茶','从外形、香气和汤色三方面入手。','<h2>挑选要点</h2><p>看外形是否匀整，闻香气是否纯正，观汤色是否明亮。</p>',NULL,'',3,1796222331,1796222331,NULL);
+INSERT INTO `article` VALUES (1,1,1,'小店上新：应季水果到货','本周新到一批应季水果，欢迎选购。','<p>本周新到一批应季水果，包括芒果、龙眼和奇异果，数量有限，先到先得。</p>',NULL,'',12,1796223569,1796223569,NULL);
+INSERT INTO `article` VALUES (2,1,1,'配送说明','下单后48小时内发货，支持全国配送。','<p>订单支付后48小时内发货，偏远地区可能延迟。发货后可在订单详情查看物流单号。</p>',NULL,'',5,1796223569,1796223569,NULL);
+INSERT INTO `article` VALUES (3,1,2,'如何挑选好茶','从外形、香气和汤色三方面入手。','<h2>挑选要点</h2><p>看外形是否匀整，闻香气是否纯正，观汤色是否明亮。</p>',NULL,'',3,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `article` ENABLE KEYS */;
 DROP TABLE IF EXISTS `auth`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -175,151 +175,156 @@ CREATE TABLE `auth` (
   KEY `fk_auth_permission_id_permission` (`permission_id`),
   CONSTRAINT `fk_auth_group_id_group` FOREIGN KEY (`group_id`) REFERENCES `group` (`id`) ON DELETE CASCADE,
   CONSTRAINT `fk_auth_permission_id_permission` FOREIGN KEY (`permission_id`) REFERENCES `permission` (`id`)
-) ENGINE=InnoDB AUTO_INCREMENT=142 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+) ENGINE=InnoDB AUTO_INCREMENT=147 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `auth` DISABLE KEYS */;
-INSERT INTO `auth` VALUES (1,1,1,1796222330);
-INSERT INTO `auth` VALUES (2,1,2,1796222330);
-INSERT INTO `auth` VALUES (3,1,3,1796222330);
-INSERT INTO `auth` VALUES (4,1,4,1796222330);
-INSERT INTO `auth` VALUES (5,1,5,1796222330);
-INSERT INTO `auth` VALUES (6,1,6,1796222330);
-INSERT INTO `auth` VALUES (7,1,7,1796222330);
-INSERT INTO `auth` VALUES (8,1,8,1796222330);
-INSERT INTO `auth` VALUES (9,1,9,1796222330);
-INSERT INTO `auth` VALUES (10,1,10,1796222330);
-INSERT INTO `auth` VALUES (11,1,11,1796222330);
-INSERT INTO `auth` VALUES (12,1,12,1796222330);
-INSERT INTO `auth` VALUES (13,1,13,1796222330);
-INSERT INTO `auth` VALUES (14,1,14,1796222330);
-INSERT INTO `auth` VALUES (15,1,15,1796222330);
-INSERT INTO `auth` VALUES (16,1,16,1796222330);
-INSERT INTO `auth` VALUES (17,1,17,1796222330);
-INSERT INTO `auth` VALUES (18,1,18,1796222330);
-INSERT INTO `auth` VALUES (19,1,19,1796222330);
-INSERT INTO `auth` VALUES (20,1,20,1796222330);
-INSERT INTO `auth` VALUES (21,1,21,1796222330);
-INSERT INTO `auth` VALUES (22,1,22,1796222330);
-INSERT INTO `auth` VALUES (23,1,23,1796222330);
-INSERT INTO `auth` VALUES (24,1,24,1796222330);
-INSERT INTO `auth` VALUES (25,1,25,1796222330);
-INSERT INTO `auth` VALUES (26,1,26,1796222330);
-INSERT INTO `auth` VALUES (27,1,27,1796222330);
-INSERT INTO `auth` VALUES (28,1,28,1796222330);
-INSERT INTO `auth` VALUES (29,1,29,1796222330);
-INSERT INTO `auth` VALUES (30,1,30,1796222330);
-INSERT INTO `auth` VALUES (31,1,31,1796222330);
-INSERT INTO `auth` VALUES (32,1,32,1796222330);
-INSERT INTO `auth` VALUES (33,1,33,1796222330);
-INSERT INTO `auth` VALUES (34,1,34,1796222330);
-INSERT INTO `auth` VALUES (35,1,35,1796222330);
-INSERT INTO `auth` VALUES (36,1,36,1796222330);
-INSERT INTO `auth` VALUES (37,1,37,1796222330);
-INSERT INTO `auth` VALUES (38,1,38,1796222330);
-INSERT INTO `auth` VALUES (39,1,39,1796222330);
-INSERT INTO `auth` VALUES (40,1,40,1796222330);
-INSERT INTO `auth` VALUES (41,1,41,1796222330);
-INSERT INTO `auth` VALUES (42,1,42,1796222330);
-INSERT INTO `auth` VALUES (43,1,43,1796222330);
-INSERT INTO `auth` VALUES (44,1,44,1796222330);
-INSERT INTO `auth` VALUES (45,1,45,1796222330);
-INSERT INTO `auth` VALUES (46,1,46,1796222330);
-INSERT INTO `auth` VALUES (47,1,47,1796222330);
-INSERT INTO `auth` VALUES (48,1,48,1796222330);
-INSERT INTO `auth` VALUES (49,1,49,1796222330);
-INSERT INTO `auth` VALUES (50,1,50,1796222330);
-INSERT INTO `auth` VALUES (51,1,51,1796222330);
-INSERT INTO `auth` VALUES (52,1,52,1796222330);
-INSERT INTO `auth` VALUES (53,1,53,1796222330);
-INSERT INTO `auth` VALUES (54,1,54,1796222330);
-INSERT INTO `auth` VALUES (55,1,55,1796222330);
-INSERT INTO `auth` VALUES (56,1,56,1796222330);
-INSERT INTO `auth` VALUES (57,1,57,1796222330);
-INSERT INTO `auth` VALUES (58,1,58,1796222330);
-INSERT INTO `auth` VALUES (59,1,59,1796222330);
-INSERT INTO `auth` VALUES (60,1,60,1796222330);
-INSERT INTO `auth` VALUES (61,1,61,1796222330);
-INSERT INTO `auth` VALUES (62,1,62,1796222330);
-INSERT INTO `auth` VALUES (63,1,63,1796222330);
-INSERT INTO `auth` VALUES (64,1,64,1796222330);
-INSERT INTO `auth` VALUES (65,1,65,1796222330);
-INSERT INTO `auth` VALUES (66,1,66,1796222330);
-INSERT INTO `auth` VALUES (67,1,67,1796222330);
-INSERT INTO `auth` VALUES (68,1,68,1796222330);
-INSERT INTO `auth` VALUES (69,1,69,1796222330);
-INSERT INTO `auth` VALUES (70,1,70,1796222330);
-INSERT INTO `auth` VALUES (71,1,71,1796222330);
-INSERT INTO `auth` VALUES (72,1,72,1796222330);
-INSERT INTO `auth` VALUES (73,1,73,1796222330);
-INSERT INTO `auth` VALUES (74,1,74,1796222330);
-INSERT INTO `auth` VALUES (75,1,75,1796222330);
-INSERT INTO `auth` VALUES (76,1,76,1796222330);
-INSERT INTO `auth` VALUES (77,1,77,1796222330);
-INSERT INTO `auth` VALUES (78,1,78,1796222330);
-INSERT INTO `auth` VALUES (79,1,79,1796222330);
-INSERT INTO `auth` VALUES (80,2,11,1796222330);
-INSERT INTO `auth` VALUES (81,2,12,1796222330);
-INSERT INTO `auth` VALUES (82,2,13,1796222330);
-INSERT INTO `auth` VALUES (83,2,14,1796222330);
-INSERT INTO `auth` VALUES (84,2,15,1796222330);
-INSERT INTO `auth` VALUES (85,2,16,1796222330);
-INSERT INTO `auth` VALUES (86,2,17,1796222330);
-INSERT INTO `auth` VALUES (87,2,18,1796222330);
-INSERT INTO `auth` VALUES (88,2,19,1796222330);
-INSERT INTO `auth` VALUES (89,2,20,1796222330);
-INSERT INTO `auth` VALUES (90,2,21,1796222330);
-INSERT INTO `auth` VALUES (91,2,22,1796222330);
-INSERT INTO `auth` VALUES (92,2,23,1796222330);
-INSERT INTO `auth` VALUES (93,2,24,1796222330);
-INSERT INTO `auth` VALUES (94,2,25,1796222330);
-INSERT INTO `auth` VALUES (95,2,26,1796222330);
-INSERT INTO `auth` VALUES (96,2,27,1796222330);
-INSERT INTO `auth` VALUES (97,2,28,1796222330);
-INSERT INTO `auth` VALUES (98,2,29,1796222330);
-INSERT INTO `auth` VALUES (99,2,30,1796222330);
-INSERT INTO `auth` VALUES (100,2,31,1796222330);
-INSERT INTO `auth` VALUES (101,2,32,1796222330);
-INSERT INTO `auth` VALUES (102,2,33,1796222330);
-INSERT INTO `auth` VALUES (103,2,34,1796222330);
-INSERT INTO `auth` VALUES (104,2,35,1796222330);
-INSERT INTO `auth` VALUES (105,2,36,1796222330);
-INSERT INTO `auth` VALUES (106,2,37,1796222330);
-INSERT INTO `auth` VALUES (107,2,46,1796222330);
-INSERT INTO `auth` VALUES (108,2,47,1796222330);
-INSERT INTO `auth` VALUES (109,2,68,1796222330);
-INSERT INTO `auth` VALUES (110,2,69,1796222330);
-INSERT INTO `auth` VALUES (111,2,70,1796222330);
-INSERT INTO `auth` VALUES (112,2,71,1796222330);
-INSERT INTO `auth` VALUES (113,2,72,1796222330);
-INSERT INTO `auth` VALUES (114,3,6,1796222330);
-INSERT INTO `auth` VALUES (115,3,7,1796222330);
-INSERT INTO `auth` VALUES (116,4,22,1796222330);
-INSERT INTO `auth` VALUES (117,4,23,1796222330);
-INSERT INTO `auth` VALUES (118,4,24,1796222330);
-INSERT INTO `auth` VALUES (119,4,25,1796222330);
-INSERT INTO `auth` VALUES (120,4,26,1796222330);
-INSERT INTO `auth` VALUES (121,4,27,1796222330);
-INSERT INTO `auth` VALUES (122,4,28,1796222330);
-INSERT INTO `auth` VALUES (123,4,29,1796222330);
-INSERT INTO `auth` VALUES (124,4,30,1796222330);
-INSERT INTO `auth` VALUES (125,4,31,1796222330);
-INSERT INTO `auth` VALUES (126,4,32,1796222330);
-INSERT INTO `auth` VALUES (127,4,33,1796222330);
-INSERT INTO `auth` VALUES (128,4,34,1796222330);
-INSERT INTO `auth` VALUES (129,4,35,1796222330);
-INSERT INTO `auth` VALUES (130,4,36,1796222330);
-INSERT INTO `auth` VALUES (131,4,37,1796222330);
-INSERT INTO `auth` VALUES (132,4,38,1796222330);
-INSERT INTO `auth` VALUES (133,4,39,1796222330);
-INSERT INTO `auth` VALUES (134,4,40,1796222330);
-INSERT INTO `auth` VALUES (135,4,41,1796222330);
-INSERT INTO `auth` VALUES (136,4,42,1796222330);
-INSERT INTO `auth` VALUES (137,4,43,1796222330);
-INSERT INTO `auth` VALUES (138,4,44,1796222330);
-INSERT INTO `auth` VALUES (139,4,45,1796222330);
-INSERT INTO `auth` VALUES (140,4,46,1796222330);
-INSERT INTO `auth` VALUES (141,4,47,1796222330);
+INSERT INTO `auth` VALUES (1,1,1,1796223569);
+INSERT INTO `auth` VALUES (2,1,2,1796223569);
+INSERT INTO `auth` VALUES (3,1,3,1796223569);
+INSERT INTO `auth` VALUES (4,1,4,1796223569);
+INSERT INTO `auth` VALUES (5,1,5,1796223569);
+INSERT INTO `auth` VALUES (6,1,6,1796223569);
+INSERT INTO `auth` VALUES (7,1,7,1796223569);
+INSERT INTO `auth` VALUES (8,1,8,1796223569);
+INSERT INTO `auth` VALUES (9,1,9,1796223569);
+INSERT INTO `auth` VALUES (10,1,10,1796223569);
+INSERT INTO `auth` VALUES (11,1,11,1796223569);
+INSERT INTO `auth` VALUES (12,1,12,1796223569);
+INSERT INTO `auth` VALUES (13,1,13,1796223569);
+INSERT INTO `auth` VALUES (14,1,14,1796223569);
+INSERT INTO `auth` VALUES (15,1,15,1796223569);
+INSERT INTO `auth` VALUES (16,1,16,1796223569);
+INSERT INTO `auth` VALUES (17,1,17,1796223569);
+INSERT INTO `auth` VALUES (18,1,18,1796223569);
+INSERT INTO `auth` VALUES (19,1,19,1796223569);
+INSERT INTO `auth` VALUES (20,1,20,1796223569);
+INSERT INTO `auth` VALUES (21,1,21,1796223569);
+INSERT INTO `auth` VALUES (22,1,22,1796223569);
+INSERT INTO `auth` VALUES (23,1,23,1796223569);
+INSERT INTO `auth` VALUES (24,1,24,1796223569);
+INSERT INTO `auth` VALUES (25,1,25,1796223569);
+INSERT INTO `auth` VALUES (26,1,26,1796223569);
+INSERT INTO `auth` VALUES (27,1,27,1796223569);
+INSERT INTO `auth` VALUES (28,1,28,1796223569);
+INSERT INTO `auth` VALUES (29,1,29,1796223569);
+INSERT INTO `auth` VALUES (30,1,30,1796223569);
+INSERT INTO `auth` VALUES (31,1,31,1796223569);
+INSERT INTO `auth` VALUES (32,1,32,1796223569);
+INSERT INTO `auth` VALUES (33,1,33,1796223569);
+INSERT INTO `auth` VALUES (34,1,34,1796223569);
+INSERT INTO `auth` VALUES (35,1,35,1796223569);
+INSERT INTO `auth` VALUES (36,1,36,1796223569);
+INSERT INTO `auth` VALUES (37,1,37,1796223569);
+INSERT INTO `auth` VALUES (38,1,38,1796223569);
+INSERT INTO `auth` VALUES (39,1,39,1796223569);
+INSERT INTO `auth` VALUES (40,1,40,1796223569);
+INSERT INTO `auth` VALUES (41,1,41,1796223569);
+INSERT INTO `auth` VALUES (42,1,42,1796223569);
+INSERT INTO `auth` VALUES (43,1,43,1796223569);
+INSERT INTO `auth` VALUES (44,1,44,1796223569);
+INSERT INTO `auth` VALUES (45,1,45,1796223569);
+INSERT INTO `auth` VALUES (46,1,46,1796223569);
+INSERT INTO `auth` VALUES (47,1,47,1796223569);
+INSERT INTO `auth` VALUES (48,1,48,1796223569);
+INSERT INTO `auth` VALUES (49,1,49,1796223569);
+INSERT INTO `auth` VALUES (50,1,50,1796223569);
+INSERT INTO `auth` VALUES (51,1,51,1796223569);
+INSERT INTO `auth` VALUES (52,1,52,1796223569);
+INSERT INTO `auth` VALUES (53,1,53,1796223569);
+INSERT INTO `auth` VALUES (54,1,54,1796223569);
+INSERT INTO `auth` VALUES (55,1,55,1796223569);
+INSERT INTO `auth` VALUES (56,1,56,1796223569);
+INSERT INTO `auth` VALUES (57,1,57,1796223569);
+INSERT INTO `auth` VALUES (58,1,58,1796223569);
+INSERT INTO `auth` VALUES (59,1,59,1796223569);
+INSERT INTO `auth` VALUES (60,1,60,1796223569);
+INSERT INTO `auth` VALUES (61,1,61,1796223569);
+INSERT INTO `auth` VALUES (62,1,62,1796223569);
+INSERT INTO `auth` VALUES (63,1,63,1796223569);
+INSERT INTO `auth` VALUES (64,1,64,1796223569);
+INSERT INTO `auth` VALUES (65,1,65,1796223569);
+INSERT INTO `auth` VALUES (66,1,66,1796223569);
+INSERT INTO `auth` VALUES (67,1,67,1796223569);
+INSERT INTO `auth` VALUES (68,1,68,1796223569);
+INSERT INTO `auth` VALUES (69,1,69,1796223569);
+INSERT INTO `auth` VALUES (70,1,70,1796223569);
+INSERT INTO `auth` VALUES (71,1,71,1796223569);
+INSERT INTO `auth` VALUES (72,1,72,1796223569);
+INSERT INTO `auth` VALUES (73,1,73,1796223569);
+INSERT INTO `auth` VALUES (74,1,74,1796223569);
+INSERT INTO `auth` VALUES (75,1,75,1796223569);
+INSERT INTO `auth` VALUES (76,1,76,1796223569);
+INSERT INTO `auth` VALUES (77,1,77,1796223569);
+INSERT INTO `auth` VALUES (78,1,78,1796223569);
+INSERT INTO `auth` VALUES (79,1,79,1796223569);
+INSERT INTO `auth` VALUES (80,1,80,1796223569);
+INSERT INTO `auth` VALUES (81,1,81,1796223569);
+INSERT INTO `auth` VALUES (82,1,82,1796223569);
+INSERT INTO `auth` VALUES (83,1,83,1796223569);
+INSERT INTO `auth` VALUES (84,1,84,1796223569);
+INSERT INTO `auth` VALUES (85,2,11,1796223569);
+INSERT INTO `auth` VALUES (86,2,12,1796223569);
+INSERT INTO `auth` VALUES (87,2,13,1796223569);
+INSERT INTO `auth` VALUES (88,2,14,1796223569);
+INSERT INTO `auth` VALUES (89,2,15,1796223569);
+INSERT INTO `auth` VALUES (90,2,16,1796223569);
+INSERT INTO `auth` VALUES (91,2,17,1796223569);
+INSERT INTO `auth` VALUES (92,2,18,1796223569);
+INSERT INTO `auth` VALUES (93,2,19,1796223569);
+INSERT INTO `auth` VALUES (94,2,20,1796223569);
+INSERT INTO `auth` VALUES (95,2,21,1796223569);
+INSERT INTO `auth` VALUES (96,2,22,1796223569);
+INSERT INTO `auth` VALUES (97,2,23,1796223569);
+INSERT INTO `auth` VALUES (98,2,24,1796223569);
+INSERT INTO `auth` VALUES (99,2,25,1796223569);
+INSERT INTO `auth` VALUES (100,2,26,1796223569);
+INSERT INTO `auth` VALUES (101,2,27,1796223569);
+INSERT INTO `auth` VALUES (102,2,28,1796223569);
+INSERT INTO `auth` VALUES (103,2,29,1796223569);
+INSERT INTO `auth` VALUES (104,2,30,1796223569);
+INSERT INTO `auth` VALUES (105,2,31,1796223569);
+INSERT INTO `auth` VALUES (106,2,32,1796223569);
+INSERT INTO `auth` VALUES (107,2,33,1796223569);
+INSERT INTO `auth` VALUES (108,2,34,1796223569);
+INSERT INTO `auth` VALUES (109,2,35,1796223569);
+INSERT INTO `auth` VALUES (110,2,36,1796223569);
+INSERT INTO `auth` VALUES (111,2,37,1796223569);
+INSERT INTO `auth` VALUES (112,2,46,1796223569);
+INSERT INTO `auth` VALUES (113,2,47,1796223569);
+INSERT INTO `auth` VALUES (114,2,68,1796223569);
+INSERT INTO `auth` VALUES (115,2,69,1796223569);
+INSERT INTO `auth` VALUES (116,2,70,1796223569);
+INSERT INTO `auth` VALUES (117,2,71,1796223569);
+INSERT INTO `auth` VALUES (118,2,72,1796223569);
+INSERT INTO `auth` VALUES (119,3,6,1796223569);
+INSERT INTO `auth` VALUES (120,3,7,1796223569);
+INSERT INTO `auth` VALUES (121,4,22,1796223569);
+INSERT INTO `auth` VALUES (122,4,23,1796223569);
+INSERT INTO `auth` VALUES (123,4,24,1796223569);
+INSERT INTO `auth` VALUES (124,4,25,1796223569);
+INSERT INTO `auth` VALUES (125,4,26,1796223569);
+INSERT INTO `auth` VALUES (126,4,27,1796223569);
+INSERT INTO `auth` VALUES (127,4,28,1796223569);
+INSERT INTO `auth` VALUES (128,4,29,1796223569);
+INSERT INTO `auth` VALUES (129,4,30,1796223569);
+INSERT INTO `auth` VALUES (130,4,31,1796223569);
+INSERT INTO `auth` VALUES (131,4,32,1796223569);
+INSERT INTO `auth` VALUES (132,4,33,1796223569);
+INSERT INTO `auth` VALUES (133,4,34,1796223569);
+INSERT INTO `auth` VALUES (134,4,35,1796223569);
+INSERT INTO `auth` VALUES (135,4,36,1796223569);
+INSERT INTO `auth` VALUES (136,4,37,1796223569);
+INSERT INTO `auth` VALUES (137,4,38,1796223569);
+INSERT INTO `auth` VALUES (138,4,39,1796223569);
+INSERT INTO `auth` VALUES (139,4,40,1796223569);
+INSERT INTO `auth` VALUES (140,4,41,1796223569);
+INSERT INTO `auth` VALUES (141,4,42,1796223569);
+INSERT INTO `auth` VALUES (142,4,43,1796223569);
+INSERT INTO `auth` VALUES (143,4,44,1796223569);
+INSERT INTO `auth` VALUES (144,4,45,1796223569);
+INSERT INTO `auth` VALUES (145,4,46,1796223569);
+INSERT INTO `auth` VALUES (146,4,47,1796223569);
 /*!40000 ALTER TABLE `auth` ENABLE KEYS */;
 DROP TABLE IF EXISTS `banner`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -336,7 +341,7 @@ CREATE TABLE `banner` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `banner` DISABLE KEYS */;
-INSERT INTO `banner` VALUES (1,'首页置顶','首页轮播图',1796222331,1796222331,NULL);
+INSERT INTO `banner` VALUES (1,'首页置顶','首页轮播图',1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `banner` ENABLE KEYS */;
 DROP TABLE IF EXISTS `banner_item`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -360,10 +365,10 @@ CREATE TABLE `banner_item` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `banner_item` DISABLE KEYS */;
-INSERT INTO `banner_item` VALUES (1,1,65,'6',1,1,1796222331,1796222331,NULL);
-INSERT INTO `banner_item` VALUES (2,1,2,'25',1,2,1796222331,1796222331,NULL);
-INSERT INTO `banner_item` VALUES (3,1,3,'11',1,3,1796222331,1796222331,NULL);
-INSERT INTO `banner_item` VALUES (4,1,1,'10',1,4,1796222331,1796222331,NULL);
+INSERT INTO `banner_item` VALUES (1,1,65,'6',1,1,1796223569,1796223569,NULL);
+INSERT INTO `banner_item` VALUES (2,1,2,'25',1,2,1796223569,1796223569,NULL);
+INSERT INTO `banner_item` VALUES (3,1,3,'11',1,3,1796223569,1796223569,NULL);
+INSERT INTO `banner_item` VALUES (4,1,1,'10',1,4,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `banner_item` ENABLE KEYS */;
 DROP TABLE IF EXISTS `cart_item`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -409,12 +414,12 @@ CREATE TABLE `category` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `category` DISABLE KEYS */;
-INSERT INTO `category` VALUES (2,'果味','',6,1796222331,1796222331,NULL);
-INSERT INTO `category` VALUES (3,'蔬菜','',5,1796222331,1796222331,NULL);
-INSERT INTO `category` VALUES (4,'炒货','',7,1796222331,1796222331,NULL);
-INSERT INTO `category` VALUES (5,'点心','',4,1796222331,1796222331,NULL);
-INSERT INTO `category` VALUES (6,'粗茶','',8,1796222331,1796222331,NULL);
-INSERT INTO `category` VALUES (7,'淡饭','',9,1796222331,1796222331,NULL);
+INSERT INTO `category` VALUES (2,'果味','',6,1796223569,1796223569,NULL);
+INSERT INTO `category` VALUES (3,'蔬菜','',5,1796223569,1796223569,NULL);
+INSERT INTO `category` VALUES (4,'炒货','',7,1796223569,1796223569,NULL);
+INSERT INTO `category` VALUES (5,'点心','',4,1796223569,1796223569,NULL);
+INSERT INTO `category` VALUES (6,'粗茶','',8,1796223569,1796223569,NULL);
+INSERT INTO `category` VALUES (7,'淡饭','',9,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `category` ENABLE KEYS */;
 DROP TABLE IF EXISTS `config`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -436,14 +441,80 @@ CREATE TABLE `config` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `config` DISABLE KEYS */;
-INSERT INTO `config` VALUES (1,'页面框架-布局主题','sys.layout.theme','vertical','str',1,1,'左右布局default，上下布局vertical，T型布局t-type',1796222330,1796222330);
-INSERT INTO `config` VALUES (2,'分页查询-默认页','sys.paginator.page','1','int',1,1,'默认查询第1页',1796222330,1796222330);
-INSERT INTO `config` VALUES (3,'分页查询-默认数量','sys.paginator.size','10','int',1,1,'默认每页10条数据',1796222330,1796222330);
-INSERT INTO `config` VALUES (4,'商城搜索-热门关键词','shop.search.hot','[\"芒果\",\"红枣\",\"花生\",\"瓜子\",\"龙井\"]','json',1,1,'搜索页的热门关键词，JSON字符串数组，按顺序显示',1796222331,1796222330);
-INSERT INTO `config` VALUES (5,'商城评价-评价期限(天)','shop.review.days','30','int',1,1,'确认收货后多少天内可以评价',1796222330,1796222330);
-INSERT INTO `config` VALUES (6,'内容安全-屏蔽词','shop.content.blocked_words','[]','json',1,1,'评价等用户文字中不允许出现的词，JSON字符串数组；配置微信内容安全检测后由微信判断',1796222330,1796222330);
-INSERT INTO `config` VALUES (9,'商城售后-售后期限(天)','shop.aftersale.days','7','int',1,1,'确认收货后多少天内可以申请售后；未收货的订单随时可以申请',1796222330,1796222330);
+INSERT INTO `config` VALUES (1,'页面框架-布局主题','sys.layout.theme','vertical','str',1,1,'左右布局default，上下布局vertical，T型布局t-type',1796223569,1796223569);
+INSERT INTO `config` VALUES (2,'分页查询-默认页','sys.paginator.page','1','int',1,1,'默认查询第1页',1796223569,1796223569);
+INSERT INTO `config` VALUES (3,'分页查询-默认数量','sys.paginator.size','10','int',1,1,'默认每页10条数据',1796223569,1796223569);
+INSERT INTO `config` VALUES (4,'商城搜索-热门关键词','shop.search.hot','[\"芒果\",\"红枣\",\"花生\",\"瓜子\",\"龙井\"]','json',1,1,'搜索页的热门关键词，JSON字符串数组，按顺序显示',1796223570,1796223569);
+INSERT INTO `config` VALUES (5,'商城评价-评价期限(天)','shop.review.days','30','int',1,1,'确认收货后多少天内可以评价',1796223569,1796223569);
+INSERT INTO `config` VALUES (6,'内容安全-屏蔽词','shop.content.blocked_words','[]','json',1,1,'评价等用户文字中不允许出现的词，JSON字符串数组；配置微信内容安全检测后由微信判断',1796223569,1796223569);
+INSERT INTO `config` VALUES (7,'运费-每单运费(元)','shop.freight.price','0.00','str',1,1,'每单运费，如 8.00；0.00 为包邮',1796223569,1796223569);
+INSERT INTO `config` VALUES (8,'运费-包邮门槛(元)','shop.freight.free_min','99.00','str',1,1,'商品金额达到此金额（含）免运费；0.00 为全部包邮',1796223569,1796223569);
+INSERT INTO `config` VALUES (9,'商城售后-售后期限(天)','shop.aftersale.days','7','int',1,1,'确认收货后多少天内可以申请售后；未收货的订单随时可以申请',1796223569,1796223569);
 /*!40000 ALTER TABLE `config` ENABLE KEYS */;
+DROP TABLE IF EXISTS `coupon`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8mb4 */;
+CREATE TABLE `coupon` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `name` varchar(50) NOT NULL,
+  `description` varchar(200) NOT NULL DEFAULT '',
+  `type` smallint(6) NOT NULL,
+  `min_amount` decimal(10,2) NOT NULL DEFAULT 0.00,
+  `amount` decimal(10,2) DEFAULT NULL,
+  `percent` smallint(6) DEFAULT NULL,
+  `max_discount` decimal(10,2) DEFAULT NULL,
+  `scope` varchar(10) NOT NULL DEFAULT 'all',
+  `category_ids` longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL CHECK (json_valid(`category_ids`)),
+  `product_ids` longtext CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL CHECK (json_valid(`product_ids`)),
+  `total` int(11) DEFAULT NULL,
+  `claimed` int(11) NOT NULL DEFAULT 0,
+  `per_user_limit` int(11) NOT NULL DEFAULT 1,
+  `claim_start` int(11) DEFAULT NULL,
+  `claim_end` int(11) DEFAULT NULL,
+  `valid_start` int(11) DEFAULT NULL,
+  `valid_end` int(11) DEFAULT NULL,
+  `valid_days` int(11) DEFAULT NULL,
+  `enabled` tinyint(1) NOT NULL DEFAULT 1,
+  `kind` varchar(10) NOT NULL DEFAULT 'claim',
+  `update_time` int(11) NOT NULL,
+  `create_time` int(11) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_coupon_kind_enabled` (`kind`,`enabled`),
+  CONSTRAINT `ck_coupon_claimed_not_negative` CHECK (`claimed` >= 0),
+  CONSTRAINT `ck_coupon_claimed_within_total` CHECK (`total` is null or `claimed` <= `total`)
+) ENGINE=InnoDB AUTO_INCREMENT=5 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+
+/*!40000 ALTER TABLE `coupon` DISABLE KEYS */;
+INSERT INTO `coupon` VALUES (1,'满99减10','全场通用，满99元减10元',1,99.00,10.00,NULL,NULL,'all','[]','[]',1000,1,1,NULL,NULL,NULL,NULL,30,1,'claim',1796223570,1796223570);
+INSERT INTO `coupon` VALUES (2,'茶饮85折','茶饮类商品满30元打85折，最多减20元',2,30.00,NULL,85,20.00,'category','[6]','[]',500,0,1,NULL,NULL,NULL,NULL,30,1,'claim',1796223570,1796223570);
+INSERT INTO `coupon` VALUES (3,'新人无门槛券','新用户首次登录赠送，无门槛减5元',3,0.00,5.00,NULL,NULL,'all','[]','[]',NULL,0,1,NULL,NULL,NULL,NULL,30,1,'new_user',1796223570,1796223570);
+INSERT INTO `coupon` VALUES (4,'兑换码专享券','凭兑换码领取，满50元减15元',1,50.00,15.00,NULL,NULL,'all','[]','[]',100,0,1,NULL,NULL,NULL,NULL,30,1,'code',1796223570,1796223570);
+/*!40000 ALTER TABLE `coupon` ENABLE KEYS */;
+DROP TABLE IF EXISTS `coupon_code`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8mb4 */;
+CREATE TABLE `coupon_code` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `coupon_id` int(11) NOT NULL,
+  `code` varchar(32) NOT NULL,
+  `used_by` int(11) DEFAULT NULL,
+  `used_time` int(11) DEFAULT NULL,
+  `user_coupon_id` int(11) DEFAULT NULL,
+  `create_time` int(11) NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_coupon_code_code` (`code`),
+  KEY `fk_coupon_code_used_by_user` (`used_by`),
+  KEY `fk_coupon_code_user_coupon_id_user_coupon` (`user_coupon_id`),
+  KEY `ix_coupon_code_coupon_id_id` (`coupon_id`,`id`),
+  CONSTRAINT `fk_coupon_code_coupon_id_coupon` FOREIGN KEY (`coupon_id`) REFERENCES `coupon` (`id`),
+  CONSTRAINT `fk_coupon_code_used_by_user` FOREIGN KEY (`used_by`) REFERENCES `user` (`id`),
+  CONSTRAINT `fk_coupon_code_user_coupon_id_user_coupon` FOREIGN KEY (`user_coupon_id`) REFERENCES `user_coupon` (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+
+/*!40000 ALTER TABLE `coupon_code` DISABLE KEYS */;
+/*!40000 ALTER TABLE `coupon_code` ENABLE KEYS */;
 DROP TABLE IF EXISTS `dict`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
 /*!40101 SET character_set_client = utf8mb4 */;
@@ -467,34 +538,34 @@ CREATE TABLE `dict` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `dict` DISABLE KEYS */;
-INSERT INTO `dict` VALUES (1,'sys_user_sex',1,'男','0','','',1,1,'性别: 男',1796222330,1796222330);
-INSERT INTO `dict` VALUES (2,'sys_user_sex',2,'女','1','','',0,1,'性别: 女',1796222330,1796222330);
-INSERT INTO `dict` VALUES (3,'sys_show_hide',1,'显示','0','','primary',1,1,'显示菜单',1796222330,1796222330);
-INSERT INTO `dict` VALUES (4,'sys_show_hide',2,'隐藏','1','','danger',0,1,'隐藏菜单',1796222330,1796222330);
-INSERT INTO `dict` VALUES (5,'sys_normal_disable',1,'正常','0','','primary',1,1,'正常状态',1796222330,1796222330);
-INSERT INTO `dict` VALUES (6,'sys_normal_disable',2,'停用','1','','danger',0,1,'停用状态',1796222330,1796222330);
-INSERT INTO `dict` VALUES (7,'sys_job_status',1,'正常','0','','primary',1,1,'正常状态',1796222330,1796222330);
-INSERT INTO `dict` VALUES (8,'sys_job_status',2,'暂停','1','','danger',0,1,'暂停状态',1796222330,1796222330);
-INSERT INTO `dict` VALUES (9,'sys_job_group',1,'默认','DEFAULT','','',1,1,'默认分组',1796222330,1796222330);
-INSERT INTO `dict` VALUES (10,'sys_job_group',2,'系统','SYSTEM','','',0,1,'系统分组',1796222330,1796222330);
-INSERT INTO `dict` VALUES (11,'sys_yes_no',1,'是','Y','','primary',1,1,'系统默认是',1796222330,1796222330);
-INSERT INTO `dict` VALUES (12,'sys_yes_no',2,'否','N','','danger',0,1,'系统默认否',1796222330,1796222330);
-INSERT INTO `dict` VALUES (13,'sys_notice_type',1,'通知','1','','warning',1,1,'通知',1796222330,1796222330);
-INSERT INTO `dict` VALUES (14,'sys_notice_type',2,'公告','2','','success',0,1,'公告',1796222330,1796222330);
-INSERT INTO `dict` VALUES (15,'sys_notice_status',1,'正常','0','','primary',1,1,'正常状态',1796222330,1796222330);
-INSERT INTO `dict` VALUES (16,'sys_notice_status',2,'关闭','1','','danger',0,1,'关闭状态',1796222330,1796222330);
-INSERT INTO `dict` VALUES (17,'sys_oper_type',1,'其他','0','','info',0,1,'其他操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (18,'sys_oper_type',2,'新增','1','','info',0,1,'新增操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (19,'sys_oper_type',3,'修改','2','','info',0,1,'修改操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (20,'sys_oper_type',4,'删除','3','','danger',0,1,'删除操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (21,'sys_oper_type',5,'授权','4','','primary',0,1,'授权操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (22,'sys_oper_type',6,'导出','5','','warning',0,1,'导出操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (23,'sys_oper_type',7,'导入','6','','warning',0,1,'导入操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (24,'sys_oper_type',8,'强退','7','','danger',0,1,'强退操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (25,'sys_oper_type',9,'生成代码','8','','warning',0,1,'生成操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (26,'sys_oper_type',10,'清空数据','9','','danger',0,1,'清空操作',1796222330,1796222330);
-INSERT INTO `dict` VALUES (27,'sys_common_status',1,'成功','0','','primary',0,1,'正常状态',1796222330,1796222330);
-INSERT INTO `dict` VALUES (28,'sys_common_status',2,'失败','1','','danger',0,1,'停用状态',1796222330,1796222330);
+INSERT INTO `dict` VALUES (1,'sys_user_sex',1,'男','0','','',1,1,'性别: 男',1796223569,1796223569);
+INSERT INTO `dict` VALUES (2,'sys_user_sex',2,'女','1','','',0,1,'性别: 女',1796223569,1796223569);
+INSERT INTO `dict` VALUES (3,'sys_show_hide',1,'显示','0','','primary',1,1,'显示菜单',1796223569,1796223569);
+INSERT INTO `dict` VALUES (4,'sys_show_hide',2,'隐藏','1','','danger',0,1,'隐藏菜单',1796223569,1796223569);
+INSERT INTO `dict` VALUES (5,'sys_normal_disable',1,'正常','0','','primary',1,1,'正常状态',1796223569,1796223569);
+INSERT INTO `dict` VALUES (6,'sys_normal_disable',2,'停用','1','','danger',0,1,'停用状态',1796223569,1796223569);
+INSERT INTO `dict` VALUES (7,'sys_job_status',1,'正常','0','','primary',1,1,'正常状态',1796223569,1796223569);
+INSERT INTO `dict` VALUES (8,'sys_job_status',2,'暂停','1','','danger',0,1,'暂停状态',1796223569,1796223569);
+INSERT INTO `dict` VALUES (9,'sys_job_group',1,'默认','DEFAULT','','',1,1,'默认分组',1796223569,1796223569);
+INSERT INTO `dict` VALUES (10,'sys_job_group',2,'系统','SYSTEM','','',0,1,'系统分组',1796223569,1796223569);
+INSERT INTO `dict` VALUES (11,'sys_yes_no',1,'是','Y','','primary',1,1,'系统默认是',1796223569,1796223569);
+INSERT INTO `dict` VALUES (12,'sys_yes_no',2,'否','N','','danger',0,1,'系统默认否',1796223569,1796223569);
+INSERT INTO `dict` VALUES (13,'sys_notice_type',1,'通知','1','','warning',1,1,'通知',1796223569,1796223569);
+INSERT INTO `dict` VALUES (14,'sys_notice_type',2,'公告','2','','success',0,1,'公告',1796223569,1796223569);
+INSERT INTO `dict` VALUES (15,'sys_notice_status',1,'正常','0','','primary',1,1,'正常状态',1796223569,1796223569);
+INSERT INTO `dict` VALUES (16,'sys_notice_status',2,'关闭','1','','danger',0,1,'关闭状态',1796223569,1796223569);
+INSERT INTO `dict` VALUES (17,'sys_oper_type',1,'其他','0','','info',0,1,'其他操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (18,'sys_oper_type',2,'新增','1','','info',0,1,'新增操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (19,'sys_oper_type',3,'修改','2','','info',0,1,'修改操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (20,'sys_oper_type',4,'删除','3','','danger',0,1,'删除操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (21,'sys_oper_type',5,'授权','4','','primary',0,1,'授权操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (22,'sys_oper_type',6,'导出','5','','warning',0,1,'导出操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (23,'sys_oper_type',7,'导入','6','','warning',0,1,'导入操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (24,'sys_oper_type',8,'强退','7','','danger',0,1,'强退操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (25,'sys_oper_type',9,'生成代码','8','','warning',0,1,'生成操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (26,'sys_oper_type',10,'清空数据','9','','danger',0,1,'清空操作',1796223569,1796223569);
+INSERT INTO `dict` VALUES (27,'sys_common_status',1,'成功','0','','primary',0,1,'正常状态',1796223569,1796223569);
+INSERT INTO `dict` VALUES (28,'sys_common_status',2,'失败','1','','danger',0,1,'停用状态',1796223569,1796223569);
 /*!40000 ALTER TABLE `dict` ENABLE KEYS */;
 DROP TABLE IF EXISTS `dict_type`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -513,16 +584,16 @@ CREATE TABLE `dict_type` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `dict_type` DISABLE KEYS */;
-INSERT INTO `dict_type` VALUES (1,'用户性别','sys_user_sex',1,'用户性别列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (2,'菜单状态','sys_show_hide',1,'菜单状态列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (3,'系统开关','sys_normal_disable',1,'系统开关列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (4,'任务状态','sys_job_status',1,'任务状态列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (5,'任务分组','sys_job_group',1,'任务分组列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (6,'系统是否','sys_yes_no',1,'系统是否列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (7,'通知类型','sys_notice_type',1,'通知类型列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (8,'通知状态','sys_notice_status',1,'通知状态列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (9,'操作类型','sys_oper_type',1,'操作类型列表',1796222330,1796222330);
-INSERT INTO `dict_type` VALUES (10,'系统状态','sys_common_status',1,'登录状态列表',1796222330,1796222330);
+INSERT INTO `dict_type` VALUES (1,'用户性别','sys_user_sex',1,'用户性别列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (2,'菜单状态','sys_show_hide',1,'菜单状态列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (3,'系统开关','sys_normal_disable',1,'系统开关列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (4,'任务状态','sys_job_status',1,'任务状态列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (5,'任务分组','sys_job_group',1,'任务分组列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (6,'系统是否','sys_yes_no',1,'系统是否列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (7,'通知类型','sys_notice_type',1,'通知类型列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (8,'通知状态','sys_notice_status',1,'通知状态列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (9,'操作类型','sys_oper_type',1,'操作类型列表',1796223569,1796223569);
+INSERT INTO `dict_type` VALUES (10,'系统状态','sys_common_status',1,'登录状态列表',1796223569,1796223569);
 /*!40000 ALTER TABLE `dict_type` ENABLE KEYS */;
 DROP TABLE IF EXISTS `element`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -610,9 +681,9 @@ CREATE TABLE `file` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `file` DISABLE KEYS */;
-INSERT INTO `file` VALUES (2,0,'图片文件',1,'',0,'','local','','',NULL,1796222331,1796222331,NULL);
-INSERT INTO `file` VALUES (3,0,'pdf文件',1,'',0,'','local','','',NULL,1796222331,1796222331,NULL);
-INSERT INTO `file` VALUES (68,0,'文章图片',1,'',0,'','local','','',NULL,1796222330,1796222330,NULL);
+INSERT INTO `file` VALUES (2,0,'图片文件',1,'',0,'','local','','',NULL,1796223569,1796223569,NULL);
+INSERT INTO `file` VALUES (3,0,'pdf文件',1,'',0,'','local','','',NULL,1796223569,1796223569,NULL);
+INSERT INTO `file` VALUES (68,0,'文章图片',1,'',0,'','local','','',NULL,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `file` ENABLE KEYS */;
 DROP TABLE IF EXISTS `footprint`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -648,11 +719,11 @@ CREATE TABLE `group` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `group` DISABLE KEYS */;
-INSERT INTO `group` VALUES (1,'系统管理员','行使超级管理员的相同权限，但不能新增同级的系统管理员',1796222330,1796222330);
-INSERT INTO `group` VALUES (2,'运维管理员','管理商品上架、下架',1796222330,1796222330);
-INSERT INTO `group` VALUES (3,'物流管理员','负责订单的发货情况',1796222330,1796222330);
-INSERT INTO `group` VALUES (4,'活动策划员','策划线上营销活动',1796222330,1796222330);
-INSERT INTO `group` VALUES (6,'测试1','测试分组',1796222330,1796222330);
+INSERT INTO `group` VALUES (1,'系统管理员','行使超级管理员的相同权限，但不能新增同级的系统管理员',1796223569,1796223569);
+INSERT INTO `group` VALUES (2,'运维管理员','管理商品上架、下架',1796223569,1796223569);
+INSERT INTO `group` VALUES (3,'物流管理员','负责订单的发货情况',1796223569,1796223569);
+INSERT INTO `group` VALUES (4,'活动策划员','策划线上营销活动',1796223569,1796223569);
+INSERT INTO `group` VALUES (6,'测试1','测试分组',1796223569,1796223569);
 /*!40000 ALTER TABLE `group` ENABLE KEYS */;
 DROP TABLE IF EXISTS `group_2_element`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -723,67 +794,67 @@ CREATE TABLE `image` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `image` DISABLE KEYS */;
-INSERT INTO `image` VALUES (1,'/banner-1a.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (2,'/banner-2a.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (3,'/banner-3a.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (4,'/category-cake.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (5,'/category-vg.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (6,'/category-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (7,'/category-fry-a.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (8,'/category-tea.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (9,'/category-rice.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (10,'/product-dryfruit@1.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (13,'/product-vg@1.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (14,'/product-rice@6.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (16,'/1@theme.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (17,'/2@theme.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (18,'/3@theme.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (19,'/detail-1@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (20,'/detail-2@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (21,'/detail-3@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (22,'/detail-4@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (23,'/detail-5@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (24,'/detail-6@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (25,'/detail-7@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (26,'/detail-8@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (27,'/detail-9@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (28,'/detail-11@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (29,'/detail-10@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (31,'/product-rice@1.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (32,'/product-tea@1.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (33,'/product-dryfruit@2.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (36,'/product-dryfruit@3.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (37,'/product-dryfruit@4.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (38,'/product-dryfruit@5.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (39,'/product-dryfruit-a@6.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (40,'/product-dryfruit@7.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (41,'/product-rice@2.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (42,'/product-rice@3.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (43,'/product-rice@4.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (44,'/product-fry@1.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (45,'/product-fry@2.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (46,'/product-fry@3.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (47,'/product-tea@2.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (48,'/product-tea@3.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (49,'/1@theme-head.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (50,'/2@theme-head.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (51,'/3@theme-head.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (52,'/product-cake@1.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (53,'/product-cake@2.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (54,'/product-cake-a@3.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (55,'/product-cake-a@4.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (56,'/product-dryfruit@8.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (57,'/product-fry@4.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (58,'/product-fry@5.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (59,'/product-rice@5.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (60,'/product-rice@7.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (62,'/detail-12@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (63,'/detail-13@1-dryfruit.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (65,'/banner-4a.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (66,'/product-vg@4.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (67,'/product-vg@5.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (68,'/product-vg@2.png',1,1796222331,1796222331,NULL);
-INSERT INTO `image` VALUES (69,'/product-vg@3.png',1,1796222331,1796222331,NULL);
+INSERT INTO `image` VALUES (1,'/banner-1a.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (2,'/banner-2a.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (3,'/banner-3a.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (4,'/category-cake.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (5,'/category-vg.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (6,'/category-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (7,'/category-fry-a.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (8,'/category-tea.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (9,'/category-rice.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (10,'/product-dryfruit@1.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (13,'/product-vg@1.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (14,'/product-rice@6.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (16,'/1@theme.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (17,'/2@theme.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (18,'/3@theme.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (19,'/detail-1@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (20,'/detail-2@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (21,'/detail-3@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (22,'/detail-4@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (23,'/detail-5@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (24,'/detail-6@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (25,'/detail-7@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (26,'/detail-8@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (27,'/detail-9@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (28,'/detail-11@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (29,'/detail-10@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (31,'/product-rice@1.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (32,'/product-tea@1.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (33,'/product-dryfruit@2.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (36,'/product-dryfruit@3.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (37,'/product-dryfruit@4.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (38,'/product-dryfruit@5.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (39,'/product-dryfruit-a@6.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (40,'/product-dryfruit@7.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (41,'/product-rice@2.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (42,'/product-rice@3.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (43,'/product-rice@4.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (44,'/product-fry@1.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (45,'/product-fry@2.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (46,'/product-fry@3.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (47,'/product-tea@2.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (48,'/product-tea@3.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (49,'/1@theme-head.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (50,'/2@theme-head.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (51,'/3@theme-head.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (52,'/product-cake@1.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (53,'/product-cake@2.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (54,'/product-cake-a@3.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (55,'/product-cake-a@4.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (56,'/product-dryfruit@8.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (57,'/product-fry@4.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (58,'/product-fry@5.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (59,'/product-rice@5.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (60,'/product-rice@7.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (62,'/detail-12@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (63,'/detail-13@1-dryfruit.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (65,'/banner-4a.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (66,'/product-vg@4.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (67,'/product-vg@5.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (68,'/product-vg@2.png',1,1796223569,1796223569,NULL);
+INSERT INTO `image` VALUES (69,'/product-vg@3.png',1,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `image` ENABLE KEYS */;
 DROP TABLE IF EXISTS `login_log`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -876,8 +947,8 @@ CREATE TABLE `notice` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `notice` DISABLE KEYS */;
-INSERT INTO `notice` VALUES (1,2,'新版本发布','<p>商城后台已升级到新版本，欢迎体验。</p>',1,'','Boss','Boss',1796222331,1796222331,NULL);
-INSERT INTO `notice` VALUES (2,1,'系统维护通知','<p>系统将于周日凌晨0:00至2:00进行维护，期间暂停下单。</p>',1,'','Boss','Boss',1796222331,1796222331,NULL);
+INSERT INTO `notice` VALUES (1,2,'新版本发布','<p>商城后台已升级到新版本，欢迎体验。</p>',1,'','Boss','Boss',1796223569,1796223569,NULL);
+INSERT INTO `notice` VALUES (2,1,'系统维护通知','<p>系统将于周日凌晨0:00至2:00进行维护，期间暂停下单。</p>',1,'','Boss','Boss',1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `notice` ENABLE KEYS */;
 DROP TABLE IF EXISTS `oper_log`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -935,22 +1006,25 @@ CREATE TABLE `order` (
   `goods_amount` decimal(10,2) NOT NULL,
   `freight_amount` decimal(10,2) NOT NULL DEFAULT 0.00,
   `coupon_discount` decimal(10,2) NOT NULL DEFAULT 0.00,
+  `user_coupon_id` int(11) DEFAULT NULL,
   `refunded_amount` decimal(10,2) NOT NULL DEFAULT 0.00,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_order_order_no` (`order_no`),
   KEY `ix_order_create_time` (`create_time`),
   KEY `ix_order_order_status_expire_time` (`order_status`,`expire_time`),
   KEY `ix_order_user_id_create_time` (`user_id`,`create_time`),
+  KEY `ix_order_user_coupon_id` (`user_coupon_id`),
+  CONSTRAINT `fk_order_user_coupon_id_user_coupon` FOREIGN KEY (`user_coupon_id`) REFERENCES `user_coupon` (`id`),
   CONSTRAINT `fk_order_user_id_user` FOREIGN KEY (`user_id`) REFERENCES `user` (`id`)
 ) ENGINE=InnoDB AUTO_INCREMENT=6 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `order` DISABLE KEYS */;
-INSERT INTO `order` VALUES (1,'20261202799837714460',2,3,'梨花带雨 3个 等','http://127.0.0.1:5000/static/images/product-dryfruit@1.png','[{\"id\": 2, \"sku_id\": 2, \"name\": \"\\u68a8\\u82b1\\u5e26\\u96e8 3\\u4e2a\", \"spec\": \"\", \"price\": \"12.90\", \"count\": 1, \"total_price\": \"12.90\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@1.png\"}, {\"id\": 11, \"sku_id\": 15, \"name\": \"\\u8d35\\u5983\\u7b11 100\\u514b\", \"spec\": \"\", \"price\": \"29.90\", \"count\": 2, \"total_price\": \"59.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit-a@6.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',3,72.70,'演示：已发货，等待收货',1796224131,1796222331,NULL,1796222331,NULL,'顺丰速运','SF0000000001',NULL,NULL,0,1796222331,1796222331,72.70,0.00,0.00,0.00);
-INSERT INTO `order` VALUES (2,'20261202464779320600',2,6,'西湖龙井 8克*3袋','http://127.0.0.1:5000/static/images/product-tea@3.png','[{\"id\": 21, \"sku_id\": 25, \"name\": \"\\u897f\\u6e56\\u9f99\\u4e95 8\\u514b*3\\u888b\", \"spec\": \"\", \"price\": \"45.00\", \"count\": 1, \"total_price\": \"45.00\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-tea@3.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',1,45.00,'演示：已收货',1796224131,1796222331,NULL,1796222331,1796222331,'顺丰速运','SF0000000002',NULL,NULL,0,1796222331,1796222331,45.00,0.00,0.00,0.00);
-INSERT INTO `order` VALUES (3,'20261202553581377382',2,2,'春生龙眼 500克 等','http://127.0.0.1:5000/static/images/product-dryfruit@2.png','[{\"id\": 5, \"sku_id\": 5, \"name\": \"\\u6625\\u751f\\u9f99\\u773c 500\\u514b\", \"spec\": \"\", \"price\": \"19.90\", \"count\": 2, \"total_price\": \"39.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@2.png\"}, {\"id\": 14, \"sku_id\": 18, \"name\": \"\\u829d\\u9ebb 50\\u514b\", \"spec\": \"\", \"price\": \"5.50\", \"count\": 1, \"total_price\": \"5.50\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-rice@3.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',3,45.30,'演示：已付款，等待发货',1796224131,1796222331,NULL,NULL,NULL,NULL,NULL,NULL,NULL,0,1796222331,1796222331,45.30,0.00,0.00,0.00);
-INSERT INTO `order` VALUES (4,'20261202324094044091',2,8,'碧螺春 12克*3袋','http://127.0.0.1:5000/static/images/product-tea@2.png','[{\"id\": 20, \"sku_id\": 24, \"name\": \"\\u78a7\\u87ba\\u6625 12\\u514b*3\\u888b\", \"spec\": \"\", \"price\": \"38.00\", \"count\": 1, \"total_price\": \"38.00\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-tea@2.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',1,38.00,'演示：退款中',1796224131,1796222331,NULL,NULL,NULL,NULL,NULL,NULL,NULL,0,1796222331,1796222331,38.00,0.00,0.00,38.00);
-INSERT INTO `order` VALUES (5,'20261202407527833733',2,6,'万紫千凤梨 300克 等','http://127.0.0.1:5000/static/images/product-dryfruit@5.png','[{\"id\": 10, \"sku_id\": 14, \"name\": \"\\u4e07\\u7d2b\\u5343\\u51e4\\u68a8 300\\u514b\", \"spec\": \"\", \"price\": \"14.90\", \"count\": 1, \"total_price\": \"14.90\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@5.png\"}, {\"id\": 12, \"sku_id\": 16, \"name\": \"\\u73cd\\u5947\\u5f02\\u679c 3\\u4e2a\", \"spec\": \"\", \"price\": \"13.80\", \"count\": 1, \"total_price\": \"13.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@7.png\"}, {\"id\": 13, \"sku_id\": 17, \"name\": \"\\u7eff\\u8c46 125\\u514b\", \"spec\": \"\", \"price\": \"4.90\", \"count\": 2, \"total_price\": \"9.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-rice@2.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',4,38.50,'演示：已收货，待评价',1796224131,1796222331,NULL,1796222331,1796222331,'顺丰速运','SF0000000005',NULL,NULL,0,1796222331,1796222331,38.50,0.00,0.00,0.00);
+INSERT INTO `order` VALUES (1,'20261202128000047421',2,3,'梨花带雨 3个 等','http://127.0.0.1:5000/static/images/product-dryfruit@1.png','[{\"id\": 2, \"sku_id\": 2, \"name\": \"\\u68a8\\u82b1\\u5e26\\u96e8 3\\u4e2a\", \"spec\": \"\", \"price\": \"12.90\", \"count\": 1, \"total_price\": \"12.90\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@1.png\"}, {\"id\": 11, \"sku_id\": 15, \"name\": \"\\u8d35\\u5983\\u7b11 100\\u514b\", \"spec\": \"\", \"price\": \"29.90\", \"count\": 2, \"total_price\": \"59.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit-a@6.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',3,72.70,'演示：已发货，等待收货',1796225369,1796223569,NULL,1796223570,NULL,'顺丰速运','SF0000000001',NULL,NULL,0,1796223570,1796223569,72.70,0.00,0.00,NULL,0.00);
+INSERT INTO `order` VALUES (2,'20261202030423215162',2,6,'西湖龙井 8克*3袋','http://127.0.0.1:5000/static/images/product-tea@3.png','[{\"id\": 21, \"sku_id\": 25, \"name\": \"\\u897f\\u6e56\\u9f99\\u4e95 8\\u514b*3\\u888b\", \"spec\": \"\", \"price\": \"45.00\", \"count\": 1, \"total_price\": \"45.00\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-tea@3.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',1,45.00,'演示：已收货',1796225370,1796223570,NULL,1796223570,1796223570,'顺丰速运','SF0000000002',NULL,NULL,0,1796223570,1796223570,45.00,0.00,0.00,NULL,0.00);
+INSERT INTO `order` VALUES (3,'20261202212895751246',2,2,'春生龙眼 500克 等','http://127.0.0.1:5000/static/images/product-dryfruit@2.png','[{\"id\": 5, \"sku_id\": 5, \"name\": \"\\u6625\\u751f\\u9f99\\u773c 500\\u514b\", \"spec\": \"\", \"price\": \"19.90\", \"count\": 2, \"total_price\": \"39.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@2.png\"}, {\"id\": 14, \"sku_id\": 18, \"name\": \"\\u829d\\u9ebb 50\\u514b\", \"spec\": \"\", \"price\": \"5.50\", \"count\": 1, \"total_price\": \"5.50\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-rice@3.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',3,45.30,'演示：已付款，等待发货',1796225370,1796223570,NULL,NULL,NULL,NULL,NULL,NULL,NULL,0,1796223570,1796223570,45.30,0.00,0.00,NULL,0.00);
+INSERT INTO `order` VALUES (4,'20261202058906826200',2,8,'碧螺春 12克*3袋','http://127.0.0.1:5000/static/images/product-tea@2.png','[{\"id\": 20, \"sku_id\": 24, \"name\": \"\\u78a7\\u87ba\\u6625 12\\u514b*3\\u888b\", \"spec\": \"\", \"price\": \"38.00\", \"count\": 1, \"total_price\": \"38.00\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-tea@2.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',1,38.00,'演示：退款中',1796225370,1796223570,NULL,NULL,NULL,NULL,NULL,NULL,NULL,0,1796223570,1796223570,38.00,0.00,0.00,NULL,38.00);
+INSERT INTO `order` VALUES (5,'20261202381518337982',2,6,'万紫千凤梨 300克 等','http://127.0.0.1:5000/static/images/product-dryfruit@5.png','[{\"id\": 10, \"sku_id\": 14, \"name\": \"\\u4e07\\u7d2b\\u5343\\u51e4\\u68a8 300\\u514b\", \"spec\": \"\", \"price\": \"14.90\", \"count\": 1, \"total_price\": \"14.90\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@5.png\"}, {\"id\": 12, \"sku_id\": 16, \"name\": \"\\u73cd\\u5947\\u5f02\\u679c 3\\u4e2a\", \"spec\": \"\", \"price\": \"13.80\", \"count\": 1, \"total_price\": \"13.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-dryfruit@7.png\"}, {\"id\": 13, \"sku_id\": 17, \"name\": \"\\u7eff\\u8c46 125\\u514b\", \"spec\": \"\", \"price\": \"4.90\", \"count\": 2, \"total_price\": \"9.80\", \"main_image\": \"http://127.0.0.1:5000/static/images/product-rice@2.png\"}]','{\"name\": \"\\u5c0f\\u53f6\", \"mobile\": \"13777777777\", \"province\": \"\\u6d59\\u6c5f\", \"city\": \"\\u676d\\u5dde\", \"country\": \"\\u897f\\u6e56\", \"detail\": \"\\u6587\\u4e09\\u8def77\\u53f7\"}',4,38.50,'演示：已收货，待评价',1796225370,1796223570,NULL,1796223570,1796223570,'顺丰速运','SF0000000005',NULL,NULL,0,1796223570,1796223570,38.50,0.00,0.00,NULL,0.00);
 /*!40000 ALTER TABLE `order` ENABLE KEYS */;
 DROP TABLE IF EXISTS `order_event`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -971,22 +1045,22 @@ CREATE TABLE `order_event` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `order_event` DISABLE KEYS */;
-INSERT INTO `order_event` VALUES (1,1,NULL,1,'customer',2,'',1796222331);
-INSERT INTO `order_event` VALUES (2,1,1,2,'wechat',NULL,'',1796222331);
-INSERT INTO `order_event` VALUES (3,1,2,3,'admin',1,'',1796222331);
-INSERT INTO `order_event` VALUES (4,2,NULL,1,'customer',2,'',1796222331);
-INSERT INTO `order_event` VALUES (5,2,1,2,'wechat',NULL,'',1796222331);
-INSERT INTO `order_event` VALUES (6,2,2,3,'admin',1,'',1796222331);
-INSERT INTO `order_event` VALUES (7,2,3,6,'customer',2,'',1796222331);
-INSERT INTO `order_event` VALUES (8,3,NULL,1,'customer',2,'',1796222331);
-INSERT INTO `order_event` VALUES (9,3,1,2,'wechat',NULL,'',1796222331);
-INSERT INTO `order_event` VALUES (10,4,NULL,1,'customer',2,'',1796222331);
-INSERT INTO `order_event` VALUES (11,4,1,2,'wechat',NULL,'',1796222331);
-INSERT INTO `order_event` VALUES (12,4,2,8,'admin',1,'演示退款：客户不想要了',1796222331);
-INSERT INTO `order_event` VALUES (13,5,NULL,1,'customer',2,'',1796222331);
-INSERT INTO `order_event` VALUES (14,5,1,2,'wechat',NULL,'',1796222331);
-INSERT INTO `order_event` VALUES (15,5,2,3,'admin',1,'',1796222331);
-INSERT INTO `order_event` VALUES (16,5,3,6,'customer',2,'',1796222331);
+INSERT INTO `order_event` VALUES (1,1,NULL,1,'customer',2,'',1796223569);
+INSERT INTO `order_event` VALUES (2,1,1,2,'wechat',NULL,'',1796223569);
+INSERT INTO `order_event` VALUES (3,1,2,3,'admin',1,'',1796223570);
+INSERT INTO `order_event` VALUES (4,2,NULL,1,'customer',2,'',1796223570);
+INSERT INTO `order_event` VALUES (5,2,1,2,'wechat',NULL,'',1796223570);
+INSERT INTO `order_event` VALUES (6,2,2,3,'admin',1,'',1796223570);
+INSERT INTO `order_event` VALUES (7,2,3,6,'customer',2,'',1796223570);
+INSERT INTO `order_event` VALUES (8,3,NULL,1,'customer',2,'',1796223570);
+INSERT INTO `order_event` VALUES (9,3,1,2,'wechat',NULL,'',1796223570);
+INSERT INTO `order_event` VALUES (10,4,NULL,1,'customer',2,'',1796223570);
+INSERT INTO `order_event` VALUES (11,4,1,2,'wechat',NULL,'',1796223570);
+INSERT INTO `order_event` VALUES (12,4,2,8,'admin',1,'演示退款：客户不想要了',1796223570);
+INSERT INTO `order_event` VALUES (13,5,NULL,1,'customer',2,'',1796223570);
+INSERT INTO `order_event` VALUES (14,5,1,2,'wechat',NULL,'',1796223570);
+INSERT INTO `order_event` VALUES (15,5,2,3,'admin',1,'',1796223570);
+INSERT INTO `order_event` VALUES (16,5,3,6,'customer',2,'',1796223570);
 /*!40000 ALTER TABLE `order_event` ENABLE KEYS */;
 DROP TABLE IF EXISTS `order_product`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1081,11 +1155,11 @@ CREATE TABLE `payment` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `payment` DISABLE KEYS */;
-INSERT INTO `payment` VALUES (1,1,2,'DEMO-TX-0001','20261202799837714460',7270,'CNY','SUCCESS','',1796222331,0,'{}',1796222331);
-INSERT INTO `payment` VALUES (2,2,2,'DEMO-TX-0002','20261202464779320600',4500,'CNY','SUCCESS','',1796222331,0,'{}',1796222331);
-INSERT INTO `payment` VALUES (3,3,2,'DEMO-TX-0003','20261202553581377382',4530,'CNY','SUCCESS','',1796222331,0,'{}',1796222331);
-INSERT INTO `payment` VALUES (4,4,2,'DEMO-TX-0004','20261202324094044091',3800,'CNY','SUCCESS','',1796222331,0,'{}',1796222331);
-INSERT INTO `payment` VALUES (5,5,2,'DEMO-TX-0005','20261202407527833733',3850,'CNY','SUCCESS','',1796222331,0,'{}',1796222331);
+INSERT INTO `payment` VALUES (1,1,2,'DEMO-TX-0001','20261202128000047421',7270,'CNY','SUCCESS','',1796223569,0,'{}',1796223569);
+INSERT INTO `payment` VALUES (2,2,2,'DEMO-TX-0002','20261202030423215162',4500,'CNY','SUCCESS','',1796223570,0,'{}',1796223570);
+INSERT INTO `payment` VALUES (3,3,2,'DEMO-TX-0003','20261202212895751246',4530,'CNY','SUCCESS','',1796223570,0,'{}',1796223570);
+INSERT INTO `payment` VALUES (4,4,2,'DEMO-TX-0004','20261202058906826200',3800,'CNY','SUCCESS','',1796223570,0,'{}',1796223570);
+INSERT INTO `payment` VALUES (5,5,2,'DEMO-TX-0005','20261202381518337982',3850,'CNY','SUCCESS','',1796223570,0,'{}',1796223570);
 /*!40000 ALTER TABLE `payment` ENABLE KEYS */;
 DROP TABLE IF EXISTS `permission`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1099,89 +1173,94 @@ CREATE TABLE `permission` (
   `create_time` int(11) NOT NULL,
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_permission_module_name` (`module`,`name`)
-) ENGINE=InnoDB AUTO_INCREMENT=80 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+) ENGINE=InnoDB AUTO_INCREMENT=85 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `permission` DISABLE KEYS */;
-INSERT INTO `permission` VALUES (1,'用户','查询用户列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (2,'用户','更新用户分组',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (3,'用户','更改用户状态',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (4,'用户','更改用户密码',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (5,'用户','删除用户',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (6,'订单','查询订单列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (7,'订单','订单发货',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (8,'订单','取消订单',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (9,'订单','订单退款',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (10,'订单','处理缺货订单',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (11,'类别','查询类别',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (12,'类别','新增类别',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (13,'类别','更新类别',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (14,'类别','删除类别',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (15,'商品','查询商品',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (16,'商品','新增商品',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (17,'商品','更新商品',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (18,'商品','删除商品',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (19,'商品','排序商品图片',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (20,'商品','管理商品图片',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (21,'商品','管理商品属性',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (22,'主题','查询主题',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (23,'主题','新增主题',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (24,'主题','更新主题',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (25,'主题','删除主题',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (26,'主题','添加商品到主题',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (27,'主题','删除商品从主题',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (28,'轮播图','查询轮播图列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (29,'轮播图','新增轮播图',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (30,'轮播图','更新轮播图',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (31,'轮播图','删除轮播图',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (32,'轮播子图','新建轮播子图',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (33,'轮播子图','更新轮播子图',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (34,'轮播子图','删除轮播子图',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (35,'图片','查询图片',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (36,'图片','上传图片',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (37,'图片','删除图片',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (38,'文章','查询文章',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (39,'文章','新增文章',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (40,'文章','更新文章',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (41,'文章','删除文章',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (42,'通知(公告)','查询通知列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (43,'通知(公告)','新建通知',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (44,'通知(公告)','更新通知',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (45,'通知(公告)','删除通知',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (46,'文件','查询文件列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (47,'文件','上传文件',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (48,'文件','新建文件夹',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (49,'文件','重命名文件',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (50,'文件','移动文件',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (51,'文件','复制文件',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (52,'文件','删除文件',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (53,'字典类型','查询字典类型列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (54,'字典类型','新建字典类型',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (55,'字典类型','更新字典类型',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (56,'字典类型','删除字典类型',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (57,'字典数据','查询字典数据列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (58,'字典数据','新建字典数据',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (59,'字典数据','更新字典数据',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (60,'字典数据','删除字典数据',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (61,'参数','查询参数配置列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (62,'参数','新建参数配置',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (63,'参数','更新参数配置',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (64,'参数','删除参数配置',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (65,'登录日志','查询登录日志列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (66,'操作日志','搜索操作日志',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (67,'错误日志','查询错误日志列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (68,'商品库存','调整商品库存',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (69,'商品库存','查询库存预警',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (70,'评价','查询评价列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (71,'评价','隐藏显示评价',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (72,'评价','回复评价',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (73,'微信平台','查询外发消息',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (74,'微信平台','重试外发消息',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (75,'支付对账','查询对账报告',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (76,'售后','查询售后列表',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (77,'售后','审核售后',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (78,'售后','售后收货退款',0,1796222330,1796222330);
-INSERT INTO `permission` VALUES (79,'售后','售后入库',0,1796222330,1796222330);
+INSERT INTO `permission` VALUES (1,'用户','查询用户列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (2,'用户','更新用户分组',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (3,'用户','更改用户状态',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (4,'用户','更改用户密码',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (5,'用户','删除用户',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (6,'订单','查询订单列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (7,'订单','订单发货',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (8,'订单','取消订单',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (9,'订单','订单退款',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (10,'订单','处理缺货订单',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (11,'类别','查询类别',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (12,'类别','新增类别',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (13,'类别','更新类别',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (14,'类别','删除类别',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (15,'商品','查询商品',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (16,'商品','新增商品',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (17,'商品','更新商品',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (18,'商品','删除商品',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (19,'商品','排序商品图片',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (20,'商品','管理商品图片',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (21,'商品','管理商品属性',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (22,'主题','查询主题',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (23,'主题','新增主题',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (24,'主题','更新主题',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (25,'主题','删除主题',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (26,'主题','添加商品到主题',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (27,'主题','删除商品从主题',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (28,'轮播图','查询轮播图列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (29,'轮播图','新增轮播图',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (30,'轮播图','更新轮播图',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (31,'轮播图','删除轮播图',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (32,'轮播子图','新建轮播子图',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (33,'轮播子图','更新轮播子图',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (34,'轮播子图','删除轮播子图',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (35,'图片','查询图片',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (36,'图片','上传图片',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (37,'图片','删除图片',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (38,'文章','查询文章',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (39,'文章','新增文章',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (40,'文章','更新文章',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (41,'文章','删除文章',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (42,'通知(公告)','查询通知列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (43,'通知(公告)','新建通知',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (44,'通知(公告)','更新通知',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (45,'通知(公告)','删除通知',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (46,'文件','查询文件列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (47,'文件','上传文件',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (48,'文件','新建文件夹',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (49,'文件','重命名文件',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (50,'文件','移动文件',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (51,'文件','复制文件',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (52,'文件','删除文件',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (53,'字典类型','查询字典类型列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (54,'字典类型','新建字典类型',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (55,'字典类型','更新字典类型',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (56,'字典类型','删除字典类型',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (57,'字典数据','查询字典数据列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (58,'字典数据','新建字典数据',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (59,'字典数据','更新字典数据',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (60,'字典数据','删除字典数据',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (61,'参数','查询参数配置列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (62,'参数','新建参数配置',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (63,'参数','更新参数配置',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (64,'参数','删除参数配置',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (65,'登录日志','查询登录日志列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (66,'操作日志','搜索操作日志',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (67,'错误日志','查询错误日志列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (68,'商品库存','调整商品库存',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (69,'商品库存','查询库存预警',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (70,'评价','查询评价列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (71,'评价','隐藏显示评价',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (72,'评价','回复评价',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (73,'微信平台','查询外发消息',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (74,'微信平台','重试外发消息',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (75,'支付对账','查询对账报告',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (76,'售后','查询售后列表',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (77,'售后','审核售后',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (78,'售后','售后收货退款',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (79,'售后','售后入库',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (80,'优惠券','查询优惠券',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (81,'优惠券','新建优惠券',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (82,'优惠券','更新优惠券',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (83,'优惠券','发放优惠券',0,1796223569,1796223569);
+INSERT INTO `permission` VALUES (84,'优惠券','生成兑换码',0,1796223569,1796223569);
 /*!40000 ALTER TABLE `permission` ENABLE KEYS */;
 DROP TABLE IF EXISTS `product`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1211,38 +1290,38 @@ CREATE TABLE `product` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `product` DISABLE KEYS */;
-INSERT INTO `product` VALUES (1,'芹菜 半斤',3.50,998,3,13,'',1,1796222332,1796222332,NULL,0);
-INSERT INTO `product` VALUES (2,'梨花带雨 3个',12.90,983,2,10,'',1,1796222331,1796222333,NULL,1);
-INSERT INTO `product` VALUES (3,'素米 327克',9.80,996,7,31,'',1,1796222334,1796222334,NULL,0);
-INSERT INTO `product` VALUES (4,'红袖枸杞 6克*3袋',15.00,998,6,32,'',1,1796222335,1796222335,NULL,0);
-INSERT INTO `product` VALUES (5,'春生龙眼 500克',19.90,993,2,33,'',1,1796222331,1796222336,NULL,2);
-INSERT INTO `product` VALUES (6,'小红的猪耳朵 120克',16.80,997,5,53,'',1,1796222337,1796222337,NULL,0);
-INSERT INTO `product` VALUES (7,'泥蒿 半斤',6.50,998,3,68,'',1,1796222338,1796222338,NULL,0);
-INSERT INTO `product` VALUES (8,'夏日芒果 3个',18.80,995,2,36,'',1,1796222339,1796222339,NULL,0);
-INSERT INTO `product` VALUES (9,'冬木红枣 500克',25.00,996,2,37,'',1,1796222340,1796222340,NULL,0);
-INSERT INTO `product` VALUES (10,'万紫千凤梨 300克',14.90,995,2,38,'',1,1796222331,1796222341,NULL,1);
-INSERT INTO `product` VALUES (11,'贵妃笑 100克',29.90,992,2,39,'',1,1796222331,1796222342,NULL,2);
-INSERT INTO `product` VALUES (12,'珍奇异果 3个',13.80,998,2,40,'',1,1796222331,1796222343,NULL,1);
-INSERT INTO `product` VALUES (13,'绿豆 125克',4.90,997,7,41,'',1,1796222331,1796222344,NULL,2);
-INSERT INTO `product` VALUES (14,'芝麻 50克',5.50,998,7,42,'',1,1796222331,1796222345,NULL,1);
-INSERT INTO `product` VALUES (15,'猴头菇 370克',36.00,999,7,43,'',1,1796222346,1796222346,NULL,0);
-INSERT INTO `product` VALUES (16,'西红柿 1斤',4.80,999,3,69,'',1,1796222347,1796222347,NULL,0);
-INSERT INTO `product` VALUES (17,'油炸花生 300克',12.00,999,4,44,'',1,1796222348,1796222348,NULL,0);
-INSERT INTO `product` VALUES (18,'春泥西瓜子 128克',8.90,997,4,45,'',1,1796222349,1796222349,NULL,0);
-INSERT INTO `product` VALUES (19,'碧水葵花籽 128克',7.90,999,4,46,'',1,1796222350,1796222350,NULL,0);
-INSERT INTO `product` VALUES (20,'碧螺春 12克*3袋',38.00,998,6,47,'',1,1796222331,1796222351,NULL,1);
-INSERT INTO `product` VALUES (21,'西湖龙井 8克*3袋',45.00,997,6,48,'',1,1796222331,1796222352,NULL,1);
-INSERT INTO `product` VALUES (22,'梅兰清花糕 1个',6.00,997,5,54,'',1,1796222353,1796222353,NULL,0);
-INSERT INTO `product` VALUES (23,'清凉薄荷糕 1个',6.00,998,5,55,'',1,1796222354,1796222354,NULL,0);
-INSERT INTO `product` VALUES (25,'小明的妙脆角 120克',9.90,999,5,52,'',1,1796222356,1796222356,NULL,0);
-INSERT INTO `product` VALUES (26,'红衣青瓜 混搭160克',11.50,999,2,56,'',1,1796222357,1796222357,NULL,0);
-INSERT INTO `product` VALUES (27,'锈色瓜子 100克',6.90,998,4,57,'',1,1796222358,1796222358,NULL,0);
-INSERT INTO `product` VALUES (28,'春泥花生 200克',10.50,999,4,58,'',1,1796222359,1796222359,NULL,0);
-INSERT INTO `product` VALUES (29,'冰心鸡蛋 2个',3.00,999,7,59,'',1,1796222360,1796222360,NULL,0);
-INSERT INTO `product` VALUES (30,'八宝莲子 200克',22.00,999,7,14,'',1,1796222361,1796222361,NULL,0);
-INSERT INTO `product` VALUES (31,'深涧木耳 78克',18.00,999,7,60,'',1,1796222362,1796222362,NULL,0);
-INSERT INTO `product` VALUES (32,'土豆 半斤',2.50,999,3,66,'',1,1796222363,1796222363,NULL,0);
-INSERT INTO `product` VALUES (33,'青椒 半斤',3.20,999,3,67,'',1,1796222364,1796222364,NULL,0);
+INSERT INTO `product` VALUES (1,'芹菜 半斤',3.50,998,3,13,'',1,1796223570,1796223570,NULL,0);
+INSERT INTO `product` VALUES (2,'梨花带雨 3个',12.90,983,2,10,'',1,1796223569,1796223571,NULL,1);
+INSERT INTO `product` VALUES (3,'素米 327克',9.80,996,7,31,'',1,1796223572,1796223572,NULL,0);
+INSERT INTO `product` VALUES (4,'红袖枸杞 6克*3袋',15.00,998,6,32,'',1,1796223573,1796223573,NULL,0);
+INSERT INTO `product` VALUES (5,'春生龙眼 500克',19.90,993,2,33,'',1,1796223570,1796223574,NULL,2);
+INSERT INTO `product` VALUES (6,'小红的猪耳朵 120克',16.80,997,5,53,'',1,1796223575,1796223575,NULL,0);
+INSERT INTO `product` VALUES (7,'泥蒿 半斤',6.50,998,3,68,'',1,1796223576,1796223576,NULL,0);
+INSERT INTO `product` VALUES (8,'夏日芒果 3个',18.80,995,2,36,'',1,1796223577,1796223577,NULL,0);
+INSERT INTO `product` VALUES (9,'冬木红枣 500克',25.00,996,2,37,'',1,1796223578,1796223578,NULL,0);
+INSERT INTO `product` VALUES (10,'万紫千凤梨 300克',14.90,995,2,38,'',1,1796223570,1796223579,NULL,1);
+INSERT INTO `product` VALUES (11,'贵妃笑 100克',29.90,992,2,39,'',1,1796223569,1796223580,NULL,2);
+INSERT INTO `product` VALUES (12,'珍奇异果 3个',13.80,998,2,40,'',1,1796223570,1796223581,NULL,1);
+INSERT INTO `product` VALUES (13,'绿豆 125克',4.90,997,7,41,'',1,1796223570,1796223582,NULL,2);
+INSERT INTO `product` VALUES (14,'芝麻 50克',5.50,998,7,42,'',1,1796223570,1796223583,NULL,1);
+INSERT INTO `product` VALUES (15,'猴头菇 370克',36.00,999,7,43,'',1,1796223584,1796223584,NULL,0);
+INSERT INTO `product` VALUES (16,'西红柿 1斤',4.80,999,3,69,'',1,1796223585,1796223585,NULL,0);
+INSERT INTO `product` VALUES (17,'油炸花生 300克',12.00,999,4,44,'',1,1796223586,1796223586,NULL,0);
+INSERT INTO `product` VALUES (18,'春泥西瓜子 128克',8.90,997,4,45,'',1,1796223587,1796223587,NULL,0);
+INSERT INTO `product` VALUES (19,'碧水葵花籽 128克',7.90,999,4,46,'',1,1796223588,1796223588,NULL,0);
+INSERT INTO `product` VALUES (20,'碧螺春 12克*3袋',38.00,998,6,47,'',1,1796223570,1796223589,NULL,1);
+INSERT INTO `product` VALUES (21,'西湖龙井 8克*3袋',45.00,997,6,48,'',1,1796223570,1796223590,NULL,1);
+INSERT INTO `product` VALUES (22,'梅兰清花糕 1个',6.00,997,5,54,'',1,1796223591,1796223591,NULL,0);
+INSERT INTO `product` VALUES (23,'清凉薄荷糕 1个',6.00,998,5,55,'',1,1796223592,1796223592,NULL,0);
+INSERT INTO `product` VALUES (25,'小明的妙脆角 120克',9.90,999,5,52,'',1,1796223594,1796223594,NULL,0);
+INSERT INTO `product` VALUES (26,'红衣青瓜 混搭160克',11.50,999,2,56,'',1,1796223595,1796223595,NULL,0);
+INSERT INTO `product` VALUES (27,'锈色瓜子 100克',6.90,998,4,57,'',1,1796223596,1796223596,NULL,0);
+INSERT INTO `product` VALUES (28,'春泥花生 200克',10.50,999,4,58,'',1,1796223597,1796223597,NULL,0);
+INSERT INTO `product` VALUES (29,'冰心鸡蛋 2个',3.00,999,7,59,'',1,1796223598,1796223598,NULL,0);
+INSERT INTO `product` VALUES (30,'八宝莲子 200克',22.00,999,7,14,'',1,1796223599,1796223599,NULL,0);
+INSERT INTO `product` VALUES (31,'深涧木耳 78克',18.00,999,7,60,'',1,1796223600,1796223600,NULL,0);
+INSERT INTO `product` VALUES (32,'土豆 半斤',2.50,999,3,66,'',1,1796223601,1796223601,NULL,0);
+INSERT INTO `product` VALUES (33,'青椒 半斤',3.20,999,3,67,'',1,1796223602,1796223602,NULL,0);
 /*!40000 ALTER TABLE `product` ENABLE KEYS */;
 DROP TABLE IF EXISTS `product_image`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1264,19 +1343,19 @@ CREATE TABLE `product_image` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `product_image` DISABLE KEYS */;
-INSERT INTO `product_image` VALUES (1,11,19,1,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (2,11,20,2,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (3,11,21,3,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (4,11,22,4,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (5,11,23,5,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (6,11,24,6,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (7,11,25,7,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (8,11,26,8,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (9,11,27,9,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (10,11,29,10,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (11,11,28,11,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (12,11,62,12,1796222331,1796222331);
-INSERT INTO `product_image` VALUES (13,11,63,13,1796222331,1796222331);
+INSERT INTO `product_image` VALUES (1,11,19,1,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (2,11,20,2,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (3,11,21,3,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (4,11,22,4,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (5,11,23,5,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (6,11,24,6,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (7,11,25,7,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (8,11,26,8,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (9,11,27,9,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (10,11,29,10,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (11,11,28,11,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (12,11,62,12,1796223569,1796223569);
+INSERT INTO `product_image` VALUES (13,11,63,13,1796223569,1796223569);
 /*!40000 ALTER TABLE `product_image` ENABLE KEYS */;
 DROP TABLE IF EXISTS `product_property`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1296,14 +1375,14 @@ CREATE TABLE `product_property` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `product_property` DISABLE KEYS */;
-INSERT INTO `product_property` VALUES (1,2,'品名','梨子',1,1796222331,1796222331);
-INSERT INTO `product_property` VALUES (2,2,'产地','金星',2,1796222331,1796222331);
-INSERT INTO `product_property` VALUES (3,2,'净含量','100g',3,1796222331,1796222331);
-INSERT INTO `product_property` VALUES (4,2,'保质期','10天',4,1796222331,1796222331);
-INSERT INTO `product_property` VALUES (5,11,'品名','杨梅',1,1796222331,1796222331);
-INSERT INTO `product_property` VALUES (6,11,'口味','青梅味 雪梨味 黄桃味 菠萝味',2,1796222331,1796222331);
-INSERT INTO `product_property` VALUES (7,11,'产地','火星',3,1796222331,1796222331);
-INSERT INTO `product_property` VALUES (8,11,'保质期','180天',4,1796222331,1796222331);
+INSERT INTO `product_property` VALUES (1,2,'品名','梨子',1,1796223569,1796223569);
+INSERT INTO `product_property` VALUES (2,2,'产地','金星',2,1796223569,1796223569);
+INSERT INTO `product_property` VALUES (3,2,'净含量','100g',3,1796223569,1796223569);
+INSERT INTO `product_property` VALUES (4,2,'保质期','10天',4,1796223569,1796223569);
+INSERT INTO `product_property` VALUES (5,11,'品名','杨梅',1,1796223569,1796223569);
+INSERT INTO `product_property` VALUES (6,11,'口味','青梅味 雪梨味 黄桃味 菠萝味',2,1796223569,1796223569);
+INSERT INTO `product_property` VALUES (7,11,'产地','火星',3,1796223569,1796223569);
+INSERT INTO `product_property` VALUES (8,11,'保质期','180天',4,1796223569,1796223569);
 /*!40000 ALTER TABLE `product_property` ENABLE KEYS */;
 DROP TABLE IF EXISTS `product_sku`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1334,42 +1413,42 @@ CREATE TABLE `product_sku` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `product_sku` DISABLE KEYS */;
-INSERT INTO `product_sku` VALUES (1,1,'{}','',3.50,998,0,NULL,'',1,1796222332,1796222332,NULL);
-INSERT INTO `product_sku` VALUES (2,2,'{}','',12.90,983,1,NULL,'',1,1796222331,1796222333,NULL);
-INSERT INTO `product_sku` VALUES (3,3,'{}','',9.80,996,0,NULL,'',1,1796222334,1796222334,NULL);
-INSERT INTO `product_sku` VALUES (4,4,'{}','',15.00,998,0,NULL,'',1,1796222335,1796222335,NULL);
-INSERT INTO `product_sku` VALUES (5,5,'{}','',19.90,993,2,NULL,'',1,1796222331,1796222336,NULL);
-INSERT INTO `product_sku` VALUES (6,6,'{}','',16.80,997,0,NULL,'',1,1796222337,1796222337,NULL);
-INSERT INTO `product_sku` VALUES (7,7,'{}','',6.50,998,0,NULL,'',1,1796222338,1796222338,NULL);
-INSERT INTO `product_sku` VALUES (8,8,'{\"\\u4ea7\\u5730\": \"\\u6d77\\u5357\", \"\\u89c4\\u683c\": \"3\\u4e2a\"}','产地:海南;规格:3个',18.80,300,0,NULL,'',1,1796222339,1796222339,NULL);
-INSERT INTO `product_sku` VALUES (9,8,'{\"\\u4ea7\\u5730\": \"\\u6d77\\u5357\", \"\\u89c4\\u683c\": \"6\\u4e2a\"}','产地:海南;规格:6个',35.00,200,0,NULL,'',1,1796222339,1796222339,NULL);
-INSERT INTO `product_sku` VALUES (10,8,'{\"\\u4ea7\\u5730\": \"\\u5e7f\\u897f\", \"\\u89c4\\u683c\": \"3\\u4e2a\"}','产地:广西;规格:3个',18.80,300,0,NULL,'',1,1796222339,1796222339,NULL);
-INSERT INTO `product_sku` VALUES (11,8,'{\"\\u4ea7\\u5730\": \"\\u5e7f\\u897f\", \"\\u89c4\\u683c\": \"6\\u4e2a\"}','产地:广西;规格:6个',34.00,195,0,NULL,'',1,1796222339,1796222339,NULL);
-INSERT INTO `product_sku` VALUES (12,9,'{\"\\u89c4\\u683c\": \"500\\u514b\"}','规格:500克',25.00,600,0,NULL,'',1,1796222340,1796222340,NULL);
-INSERT INTO `product_sku` VALUES (13,9,'{\"\\u89c4\\u683c\": \"1000\\u514b\"}','规格:1000克',46.00,396,0,NULL,'',1,1796222340,1796222340,NULL);
-INSERT INTO `product_sku` VALUES (14,10,'{}','',14.90,995,1,NULL,'',1,1796222331,1796222341,NULL);
-INSERT INTO `product_sku` VALUES (15,11,'{}','',29.90,992,2,NULL,'',1,1796222331,1796222342,NULL);
-INSERT INTO `product_sku` VALUES (16,12,'{}','',13.80,998,1,NULL,'',1,1796222331,1796222343,NULL);
-INSERT INTO `product_sku` VALUES (17,13,'{}','',4.90,997,2,NULL,'',1,1796222331,1796222344,NULL);
-INSERT INTO `product_sku` VALUES (18,14,'{}','',5.50,998,1,NULL,'',1,1796222331,1796222345,NULL);
-INSERT INTO `product_sku` VALUES (19,15,'{}','',36.00,999,0,NULL,'',1,1796222346,1796222346,NULL);
-INSERT INTO `product_sku` VALUES (20,16,'{}','',4.80,999,0,NULL,'',1,1796222347,1796222347,NULL);
-INSERT INTO `product_sku` VALUES (21,17,'{}','',12.00,999,0,NULL,'',1,1796222348,1796222348,NULL);
-INSERT INTO `product_sku` VALUES (22,18,'{}','',8.90,997,0,NULL,'',1,1796222349,1796222349,NULL);
-INSERT INTO `product_sku` VALUES (23,19,'{}','',7.90,999,0,NULL,'',1,1796222350,1796222350,NULL);
-INSERT INTO `product_sku` VALUES (24,20,'{}','',38.00,998,1,NULL,'',1,1796222331,1796222351,NULL);
-INSERT INTO `product_sku` VALUES (25,21,'{}','',45.00,997,1,NULL,'',1,1796222331,1796222352,NULL);
-INSERT INTO `product_sku` VALUES (26,22,'{}','',6.00,997,0,NULL,'',1,1796222353,1796222353,NULL);
-INSERT INTO `product_sku` VALUES (27,23,'{}','',6.00,998,0,NULL,'',1,1796222354,1796222354,NULL);
-INSERT INTO `product_sku` VALUES (28,25,'{}','',9.90,999,0,NULL,'',1,1796222356,1796222356,NULL);
-INSERT INTO `product_sku` VALUES (29,26,'{}','',11.50,999,0,NULL,'',1,1796222357,1796222357,NULL);
-INSERT INTO `product_sku` VALUES (30,27,'{}','',6.90,998,0,NULL,'',1,1796222358,1796222358,NULL);
-INSERT INTO `product_sku` VALUES (31,28,'{}','',10.50,999,0,NULL,'',1,1796222359,1796222359,NULL);
-INSERT INTO `product_sku` VALUES (32,29,'{}','',3.00,999,0,NULL,'',1,1796222360,1796222360,NULL);
-INSERT INTO `product_sku` VALUES (33,30,'{}','',22.00,999,0,NULL,'',1,1796222361,1796222361,NULL);
-INSERT INTO `product_sku` VALUES (34,31,'{}','',18.00,999,0,NULL,'',1,1796222362,1796222362,NULL);
-INSERT INTO `product_sku` VALUES (35,32,'{}','',2.50,999,0,NULL,'',1,1796222363,1796222363,NULL);
-INSERT INTO `product_sku` VALUES (36,33,'{}','',3.20,999,0,NULL,'',1,1796222364,1796222364,NULL);
+INSERT INTO `product_sku` VALUES (1,1,'{}','',3.50,998,0,NULL,'',1,1796223570,1796223570,NULL);
+INSERT INTO `product_sku` VALUES (2,2,'{}','',12.90,983,1,NULL,'',1,1796223569,1796223571,NULL);
+INSERT INTO `product_sku` VALUES (3,3,'{}','',9.80,996,0,NULL,'',1,1796223572,1796223572,NULL);
+INSERT INTO `product_sku` VALUES (4,4,'{}','',15.00,998,0,NULL,'',1,1796223573,1796223573,NULL);
+INSERT INTO `product_sku` VALUES (5,5,'{}','',19.90,993,2,NULL,'',1,1796223570,1796223574,NULL);
+INSERT INTO `product_sku` VALUES (6,6,'{}','',16.80,997,0,NULL,'',1,1796223575,1796223575,NULL);
+INSERT INTO `product_sku` VALUES (7,7,'{}','',6.50,998,0,NULL,'',1,1796223576,1796223576,NULL);
+INSERT INTO `product_sku` VALUES (8,8,'{\"\\u4ea7\\u5730\": \"\\u6d77\\u5357\", \"\\u89c4\\u683c\": \"3\\u4e2a\"}','产地:海南;规格:3个',18.80,300,0,NULL,'',1,1796223577,1796223577,NULL);
+INSERT INTO `product_sku` VALUES (9,8,'{\"\\u4ea7\\u5730\": \"\\u6d77\\u5357\", \"\\u89c4\\u683c\": \"6\\u4e2a\"}','产地:海南;规格:6个',35.00,200,0,NULL,'',1,1796223577,1796223577,NULL);
+INSERT INTO `product_sku` VALUES (10,8,'{\"\\u4ea7\\u5730\": \"\\u5e7f\\u897f\", \"\\u89c4\\u683c\": \"3\\u4e2a\"}','产地:广西;规格:3个',18.80,300,0,NULL,'',1,1796223577,1796223577,NULL);
+INSERT INTO `product_sku` VALUES (11,8,'{\"\\u4ea7\\u5730\": \"\\u5e7f\\u897f\", \"\\u89c4\\u683c\": \"6\\u4e2a\"}','产地:广西;规格:6个',34.00,195,0,NULL,'',1,1796223577,1796223577,NULL);
+INSERT INTO `product_sku` VALUES (12,9,'{\"\\u89c4\\u683c\": \"500\\u514b\"}','规格:500克',25.00,600,0,NULL,'',1,1796223578,1796223578,NULL);
+INSERT INTO `product_sku` VALUES (13,9,'{\"\\u89c4\\u683c\": \"1000\\u514b\"}','规格:1000克',46.00,396,0,NULL,'',1,1796223578,1796223578,NULL);
+INSERT INTO `product_sku` VALUES (14,10,'{}','',14.90,995,1,NULL,'',1,1796223570,1796223579,NULL);
+INSERT INTO `product_sku` VALUES (15,11,'{}','',29.90,992,2,NULL,'',1,1796223569,1796223580,NULL);
+INSERT INTO `product_sku` VALUES (16,12,'{}','',13.80,998,1,NULL,'',1,1796223570,1796223581,NULL);
+INSERT INTO `product_sku` VALUES (17,13,'{}','',4.90,997,2,NULL,'',1,1796223570,1796223582,NULL);
+INSERT INTO `product_sku` VALUES (18,14,'{}','',5.50,998,1,NULL,'',1,1796223570,1796223583,NULL);
+INSERT INTO `product_sku` VALUES (19,15,'{}','',36.00,999,0,NULL,'',1,1796223584,1796223584,NULL);
+INSERT INTO `product_sku` VALUES (20,16,'{}','',4.80,999,0,NULL,'',1,1796223585,1796223585,NULL);
+INSERT INTO `product_sku` VALUES (21,17,'{}','',12.00,999,0,NULL,'',1,1796223586,1796223586,NULL);
+INSERT INTO `product_sku` VALUES (22,18,'{}','',8.90,997,0,NULL,'',1,1796223587,1796223587,NULL);
+INSERT INTO `product_sku` VALUES (23,19,'{}','',7.90,999,0,NULL,'',1,1796223588,1796223588,NULL);
+INSERT INTO `product_sku` VALUES (24,20,'{}','',38.00,998,1,NULL,'',1,1796223570,1796223589,NULL);
+INSERT INTO `product_sku` VALUES (25,21,'{}','',45.00,997,1,NULL,'',1,1796223570,1796223590,NULL);
+INSERT INTO `product_sku` VALUES (26,22,'{}','',6.00,997,0,NULL,'',1,1796223591,1796223591,NULL);
+INSERT INTO `product_sku` VALUES (27,23,'{}','',6.00,998,0,NULL,'',1,1796223592,1796223592,NULL);
+INSERT INTO `product_sku` VALUES (28,25,'{}','',9.90,999,0,NULL,'',1,1796223594,1796223594,NULL);
+INSERT INTO `product_sku` VALUES (29,26,'{}','',11.50,999,0,NULL,'',1,1796223595,1796223595,NULL);
+INSERT INTO `product_sku` VALUES (30,27,'{}','',6.90,998,0,NULL,'',1,1796223596,1796223596,NULL);
+INSERT INTO `product_sku` VALUES (31,28,'{}','',10.50,999,0,NULL,'',1,1796223597,1796223597,NULL);
+INSERT INTO `product_sku` VALUES (32,29,'{}','',3.00,999,0,NULL,'',1,1796223598,1796223598,NULL);
+INSERT INTO `product_sku` VALUES (33,30,'{}','',22.00,999,0,NULL,'',1,1796223599,1796223599,NULL);
+INSERT INTO `product_sku` VALUES (34,31,'{}','',18.00,999,0,NULL,'',1,1796223600,1796223600,NULL);
+INSERT INTO `product_sku` VALUES (35,32,'{}','',2.50,999,0,NULL,'',1,1796223601,1796223601,NULL);
+INSERT INTO `product_sku` VALUES (36,33,'{}','',3.20,999,0,NULL,'',1,1796223602,1796223602,NULL);
 /*!40000 ALTER TABLE `product_sku` ENABLE KEYS */;
 DROP TABLE IF EXISTS `product_spec`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1389,9 +1468,9 @@ CREATE TABLE `product_spec` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `product_spec` DISABLE KEYS */;
-INSERT INTO `product_spec` VALUES (1,8,'产地','[\"\\u6d77\\u5357\", \"\\u5e7f\\u897f\"]',1,1796222331,1796222331);
-INSERT INTO `product_spec` VALUES (2,8,'规格','[\"3\\u4e2a\", \"6\\u4e2a\"]',2,1796222331,1796222331);
-INSERT INTO `product_spec` VALUES (3,9,'规格','[\"500\\u514b\", \"1000\\u514b\"]',1,1796222331,1796222331);
+INSERT INTO `product_spec` VALUES (1,8,'产地','[\"\\u6d77\\u5357\", \"\\u5e7f\\u897f\"]',1,1796223569,1796223569);
+INSERT INTO `product_spec` VALUES (2,8,'规格','[\"3\\u4e2a\", \"6\\u4e2a\"]',2,1796223569,1796223569);
+INSERT INTO `product_spec` VALUES (3,9,'规格','[\"500\\u514b\", \"1000\\u514b\"]',1,1796223569,1796223569);
 /*!40000 ALTER TABLE `product_spec` ENABLE KEYS */;
 DROP TABLE IF EXISTS `reconcile_day`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1500,7 +1579,7 @@ CREATE TABLE `refund` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `refund` DISABLE KEYS */;
-INSERT INTO `refund` VALUES (1,4,4,'R20261202324094044091-1',NULL,3800,'PROCESSING','演示退款：客户不想要了',1,NULL,1796222331,1796222331,NULL);
+INSERT INTO `refund` VALUES (1,4,4,'R20261202058906826200-1',NULL,3800,'PROCESSING','演示退款：客户不想要了',1,NULL,1796223570,1796223570,NULL);
 /*!40000 ALTER TABLE `refund` ENABLE KEYS */;
 DROP TABLE IF EXISTS `review`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1540,9 +1619,9 @@ CREATE TABLE `review` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `review` DISABLE KEYS */;
-INSERT INTO `review` VALUES (1,2,2,3,21,25,'',5,'茶香清新，回甘明显，包装也很精致，送人很有面子。',0,0,1,NULL,NULL,NULL,1796222331,1796222331);
-INSERT INTO `review` VALUES (2,2,5,7,10,14,'',5,'凤梨很甜，汁水多，物流也快，下次还买。',0,0,1,'感谢您的好评，期待您再次光临！',1796222331,1,1796222331,1796222331);
-INSERT INTO `review` VALUES (3,2,5,8,12,16,'',3,'奇异果还有点硬，放了两天才好吃。',1,0,1,NULL,NULL,NULL,1796222331,1796222331);
+INSERT INTO `review` VALUES (1,2,2,3,21,25,'',5,'茶香清新，回甘明显，包装也很精致，送人很有面子。',0,0,1,NULL,NULL,NULL,1796223570,1796223570);
+INSERT INTO `review` VALUES (2,2,5,7,10,14,'',5,'凤梨很甜，汁水多，物流也快，下次还买。',0,0,1,'感谢您的好评，期待您再次光临！',1796223570,1,1796223570,1796223570);
+INSERT INTO `review` VALUES (3,2,5,8,12,16,'',3,'奇异果还有点硬，放了两天才好吃。',1,0,1,NULL,NULL,NULL,1796223570,1796223570);
 /*!40000 ALTER TABLE `review` ENABLE KEYS */;
 DROP TABLE IF EXISTS `review_image`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1584,40 +1663,40 @@ CREATE TABLE `route` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `route` DISABLE KEYS */;
-INSERT INTO `route` VALUES (1,0,'首页','Main','fa fa-th-large','/main',NULL,0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (3,1,'主页面','Home','fa fa-align-justify','/home','home/index',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (4,1,'规范指南','Guide','fa fa-align-justify','/guide','guide/index',0,1,1796222330,1796222330);
-INSERT INTO `route` VALUES (5,0,'关于','About','fa fa-info','/about',NULL,0,1,1796222330,1796222330);
-INSERT INTO `route` VALUES (6,5,'关于','AboutIndex','fa fa-align-justify','/about/index','about/index',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (7,0,'系统管理','Admin','fa fa-cog','/admin',NULL,0,4,1796222330,1796222330);
-INSERT INTO `route` VALUES (8,7,'用户管理','AdminUser','fa fa-align-justify','/admin/user','admin/user/index',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (9,7,'权限管理','AdminApi','fa fa-align-justify','/admin/auth','admin/auth/index',0,1,1796222330,1796222330);
-INSERT INTO `route` VALUES (10,7,'菜单管理','AdminMenu','fa fa-align-justify','/admin/menu','admin/menu/index',0,2,1796222330,1796222330);
-INSERT INTO `route` VALUES (11,0,'文件管理','File','fa fa-folder-o','/file',NULL,0,7,1796222330,1796222330);
-INSERT INTO `route` VALUES (12,11,'文件管理','FileIndex','fa fa-align-justify','/file/index','file/index',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (13,0,'系统工具','Tool','fa fa-wrench','/tool',NULL,0,5,1796222330,1796222330);
-INSERT INTO `route` VALUES (14,16,'Json格式化','JsonView','fa fa-edit','/component/json-view','components/json-view',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (15,13,'表单构建','FormBuilder','fa fa-list-ul','/tool/build','tools/build/index',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (16,0,'组件管理','ComponentLib','fa fa-cogs','/component','',0,6,1796222330,1796222330);
-INSERT INTO `route` VALUES (17,13,'错误码','ErrorCode','fa fa-file-word-o','/tool/error-code','tools/error-code/index',0,1,1796222330,1796222330);
-INSERT INTO `route` VALUES (18,13,'接口文档','Swagger','fa fa-book','/tool/swagger','tools/swagger/index',0,2,1796222330,1796222330);
-INSERT INTO `route` VALUES (19,0,'文章管理','Article','fa fa-file-text-o','/article',NULL,0,8,1796222330,1796222330);
-INSERT INTO `route` VALUES (20,19,'新增文章','ArticleAdd','fa fa-align-justify','/article/add','article/add',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (21,19,'文章列表','ArticleList','fa fa-align-justify','/article/list','article/index',0,1,1796222330,1796222330);
-INSERT INTO `route` VALUES (22,19,'编辑文章','ArticleEdit','fa fa-align-justify','/article/edit/:id','article/edit',1,2,1796222330,1796222330);
-INSERT INTO `route` VALUES (23,7,'字典管理','AdminDict','fa fa-align-justify','/admin/dict','admin/dict/index',0,3,1796222330,1796222330);
-INSERT INTO `route` VALUES (24,7,'字典数据','AdminDictData','fa fa-align-justify','/admin/dict/data/:id','admin/dict/dict-data',1,4,1796222330,1796222330);
-INSERT INTO `route` VALUES (25,7,'日志管理','AdminLog','fa fa-pencil-square-o','/admin/log',NULL,0,7,1796222330,1796222330);
-INSERT INTO `route` VALUES (26,25,'登录日志','LoginLog','fa fa-sign-in','/admin/log/login-log','admin/log/login-log',0,1,1796222330,1796222330);
-INSERT INTO `route` VALUES (27,25,'操作日志','OperLog','fa fa-keyboard-o','/admin/log/oper-log','admin/log/oper-log',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (28,7,'通知管理','Notice','fa fa-align-justify','/admin/notice','admin/notice/index',0,6,1796222330,1796222330);
-INSERT INTO `route` VALUES (29,16,'富文本','Tinymce','fa fa-edit','/component/tinymce','components/tinymce/index',0,1,1796222330,1796222330);
-INSERT INTO `route` VALUES (30,7,'参数管理','AdminConfig','fa fa-list-ol','/admin/config','admin/config/index',0,5,1796222330,1796222330);
-INSERT INTO `route` VALUES (31,0,'类别管理','Category','fa fa-table','/category','',0,3,1796222330,1796222330);
-INSERT INTO `route` VALUES (32,31,'类别列表','CategoryIndex','fa fa-align-justify','/category/index','category/index',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (33,0,'Banner管理','Banner','fa fa-ellipsis-h','/banner',NULL,0,2,1796222330,1796222330);
-INSERT INTO `route` VALUES (34,33,'Banner列表','BannerIndex','fa fa-ellipsis-h','/banner/index','banner/index',0,0,1796222330,1796222330);
-INSERT INTO `route` VALUES (36,16,'Ueditor','Ueditor','fa fa-edit','/component/Ueditor','components/ueditor/index',0,0,1796222330,1796222330);
+INSERT INTO `route` VALUES (1,0,'首页','Main','fa fa-th-large','/main',NULL,0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (3,1,'主页面','Home','fa fa-align-justify','/home','home/index',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (4,1,'规范指南','Guide','fa fa-align-justify','/guide','guide/index',0,1,1796223569,1796223569);
+INSERT INTO `route` VALUES (5,0,'关于','About','fa fa-info','/about',NULL,0,1,1796223569,1796223569);
+INSERT INTO `route` VALUES (6,5,'关于','AboutIndex','fa fa-align-justify','/about/index','about/index',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (7,0,'系统管理','Admin','fa fa-cog','/admin',NULL,0,4,1796223569,1796223569);
+INSERT INTO `route` VALUES (8,7,'用户管理','AdminUser','fa fa-align-justify','/admin/user','admin/user/index',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (9,7,'权限管理','AdminApi','fa fa-align-justify','/admin/auth','admin/auth/index',0,1,1796223569,1796223569);
+INSERT INTO `route` VALUES (10,7,'菜单管理','AdminMenu','fa fa-align-justify','/admin/menu','admin/menu/index',0,2,1796223569,1796223569);
+INSERT INTO `route` VALUES (11,0,'文件管理','File','fa fa-folder-o','/file',NULL,0,7,1796223569,1796223569);
+INSERT INTO `route` VALUES (12,11,'文件管理','FileIndex','fa fa-align-justify','/file/index','file/index',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (13,0,'系统工具','Tool','fa fa-wrench','/tool',NULL,0,5,1796223569,1796223569);
+INSERT INTO `route` VALUES (14,16,'Json格式化','JsonView','fa fa-edit','/component/json-view','components/json-view',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (15,13,'表单构建','FormBuilder','fa fa-list-ul','/tool/build','tools/build/index',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (16,0,'组件管理','ComponentLib','fa fa-cogs','/component','',0,6,1796223569,1796223569);
+INSERT INTO `route` VALUES (17,13,'错误码','ErrorCode','fa fa-file-word-o','/tool/error-code','tools/error-code/index',0,1,1796223569,1796223569);
+INSERT INTO `route` VALUES (18,13,'接口文档','Swagger','fa fa-book','/tool/swagger','tools/swagger/index',0,2,1796223569,1796223569);
+INSERT INTO `route` VALUES (19,0,'文章管理','Article','fa fa-file-text-o','/article',NULL,0,8,1796223569,1796223569);
+INSERT INTO `route` VALUES (20,19,'新增文章','ArticleAdd','fa fa-align-justify','/article/add','article/add',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (21,19,'文章列表','ArticleList','fa fa-align-justify','/article/list','article/index',0,1,1796223569,1796223569);
+INSERT INTO `route` VALUES (22,19,'编辑文章','ArticleEdit','fa fa-align-justify','/article/edit/:id','article/edit',1,2,1796223569,1796223569);
+INSERT INTO `route` VALUES (23,7,'字典管理','AdminDict','fa fa-align-justify','/admin/dict','admin/dict/index',0,3,1796223569,1796223569);
+INSERT INTO `route` VALUES (24,7,'字典数据','AdminDictData','fa fa-align-justify','/admin/dict/data/:id','admin/dict/dict-data',1,4,1796223569,1796223569);
+INSERT INTO `route` VALUES (25,7,'日志管理','AdminLog','fa fa-pencil-square-o','/admin/log',NULL,0,7,1796223569,1796223569);
+INSERT INTO `route` VALUES (26,25,'登录日志','LoginLog','fa fa-sign-in','/admin/log/login-log','admin/log/login-log',0,1,1796223569,1796223569);
+INSERT INTO `route` VALUES (27,25,'操作日志','OperLog','fa fa-keyboard-o','/admin/log/oper-log','admin/log/oper-log',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (28,7,'通知管理','Notice','fa fa-align-justify','/admin/notice','admin/notice/index',0,6,1796223569,1796223569);
+INSERT INTO `route` VALUES (29,16,'富文本','Tinymce','fa fa-edit','/component/tinymce','components/tinymce/index',0,1,1796223569,1796223569);
+INSERT INTO `route` VALUES (30,7,'参数管理','AdminConfig','fa fa-list-ol','/admin/config','admin/config/index',0,5,1796223569,1796223569);
+INSERT INTO `route` VALUES (31,0,'类别管理','Category','fa fa-table','/category','',0,3,1796223569,1796223569);
+INSERT INTO `route` VALUES (32,31,'类别列表','CategoryIndex','fa fa-align-justify','/category/index','category/index',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (33,0,'Banner管理','Banner','fa fa-ellipsis-h','/banner',NULL,0,2,1796223569,1796223569);
+INSERT INTO `route` VALUES (34,33,'Banner列表','BannerIndex','fa fa-ellipsis-h','/banner/index','banner/index',0,0,1796223569,1796223569);
+INSERT INTO `route` VALUES (36,16,'Ueditor','Ueditor','fa fa-edit','/component/Ueditor','components/ueditor/index',0,0,1796223569,1796223569);
 /*!40000 ALTER TABLE `route` ENABLE KEYS */;
 DROP TABLE IF EXISTS `search_history`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1656,9 +1735,9 @@ CREATE TABLE `theme` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `theme` DISABLE KEYS */;
-INSERT INTO `theme` VALUES (1,'专题栏位一','美味水果世界',16,49,1796222331,1796222331,NULL);
-INSERT INTO `theme` VALUES (2,'专题栏位二','新品推荐',17,50,1796222331,1796222331,NULL);
-INSERT INTO `theme` VALUES (3,'专题栏位三','做个干物女',18,51,1796222331,1796222331,NULL);
+INSERT INTO `theme` VALUES (1,'专题栏位一','美味水果世界',16,49,1796223569,1796223569,NULL);
+INSERT INTO `theme` VALUES (2,'专题栏位二','新品推荐',17,50,1796223569,1796223569,NULL);
+INSERT INTO `theme` VALUES (3,'专题栏位三','做个干物女',18,51,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `theme` ENABLE KEYS */;
 DROP TABLE IF EXISTS `theme_product`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1676,24 +1755,24 @@ CREATE TABLE `theme_product` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `theme_product` DISABLE KEYS */;
-INSERT INTO `theme_product` VALUES (1,2,1,1796222331);
-INSERT INTO `theme_product` VALUES (1,5,2,1796222331);
-INSERT INTO `theme_product` VALUES (1,8,3,1796222331);
-INSERT INTO `theme_product` VALUES (1,10,4,1796222331);
-INSERT INTO `theme_product` VALUES (1,12,5,1796222331);
-INSERT INTO `theme_product` VALUES (2,1,1,1796222331);
-INSERT INTO `theme_product` VALUES (2,2,2,1796222331);
-INSERT INTO `theme_product` VALUES (2,3,3,1796222331);
-INSERT INTO `theme_product` VALUES (2,5,4,1796222331);
-INSERT INTO `theme_product` VALUES (2,6,5,1796222331);
-INSERT INTO `theme_product` VALUES (2,16,6,1796222331);
-INSERT INTO `theme_product` VALUES (2,33,7,1796222331);
-INSERT INTO `theme_product` VALUES (3,15,1,1796222331);
-INSERT INTO `theme_product` VALUES (3,18,2,1796222331);
-INSERT INTO `theme_product` VALUES (3,19,3,1796222331);
-INSERT INTO `theme_product` VALUES (3,27,4,1796222331);
-INSERT INTO `theme_product` VALUES (3,30,5,1796222331);
-INSERT INTO `theme_product` VALUES (3,31,6,1796222331);
+INSERT INTO `theme_product` VALUES (1,2,1,1796223569);
+INSERT INTO `theme_product` VALUES (1,5,2,1796223569);
+INSERT INTO `theme_product` VALUES (1,8,3,1796223569);
+INSERT INTO `theme_product` VALUES (1,10,4,1796223569);
+INSERT INTO `theme_product` VALUES (1,12,5,1796223569);
+INSERT INTO `theme_product` VALUES (2,1,1,1796223569);
+INSERT INTO `theme_product` VALUES (2,2,2,1796223569);
+INSERT INTO `theme_product` VALUES (2,3,3,1796223569);
+INSERT INTO `theme_product` VALUES (2,5,4,1796223569);
+INSERT INTO `theme_product` VALUES (2,6,5,1796223569);
+INSERT INTO `theme_product` VALUES (2,16,6,1796223569);
+INSERT INTO `theme_product` VALUES (2,33,7,1796223569);
+INSERT INTO `theme_product` VALUES (3,15,1,1796223569);
+INSERT INTO `theme_product` VALUES (3,18,2,1796223569);
+INSERT INTO `theme_product` VALUES (3,19,3,1796223569);
+INSERT INTO `theme_product` VALUES (3,27,4,1796223569);
+INSERT INTO `theme_product` VALUES (3,30,5,1796223569);
+INSERT INTO `theme_product` VALUES (3,31,6,1796223569);
 /*!40000 ALTER TABLE `theme_product` ENABLE KEYS */;
 DROP TABLE IF EXISTS `user`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
@@ -1724,10 +1803,39 @@ CREATE TABLE `user` (
 /*!40101 SET character_set_client = @saved_cs_client */;
 
 /*!40000 ALTER TABLE `user` DISABLE KEYS */;
-INSERT INTO `user` VALUES (1,'Boss','Boss','999@qq.com',NULL,'scrypt:32768:8:1$MxeLzXTeI8rO9lpO$5431c06c25621f72db21c1ac6006816bcc9f8010981809fcd60079f9266bff9ff21e9837ab9d566a375b56da1e6554f21e1c1221f33fd16a4bc7729a555bd00f','',2,1,1,0,NULL,1796222330,1796222330,NULL);
-INSERT INTO `user` VALUES (2,'小叶',NULL,'777@qq.com',NULL,'scrypt:32768:8:1$WNARZ9TKCsJocWFH$b65cd9d5891ee485d6ac12f9c2335e7ab633206c263ff23bdde028d3723e699fd912687210380bfc33d8f283d174b878e17e92cb592084b69f233cd1730f9b28','',1,NULL,1,0,NULL,1796222330,1796222330,NULL);
-INSERT INTO `user` VALUES (3,'小董','xiaodong','666@qq.com','13800000003','scrypt:32768:8:1$pwxDZoo9FUO4QkFx$5123e82256205c24ce46022d48c755043186d95c31d46ce2c63696c059787d52e6f0db380e46a15bd92f4bbb5bccc825d4feaa981241d41aa60e89aec1807268','',1,2,1,0,NULL,1796222330,1796222330,NULL);
+INSERT INTO `user` VALUES (1,'Boss','Boss','999@qq.com',NULL,'scrypt:32768:8:1$scIUnsB0RwlUxxHU$1706bac5c8bdd5193fc52cc0c6cf3b66f401c6edb5513d8e000f4f86247ce7b9577030d3ee41fcb1971bd1506b106d794f5a37e162291b8287642459315fcd18','',2,1,1,0,NULL,1796223569,1796223569,NULL);
+INSERT INTO `user` VALUES (2,'小叶',NULL,'777@qq.com',NULL,'scrypt:32768:8:1$HlTok3MPevELspxV$f35556e1630ab6e37b0c19776bd12d397e06dc5032e5782aecece2c1f574008d41fc85dfd4bf5e25cbe27f258ceb1fceebed90f07e5e4c1b97baa39c70dbcb85','',1,NULL,1,0,NULL,1796223569,1796223569,NULL);
+INSERT INTO `user` VALUES (3,'小董','xiaodong','666@qq.com','13800000003','scrypt:32768:8:1$tye6dkvotOQdISex$c4205db98e033234690b90ed419ca61dca7e2185eeba4aec1546038fd0767dee4eff7cf9a8d814c0c4186764d5d574ecf0f5de4ef853c2d669ec3ea234c60a7c','',1,2,1,0,NULL,1796223569,1796223569,NULL);
 /*!40000 ALTER TABLE `user` ENABLE KEYS */;
+DROP TABLE IF EXISTS `user_coupon`;
+/*!40101 SET @saved_cs_client     = @@character_set_client */;
+/*!40101 SET character_set_client = utf8mb4 */;
+CREATE TABLE `user_coupon` (
+  `id` int(11) NOT NULL AUTO_INCREMENT,
+  `user_id` int(11) NOT NULL,
+  `coupon_id` int(11) NOT NULL,
+  `status` smallint(6) NOT NULL DEFAULT 1,
+  `valid_start` int(11) NOT NULL,
+  `valid_end` int(11) NOT NULL,
+  `source` varchar(10) NOT NULL,
+  `order_id` int(11) DEFAULT NULL,
+  `use_time` int(11) DEFAULT NULL,
+  `update_time` int(11) NOT NULL,
+  `create_time` int(11) NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `ix_user_coupon_coupon_id_status` (`coupon_id`,`status`),
+  KEY `ix_user_coupon_status_valid_end` (`status`,`valid_end`),
+  KEY `ix_user_coupon_order_id` (`order_id`),
+  KEY `ix_user_coupon_user_id_coupon_id` (`user_id`,`coupon_id`),
+  KEY `ix_user_coupon_user_id_status` (`user_id`,`status`,`valid_end`),
+  CONSTRAINT `fk_user_coupon_coupon_id_coupon` FOREIGN KEY (`coupon_id`) REFERENCES `coupon` (`id`),
+  CONSTRAINT `fk_user_coupon_user_id_user` FOREIGN KEY (`user_id`) REFERENCES `user` (`id`)
+) ENGINE=InnoDB AUTO_INCREMENT=2 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+/*!40101 SET character_set_client = @saved_cs_client */;
+
+/*!40000 ALTER TABLE `user_coupon` DISABLE KEYS */;
+INSERT INTO `user_coupon` VALUES (1,2,1,1,1796223570,1798815570,'grant',NULL,NULL,1796223570,1796223570);
+/*!40000 ALTER TABLE `user_coupon` ENABLE KEYS */;
 DROP TABLE IF EXISTS `wechat_access_token`;
 /*!40101 SET @saved_cs_client     = @@character_set_client */;
 /*!40101 SET character_set_client = utf8mb4 */;

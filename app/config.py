@@ -385,6 +385,7 @@ _DECLARED = (
     Setting("RATELIMIT_ORDER", RATE, "10/minute", "orders placed per user"),
     Setting("RATELIMIT_PREPAY", RATE, "20/minute", "WeChat Pay prepay calls per user"),
     Setting("RATELIMIT_UPLOAD", RATE, "30/minute", "uploads per user"),
+    Setting("RATELIMIT_REDEEM", RATE, "10/minute;30/hour", "coupon code redeems per user"),
     # cache
     Setting(
         "CACHE_TYPE",

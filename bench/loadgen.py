@@ -4,7 +4,8 @@ Both run in a process of their own and report the same JSON:
     {"tool", "requests", "duration_s", "p50_ms", "p99_ms", "statuses": {"200": n, ...},
      "socket_errors": n}
 A 409 whose body holds error code 50020 (out of stock) is counted under "409-50020", a 404
-holding 33010 (cart lines already checked out) under "404-33010".
+holding 33010 (cart lines already checked out) under "404-33010", a 409 holding 52070 (the
+coupon was used by an earlier request) under "409-52070".
 
 Python generator, standalone:  python bench/loadgen.py SPEC.json
 SPEC = {"host", "port", "duration", "concurrency", "requests": [[method, path, headers, body]]}
@@ -23,6 +24,7 @@ from pathlib import Path
 
 SOLD_OUT = b"50020"
 GONE = b"33010"
+COUPON_USED = b"52070"
 
 
 # ---------------------------------------------------------------------------------------- wrk
@@ -66,6 +68,7 @@ function response(status, headers, body)
   local key = tostring(status)
   if status == 409 and body and body:find("50020", 1, true) then key = "409-50020" end
   if status == 404 and body and body:find("33010", 1, true) then key = "404-33010" end
+  if status == 409 and body and body:find("52070", 1, true) then key = "409-52070" end
   statuses[key] = (statuses[key] or 0) + 1
 end
 
@@ -150,6 +153,8 @@ def _worker(spec, deadline, results, lock):
             key = "409-50020"
         if response.status == 404 and GONE in payload:
             key = "404-33010"
+        if response.status == 409 and COUPON_USED in payload:
+            key = "409-52070"
         statuses[key] = statuses.get(key, 0) + 1
     if connection is not None:
         connection.close()

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loadgen  # noqa: E402
-from bench.seed_bulk import seed_bulk, seed_carts  # noqa: E402
+from bench.seed_bulk import seed_bulk, seed_carts, seed_coupons  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -160,24 +160,29 @@ def endpoints(info: dict, rng: random.Random) -> list[dict]:
     themes = info["theme_ids"]
     products = info["product_ids"]
     categories = info["category_ids"]
-    orders = []
-    for _ in range(3000):
-        customer = rng.choice(info["customers"])
+
+    def order_request(customer, **extra):
         lines = {pid: rng.randint(1, 3) for pid in rng.sample(info["order_product_ids"], 2)}
         if info["hot_product_ids"] and rng.random() < 0.1:
             lines[rng.choice(info["hot_product_ids"])] = rng.randint(1, 2)
-        body = {"products": [{"product_id": p, "count": c} for p, c in lines.items()]}
-        orders.append(
-            [
-                "POST",
-                "/v1/order",
-                {
-                    "Authorization": f"Bearer {customer['token']}",
-                    "Content-Type": "application/json",
-                },
-                json.dumps(body),
-            ]
-        )
+        body = {"products": [{"product_id": p, "count": c} for p, c in lines.items()], **extra}
+        return [
+            "POST",
+            "/v1/order",
+            {"Authorization": f"Bearer {customer['token']}", "Content-Type": "application/json"},
+            json.dumps(body),
+        ]
+
+    orders = [order_request(rng.choice(info["customers"])) for _ in range(3000)]
+    # The same orders with a coupon: each held copy listed once (a copy drawn again answers
+    # 409 / 52070, counted as "coupon used", not as an error).
+    held = info.get("coupons") or {}
+    couponed = [
+        order_request(customer, user_coupon_id=held_id)
+        for customer in info["customers"]
+        for held_id in held.get(customer["id"], [])
+    ]
+    rng.shuffle(couponed)
     return [
         {"name": "health", "requests": [["GET", "/health", get, None]]},
         {"name": "banner", "requests": [["GET", f"/v1/banner/{info['banner_id']}", get, None]]},
@@ -206,6 +211,11 @@ def endpoints(info: dict, rng: random.Random) -> list[dict]:
         {"name": "search", "requests": searches(info, rng, get, logged_in=False)},
         {"name": "search logged in", "requests": searches(info, rng, get, logged_in=True)},
         {"name": "order", "requests": orders, "order": True},
+        *(
+            [{"name": "order coupon", "requests": couponed, "order": True, "coupon": True}]
+            if couponed
+            else []
+        ),
         *cart_endpoints(info, rng),
     ]
 
@@ -398,12 +408,60 @@ def cart_check(app, rows_before: int, last_order: int) -> dict:
     return {"cart_lines_removed": removed, "order_lines": ordered}
 
 
+def coupon_check(app, last_order: int) -> dict:
+    """Orders with a coupon: each copy on one order at most, marked used with it, and every
+    order's amounts and line shares add up (shares + freight = pay_amount)."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Order, OrderProduct, UserCoupon
+
+    orders, lines, held = Order.__table__, OrderProduct.__table__, UserCoupon.__table__
+    with app.app_context():
+        rows = db.session.execute(
+            select(
+                orders.c.id,
+                orders.c.user_coupon_id,
+                orders.c.goods_amount,
+                orders.c.freight_amount,
+                orders.c.coupon_discount,
+                orders.c.total_price,
+            ).where(orders.c.id > last_order, orders.c.user_coupon_id.is_not(None))
+        ).all()
+        shares = dict(
+            db.session.execute(
+                select(lines.c.order_id, func.sum(lines.c.pay_amount))
+                .where(lines.c.order_id > last_order)
+                .group_by(lines.c.order_id)
+            ).all()
+        )
+        used = dict(
+            db.session.execute(select(held.c.id, held.c.order_id).where(held.c.status == 2)).all()
+        )
+        db.session.remove()
+    twice = len(rows) - len({row.user_coupon_id for row in rows})
+    unmarked = [row.id for row in rows if used.get(row.user_coupon_id) != row.id]
+    unbalanced = [
+        row.id
+        for row in rows
+        if row.goods_amount + row.freight_amount - row.coupon_discount != row.total_price
+        or shares.get(row.id, 0) + row.freight_amount != row.total_price
+    ]
+    return {
+        "coupon_orders": len(rows),
+        "coupons_used_twice": twice,
+        "coupon_not_marked": unmarked,
+        "amounts_unbalanced": unbalanced,
+    }
+
+
 def summarize(name: str, result: dict, order: bool = False) -> dict:
     statuses = result["statuses"]
     good = sum(n for key, n in statuses.items() if key.startswith("2"))
     sold_out = statuses.get("409-50020", 0)
     gone = statuses.get("404-33010", 0)  # cart lines already checked out
-    errors = sum(statuses.values()) - good - sold_out - gone + result["socket_errors"]
+    used = statuses.get("409-52070", 0)  # a coupon already used by an earlier request
+    errors = sum(statuses.values()) - good - sold_out - gone - used + result["socket_errors"]
     return {
         "endpoint": name,
         "requests": result["requests"],
@@ -413,6 +471,7 @@ def summarize(name: str, result: dict, order: bool = False) -> dict:
         "errors": errors,
         "sold_out": sold_out if order else None,
         "gone": gone or None,
+        "coupon_used": used or None,
         "statuses": statuses,
         "tool": result["tool"],
     }
@@ -433,6 +492,7 @@ def print_table(rows: list[dict]) -> None:
         ratio = "-" if row.get("ratio") is None else f"{row['ratio'] * 100:.0f}%"
         extra = f"  sold out: {row['sold_out']}" if row.get("sold_out") is not None else ""
         extra += f"  lines gone: {row['gone']}" if row.get("gone") else ""
+        extra += f"  coupon used: {row['coupon_used']}" if row.get("coupon_used") else ""
         print(
             f"{row['endpoint']:<16}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
             f"{row['errors']:>8}{sql:>10}{ratio:>12}{extra}"
@@ -518,6 +578,7 @@ def main(argv=None) -> int:
     )
 
     info["carts"] = seed_carts(app, info["customers"], info["order_product_ids"], lines=10)
+    info["coupons"] = seed_coupons(app, info["customers"], copies=3)
     rng = random.Random(11)
     plan = endpoints(info, rng)
     if args.only:
@@ -591,6 +652,13 @@ def main(argv=None) -> int:
                 if endpoint.get("cart"):
                     oversell.update(cart_check(app, carts_before, last_order))
                     oversell["ok"] &= oversell["cart_lines_removed"] == oversell["order_lines"]
+                if endpoint.get("coupon"):
+                    oversell.update(coupon_check(app, last_order))
+                    oversell["ok"] &= not (
+                        oversell["coupons_used_twice"]
+                        or oversell["coupon_not_marked"]
+                        or oversell["amounts_unbalanced"]
+                    )
                 checks[endpoint["name"]] = oversell
         # The ceiling again at the end: the ratio uses the mean of both, which evens out
         # other load on the machine drifting during the run.
@@ -616,6 +684,13 @@ def main(argv=None) -> int:
     for name, oversell in checks.items():
         verdict = "OK" if oversell["ok"] else "FAILED"
         removed = ""
+        if "coupon_orders" in oversell:
+            removed = (
+                f"; coupon orders: {oversell['coupon_orders']}, used twice:"
+                f" {oversell['coupons_used_twice']}, not marked used:"
+                f" {len(oversell['coupon_not_marked'])}, amounts unbalanced:"
+                f" {len(oversell['amounts_unbalanced'])}"
+            )
         if "cart_lines_removed" in oversell:
             removed = (
                 f"; cart lines removed: {oversell['cart_lines_removed']}"

@@ -6,6 +6,7 @@ existing ones, so the demo catalog (whatever it holds) stays untouched and is pa
     from bench.seed_bulk import seed_bulk
     info = seed_bulk(app, products=1000, categories=20, themes=10, users=1000)
     carts = seed_carts(app, info["customers"], info["order_product_ids"], lines=10)
+    held = seed_coupons(app, info["customers"], copies=3)
 """
 
 import random
@@ -23,6 +24,7 @@ from app.models import (
     BannerItem,
     CartItem,
     Category,
+    Coupon,
     Image,
     Product,
     ProductImage,
@@ -30,6 +32,7 @@ from app.models import (
     Sku,
     Theme,
     User,
+    UserCoupon,
 )
 from app.models.base import now
 from app.models.catalog import theme_product
@@ -344,3 +347,49 @@ def seed_carts(app: Flask, customers: list[dict], product_ids: list[int], lines:
         _insert(CartItem.__table__, rows)
         db.session.commit()
         return carts
+
+
+def seed_coupons(app: Flask, customers: list[dict], copies: int = 3) -> dict[int, list[int]]:
+    """A shop-wide full reduction (1.00 off at 10.00, what any order of the load reaches) and
+    `copies` held copies of it per customer; answers {customer id: [user coupon ids]}."""
+    with app.app_context():
+        stamp = now()
+        coupon = Coupon(
+            name="压测满10减1",
+            description="",
+            type=1,
+            min_amount=Decimal("10.00"),
+            amount=Decimal("1.00"),
+            scope="all",
+            category_ids=[],
+            product_ids=[],
+            total=None,
+            claimed=len(customers) * copies,
+            per_user_limit=copies,
+            valid_days=30,
+            enabled=True,
+            kind="claim",
+        )
+        db.session.add(coupon)
+        db.session.flush()
+        first, rows = _next_id(UserCoupon), []
+        held: dict[int, list[int]] = {}
+        for customer in customers:
+            for _ in range(copies):
+                held.setdefault(customer["id"], []).append(first + len(rows))
+                rows.append(
+                    {
+                        "id": first + len(rows),
+                        "user_id": customer["id"],
+                        "coupon_id": coupon.id,
+                        "status": 1,
+                        "valid_start": stamp - 60,
+                        "valid_end": stamp + 30 * 86400,
+                        "source": "grant",
+                        "create_time": stamp,
+                        "update_time": stamp,
+                    }
+                )
+        _insert(UserCoupon.__table__, rows)
+        db.session.commit()
+        return held

@@ -840,3 +840,52 @@ def refund_answers(wechat, status="SUCCESS", *, http_status=200, error=None):
         return http_status, headers, text
 
     return callback
+
+
+def make_coupon(**fields):
+    """A coupon template: by default a claimable full reduction of 10.00 at 100.00, any
+    product, unlimited, one per customer, valid 30 days from the claim."""
+    from app.models import Coupon
+
+    values = {
+        "name": f"coupon{next(_seq)}",
+        "description": "",
+        "type": 1,
+        "min_amount": Decimal("100.00"),
+        "amount": Decimal("10.00"),
+        "scope": "all",
+        "category_ids": [],
+        "product_ids": [],
+        "total": None,
+        "claimed": 0,
+        "per_user_limit": 1,
+        "valid_days": 30,
+        "enabled": True,
+        "kind": "claim",
+    }
+    values.update(fields)
+    for name in ("min_amount", "amount", "max_discount"):
+        if isinstance(values.get(name), str):
+            values[name] = Decimal(values[name])
+    return _commit(Coupon(**values))
+
+
+def give_coupon(user, coupon=None, *, at=None, **fields):
+    """A copy of the template held by the user (claimed counted), valid from `at` (now)."""
+    from app.models import Coupon, UserCoupon
+    from app.models.base import now
+
+    coupon = coupon or make_coupon()
+    at = now() if at is None else at
+    start, end = coupon.window_from(at)
+    values = {"valid_start": start, "valid_end": end, "status": 1, "source": "grant"}
+    values.update(fields)
+    held = UserCoupon(user_id=user.id, coupon_id=coupon.id, create_time=at, **values)
+    db.session.query(Coupon).filter_by(id=coupon.id).update({"claimed": Coupon.claimed + 1})
+    return _commit(held)
+
+
+def make_coupon_code(coupon, code=None):
+    from app.models import CouponCode
+
+    return _commit(CouponCode(coupon_id=coupon.id, code=code or f"CODE{next(_seq):08d}"))

@@ -14,6 +14,7 @@ from app.models import (
     Banner,
     Category,
     Config,
+    Coupon,
     Dict,
     DictType,
     File,
@@ -30,6 +31,7 @@ from app.models import (
     Route,
     Theme,
     User,
+    UserCoupon,
 )
 from app.seed import SeedRefused, load_demo
 from app.seed.demo import seed_demo
@@ -56,6 +58,8 @@ COUNTED = (
     Notice,
     Order,
     Review,
+    Coupon,
+    UserCoupon,
 )
 
 
@@ -72,9 +76,9 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
     assert first == {
         "User": 3,
         "Group": 5,
-        "Permission": 79,
+        "Permission": 84,
         "Route": 34,
-        "Config": 7,
+        "Config": 9,
         "DictType": 10,
         "Dict": 28,
         "File": 3,
@@ -87,6 +91,8 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
         "Notice": 2,
         "Order": 5,
         "Review": 3,
+        "Coupon": 4,
+        "UserCoupon": 1,
     }
     seed_demo()
     assert _counts() == first

@@ -27,6 +27,7 @@ NAMED_LIMITS = {
     "limit_order": ("RATELIMIT_ORDER", True),
     "limit_prepay": ("RATELIMIT_PREPAY", True),
     "limit_upload": ("RATELIMIT_UPLOAD", True),
+    "limit_redeem": ("RATELIMIT_REDEEM", True),
     "limit_identifier": ("RATELIMIT_IDENTIFIER", True),
     "limit_identifier_ip": ("RATELIMIT_IDENTIFIER_IP", False),
 }

@@ -276,6 +276,25 @@ ConfigValueInvalid = _define(
 )
 LogNotFound = _define("LogNotFound", 404, 85010, "Log entry not found")
 
+# Coupons
+CouponNotFound = _define("CouponNotFound", 404, 52010, "Coupon not found")
+CouponQuantityTooLow = _define(
+    "CouponQuantityTooLow", 400, 52011, "The quantity cannot be below what was already claimed"
+)
+CouponKindMismatch = _define(
+    "CouponKindMismatch", 409, 52012, "This action does not apply to this kind of coupon"
+)
+CouponSoldOut = _define("CouponSoldOut", 409, 52020, "This coupon has all been claimed")
+CouponLimitReached = _define(
+    "CouponLimitReached", 409, 52030, "You already hold as many of this coupon as one customer may"
+)
+CouponNotClaimable = _define("CouponNotClaimable", 409, 52040, "This coupon cannot be claimed now")
+CouponOff = _define("CouponOff", 409, 52050, "This coupon is switched off")
+UserCouponNotFound = _define("UserCouponNotFound", 404, 52060, "Coupon not found among yours")
+CouponNotUsable = _define("CouponNotUsable", 409, 52070, "This coupon cannot be used on this order")
+CouponCodeNotFound = _define("CouponCodeNotFound", 404, 52080, "Redeem code not found")
+CouponCodeUsed = _define("CouponCodeUsed", 409, 52090, "This redeem code has already been used")
+
 
 def all_exceptions() -> list[type[APIException]]:
     """Every concrete exception class, in code order."""

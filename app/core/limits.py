@@ -52,6 +52,8 @@ limit_refresh = limiter.limit(_config("RATELIMIT_REFRESH"), key_func=client_ip)
 limit_order = limiter.limit(_config("RATELIMIT_ORDER"), key_func=_user_key)
 limit_prepay = limiter.limit(_config("RATELIMIT_PREPAY"), key_func=_user_key)
 limit_upload = limiter.limit(_config("RATELIMIT_UPLOAD"), key_func=_user_key)
+# A redeem answers whether a code exists: throttled per user against guessing.
+limit_redeem = limiter.limit(_config("RATELIMIT_REDEEM"), key_func=_user_key)
 # Changing an identifier answers whether it is taken: throttled per user and per IP, one
 # counter each for all the routes wearing them.
 limit_identifier = limiter.shared_limit(

@@ -55,6 +55,7 @@ _MODULES = [
     ("微信平台", ["查询外发消息", "重试外发消息"]),
     ("支付对账", ["查询对账报告"]),
     ("售后", ["查询售后列表", "审核售后", "售后收货退款", "售后入库"]),
+    ("优惠券", ["查询优惠券", "新建优惠券", "更新优惠券", "发放优惠券", "生成兑换码"]),
 ]
 
 # (module, name) in catalogue order: on a fresh database a permission's id is its position.

@@ -17,6 +17,7 @@ from app.models.catalog import (
     theme_product,
 )
 from app.models.content import Article, Notice
+from app.models.coupon import Coupon, CouponCode, CouponStatus, UserCoupon
 from app.models.favorite import Favorite, Footprint
 from app.models.log import ErrorLog, LoginLog, OperLog
 from app.models.order import (
@@ -48,6 +49,9 @@ __all__ = [
     "CartItem",
     "Category",
     "Config",
+    "Coupon",
+    "CouponCode",
+    "CouponStatus",
     "Dict",
     "DictType",
     "Element",
@@ -84,6 +88,7 @@ __all__ = [
     "Sku",
     "Theme",
     "User",
+    "UserCoupon",
     "WeChatAccessToken",
     "group_2_element",
     "menu",

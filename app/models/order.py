@@ -89,6 +89,8 @@ class Order(TimestampMixin, db.Model):
     # What its refunds being processed or done give back (after-sales and the full refund);
     # a guarded UPDATE keeps it at most pay_amount.
     refunded_amount = mapped_column(Money, nullable=False, default=0, server_default="0")
+    # The coupon used (app/models/coupon.py); kept when the coupon is returned on cancelling.
+    user_coupon_id: Mapped[int | None] = mapped_column(ForeignKey("user_coupon.id"), index=True)
     remark: Mapped[str] = mapped_column(String(200), default="", server_default="")
     expire_time: Mapped[int] = mapped_column(Integer)
     pay_time: Mapped[int | None] = mapped_column(Integer)
@@ -102,6 +104,7 @@ class Order(TimestampMixin, db.Model):
     stock_released: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     user = relationship("User", lazy="select")
+    user_coupon = relationship("UserCoupon", lazy="select")
     lines = relationship(
         "OrderProduct", order_by="(OrderProduct.product_id, OrderProduct.id)", lazy="select"
     )

@@ -19,7 +19,9 @@ from app.schemas.base import (
     Text,
     Time,
 )
+from app.schemas.coupon import CouponOffer
 from app.schemas.outbox import ShippingUpload
+from app.services.orders import order_coupon
 
 
 class OrderSummary(Shape):
@@ -99,11 +101,21 @@ def _lines(order) -> list:
     return order.lines
 
 
+class OrderCoupon(Shape):
+    """The coupon an order used: the copy, the template and its name, what it took off."""
+
+    user_coupon_id = Int()
+    coupon_id = Int()
+    name = Str()
+    discount = Money()
+
+
 class OrderDetail(OrderSummary):
     """An order with its snapshot lines, address and every step's time. The amounts:
     `pay_amount` (= `total_price`) = `goods_amount` + `freight_amount` - `coupon_discount`;
-    `refunded_amount` is what its refunds gave back or are giving back (all of pay_amount once
-    it is REFUNDED). `lines` are its order lines with what each can still give back."""
+    `coupon` is the coupon used (null: none). `refunded_amount` is what its refunds gave back
+    or are giving back (all of pay_amount once it is REFUNDED). `lines` are its order lines
+    with what each can still give back."""
 
     snap_items = Computed(lambda o: o.snap_items or [], List(Nested(SnapItem)))
     snap_address = Computed(lambda o: o.snap_address or {}, Nested(SnapAddress))
@@ -113,6 +125,7 @@ class OrderDetail(OrderSummary):
     pay_amount = Money()
     refunded_amount = Money()
     lines = Computed(_lines, List(Nested(OrderLine)))
+    coupon = Computed(order_coupon, Nested(OrderCoupon, allow_none=True))
     remark = Str()
     cancel_time = Time(allow_none=True)
     delivery_time = Time(allow_none=True)
@@ -204,8 +217,8 @@ class OrderProblem(Shape):
     Line codes: deleted (the product), off_sale (the product or the SKU), sku_required (the
     product has several SKUs: send sku_id), sku_missing (the SKU is deleted or not of this
     product), short_of_stock (`available` units left). Order codes: lines (some line has a
-    problem), total_too_large (over what one order can total), no_address (the caller has no
-    delivery address)."""
+    problem), total_too_large (over what one order can total), coupon (the chosen coupon
+    cannot be used: `reason`), no_address (the caller has no delivery address)."""
 
     code = Str()
     reason = Str()
@@ -214,8 +227,9 @@ class OrderProblem(Shape):
 
 class OrderPreviewLine(Shape):
     """A line as the order would hold it (lines of one SKU merged): `price` is the unit price
-    now, `total_price` the line total; both null when the SKU is unknown. `cart_item_id` is
-    the cart line it comes from (null for `products` lines)."""
+    now, `total_price` the line total; both null when the SKU is unknown. `discount` is the
+    line's share of the coupon discount and `pay_amount` what it pays (null for a line with a
+    problem). `cart_item_id` is the cart line it comes from (null for `products` lines)."""
 
     cart_item_id = Int(allow_none=True)
     product_id = Int()
@@ -226,19 +240,39 @@ class OrderPreviewLine(Shape):
     price = Money(allow_none=True)
     count = Int()
     total_price = Money(attribute="total", allow_none=True)
+    discount = Money()
+    pay_amount = Money(allow_none=True)
     problem = Nested(OrderProblem, allow_none=True)
 
 
 class OrderPreview(Shape):
     """What placing these lines would order now, and what it would cost: `total_count` and
-    `goods_amount` add up the lines without a problem, `total_price` is what the order would
-    total (the placed order's, when `can_place`). Nothing is reserved: stock can change before
-    the order is placed. `problem` says why it cannot be placed (null when it can)."""
+    `goods_amount` add up the lines without a problem; `freight_amount` follows the shop's
+    freight parameters; `coupon_discount` is what the chosen coupon (`user_coupon_id`) takes
+    off; `pay_amount` (= `total_price`) = goods + freight - discount, at least 0.01, what the
+    order would total (the placed order's, when `can_place`), and the lines' `pay_amount`
+    add up to `pay_amount - freight_amount`. `usable_coupons` (best first, with the discount
+    each gives) and `unusable_coupons` (with the reason) are every coupon the caller holds;
+    `best_user_coupon_id` is the one that takes most off (null: none). Nothing is reserved:
+    stock can change before the order is placed. `problem` says why it cannot be placed
+    (null when it can)."""
 
     lines = List(Nested(OrderPreviewLine))
     total_count = Int()
     goods_amount = Money()
+    freight_amount = Money()
+    coupon_discount = Money()
+    pay_amount = Money()
     total_price = Money()
+    user_coupon_id = Computed(
+        lambda q: q.user_coupon.id if q.user_coupon else None, Int(allow_none=True)
+    )
+    coupon = Nested(CouponOffer, allow_none=True)
+    usable_coupons = List(Nested(CouponOffer))
+    unusable_coupons = List(Nested(CouponOffer))
+    best_user_coupon_id = Computed(
+        lambda q: q.best_coupon.held.id if q.best_coupon else None, Int(allow_none=True)
+    )
     address_id = Computed(lambda q: q.address.id if q.address else None, Int(allow_none=True))
     address = Nested(SnapAddress, allow_none=True)
     can_place = Bool()

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Address, Auth, File, Group, Permission, User, menu
 from app.seed.catalog import seed_catalog
 from app.seed.content import seed_content
+from app.seed.coupons import seed_coupons
 from app.seed.orders import seed_orders
 from app.seed.reviews import seed_reviews
 from app.seed.search import seed_search
@@ -142,6 +143,7 @@ DEMO_STEPS = [
     seed_orders,
     seed_reviews,
     seed_search,
+    seed_coupons,
 ]
 
 

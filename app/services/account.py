@@ -1,7 +1,7 @@
 """Accounts: logging in (each attempt writes the login log), registering, login methods,
 password changes and deleting an account."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from app.core.exceptions import (
     AccountDisabled,
@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Auth, Permission, User
 from app.models.base import now
 from app.models.user import AUTH_USER, IDENTIFIER_FIELDS, spend_password_check
-from app.services import wechat
+from app.services import coupons, wechat
 from app.services.favorite import forget_favorites
 from app.services.footprint import forget_footprints
 from app.services.login_log import write_login_log
@@ -77,7 +77,8 @@ def password_login(client_type: int, account: str, secret: str) -> User:
 
 
 def login(client_type: int, account: str, secret: str | None) -> dict:
-    """Log in by any supported client type and answer a token pair."""
+    """Log in by any supported client type and answer a token pair; the first login of a
+    customer account also grants the new-user coupons, in the same transaction."""
     if client_type in PASSWORD_TYPES:
         user = password_login(client_type, account, secret or "")
         log_name = account[:100]
@@ -86,10 +87,23 @@ def login(client_type: int, account: str, secret: str | None) -> dict:
         log_name = user.nickname or ""
     else:
         raise ClientTypeError()
-    user.last_login_time = now()
+    at = now()
+    # The first login of an account (a WeChat one is created just before) is the one whose
+    # guarded UPDATE finds no last_login_time: it alone grants the new-user coupons.
+    first_login = user.last_login_time is None and (
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id, User.last_login_time.is_(None))
+            .values(last_login_time=at)
+        ).rowcount
+        == 1
+    )
+    user.last_login_time = at
     # Take the user row's write lock before the refresh token's foreign key check takes a
     # shared one: two concurrent logins of one user then queue instead of deadlocking.
     db.session.flush()
+    if first_login:
+        coupons.grant_new_user_coupons(user, at)
     pair = token_pair(user, client_type)
     db.session.commit()
     write_login_log(

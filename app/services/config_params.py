@@ -18,6 +18,7 @@ from app.core.exceptions import (
     Duplicated,
     ParameterException,
 )
+from app.core.forms import MONEY_MAX
 from app.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.extensions import db
 from app.models import Config
@@ -121,6 +122,25 @@ def config_value(key: str, default=None):
     """A parameter's typed value for server code, or `default` when the row is missing."""
     row = db.session.scalar(select(Config).where(Config.key == key))
     return default if row is None else parse_value(row.value, row.value_type)
+
+
+def money_values(keys) -> dict:
+    """Parameters holding amounts (`"8.00"`), read in one statement: a missing row, or a
+    value that is not an amount of at most two decimals from 0, counts as 0.00."""
+    statement = select(Config.key, Config.value).where(Config.key.in_(keys))
+    rows = dict(db.session.execute(statement).all())
+    return {key: _amount(rows.get(key)) for key in keys}
+
+
+def _amount(text) -> Decimal:
+    zero = Decimal("0.00")
+    try:
+        value = Decimal(str(text).strip())
+    except (ArithmeticError, ValueError):
+        return zero
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        return zero
+    return min(value, MONEY_MAX).quantize(Decimal("0.01"))
 
 
 def default_page_size() -> int:

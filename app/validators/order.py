@@ -65,6 +65,12 @@ class OrderLinesForm(BaseForm):
     address_id = IntegerField(
         min_value=1, nullable=True, description="one of the caller's addresses; default: theirs"
     )
+    user_coupon_id = IntegerField(
+        min_value=1,
+        nullable=True,
+        description="one of the caller's coupons (GET /v1/coupon/mine, or the preview's "
+        "usable_coupons); default: none",
+    )
 
     def validate_cart_item_ids(self, field):
         if field.present and self.products.present:

@@ -7,7 +7,7 @@ may belong to an after-sale. An installed shop gets the `shop.aftersale.days` pa
 new install gets it from the system seed.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 15:00:00
 
 """
@@ -21,7 +21,7 @@ import app.models.base
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

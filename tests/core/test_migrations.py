@@ -200,6 +200,47 @@ def test_review_migration_adds_its_parameters_to_an_installed_shop(make_app, scr
         db.engine.dispose()
 
 
+def test_coupon_migration_adds_the_freight_parameters_and_coupon_tables(make_app, scratch_url):
+    from flask_migrate import downgrade
+
+    migrated_app = make_app(DATABASE_URL=scratch_url)
+    migrations = os.path.join(os.path.dirname(__file__), "..", "..", "migrations")
+    query = text(
+        "SELECT id, `key`, value, value_type, type, public FROM config"
+        " WHERE `key` LIKE 'shop.freight.%' ORDER BY id"
+    )
+    with migrated_app.app_context():
+        upgrade(directory=migrations, revision="0009")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO config (id, name, `key`, value, value_type, type, public, remark,"
+                    " create_time, update_time) VALUES (9, 'mine', 'shop.freight.price', '6.00',"
+                    " 'str', 1, 1, '', 0, 0)"
+                )
+            )
+        upgrade(directory=migrations)
+        with db.engine.connect() as connection:
+            rows = [tuple(row) for row in connection.execute(query)]
+            tables = set(inspect(connection).get_table_names())
+            columns = {column["name"] for column in inspect(connection).get_columns("order")}
+        # the shop's own price is kept; the threshold is added after the last id
+        assert rows == [
+            (9, "shop.freight.price", "6.00", "str", 1, 1),
+            (10, "shop.freight.free_min", "99.00", "str", 1, 1),
+        ]
+        assert {"coupon", "user_coupon", "coupon_code"} <= tables
+        assert "user_coupon_id" in columns
+        downgrade(directory=migrations, revision="0009")
+        with db.engine.connect() as connection:
+            assert connection.execute(query).all() == []
+            tables = set(inspect(connection).get_table_names())
+            columns = {column["name"] for column in inspect(connection).get_columns("order")}
+        assert not {"coupon", "user_coupon", "coupon_code"} & tables
+        assert "user_coupon_id" not in columns
+        db.engine.dispose()
+
+
 def test_aftersale_migration_adds_its_parameter_and_tables(make_app, scratch_url):
     from flask_migrate import downgrade
 

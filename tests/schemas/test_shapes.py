@@ -16,6 +16,7 @@ from app.schemas import (
     banner,
     category,
     common,
+    coupon,
     favorite,
     file,
     image,
@@ -40,6 +41,7 @@ MODULES = [
     banner,
     category,
     common,
+    coupon,
     favorite,
     file,
     image,
@@ -102,6 +104,17 @@ def rows(app):
     )
     kept = factories.make_favorite(customer, item)
     opened = factories.make_footprint(customer, item)
+    template = factories.make_coupon(min_amount="20.00", amount="5.00")
+    held = factories.give_coupon(customer, template)
+    factories.give_coupon(customer, factories.make_coupon(min_amount="900.00", amount="5.00"))
+    couponed = orders.place_order(
+        customer.id, [{"product_id": item.id, "count": 2}], user_coupon_id=held.id
+    )
+    code_template = factories.make_coupon(kind="code", total=5)
+    code = factories.make_coupon_code(code_template)
+    from app.services import coupons as coupon_service
+
+    orders_detail = coupon_service.template_detail(code_template.id)
     quote = orders.preview_order(
         customer.id, [{"product_id": item.id, "count": 2}, {"product_id": 987654, "count": 1}]
     )
@@ -173,6 +186,17 @@ def rows(app):
         outbox.AdminOutboxMessage: factories.make_outbox_message(state="dead", last_errcode=1),
         outbox.ShippingUpload: factories.make_outbox_message(order_id=placed.id),
         order.OrderPreview: quote,
+        order.OrderCoupon: orders.order_coupon(couponed),
+        coupon.CouponTemplate: template,
+        coupon.ClaimableCoupon: {"coupon": template, "held": 1, "can_claim": False},
+        coupon.MyCoupon: held,
+        coupon.AdminCoupon: template,
+        coupon.CouponUsage: {"unused": 1, "used": 2, "expired": 3},
+        coupon.AdminCouponDetail: orders_detail,
+        coupon.AdminCouponHolder: held,
+        coupon.AdminCouponCode: code,
+        coupon.CouponGrant: {"granted": [1], "skipped": [2]},
+        coupon.CouponOffer: quote.offers[0],
         order.OrderPreviewLine: quote.lines[0],
         order.OrderProblem: quote.lines[1].problem,
         token.TokenPair: {

@@ -35,6 +35,7 @@ def _owned_rows(owner):
         Order,
         OrderProduct,
         Review,
+        UserCoupon,
     )
 
     address = factories.make_address(owner, name=MARKER, detail=f"{MARKER} road")
@@ -51,6 +52,10 @@ def _owned_rows(owner):
     footprint = factories.make_footprint(owner, product)
     after_sale = factories.make_after_sale(owner, reason=f"{MARKER} aftersale")
     paid = factories.make_paid_order(owner)  # a line free for an after-sale (body ids)
+    # A code coupon: never listed as claimable, so only its holder's lists may name it.
+    held = factories.give_coupon(
+        owner, factories.make_coupon(name=f"{MARKER} coupon", kind="code", min_amount="0.00")
+    )
     return {
         "address": (Address, address, VALID_ADDRESS),
         "cart": (CartItem, line, {"count": 2, "checked": False}),
@@ -62,6 +67,7 @@ def _owned_rows(owner):
         "footprint": (Footprint, footprint, {}),
         "aftersale": (AfterSale, after_sale, {"carrier": "顺丰速运", "tracking_no": "SF1"}),
         "aftersale_order": (Order, paid, {}),
+        "user_coupon": (UserCoupon, held, {}),
     }
 
 
@@ -140,6 +146,8 @@ OWNER_LISTS = [
     "/v1/footprint",
     "/v1/aftersale",
 ]
+OWNER_LISTS = ["/v1/review/mine", "/v1/review/pending", "/v1/favorite", "/v1/footprint"]
+OWNER_LISTS += ["/v1/coupon/mine"]
 
 
 def test_owner_lists_show_the_marker_so_the_list_check_is_not_vacuous(client, customer):
@@ -200,6 +208,24 @@ BODY_ID_ROUTES = [
             "address_id": rows["address"][1].id,
         },
         "address",
+    ),
+    (
+        "POST",
+        "/v1/order",
+        lambda rows: {
+            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
+            "user_coupon_id": rows["user_coupon"][1].id,
+        },
+        "user_coupon",
+    ),
+    (
+        "POST",
+        "/v1/order/preview",
+        lambda rows: {
+            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
+            "user_coupon_id": rows["user_coupon"][1].id,
+        },
+        "user_coupon",
     ),
 ]
 

@@ -369,6 +369,10 @@ ORDER_PROTECTED = {
     "expire_time": 1,
     "snap_items": [],
     "add_price": "0.01",
+    "goods_amount": "0.01",
+    "freight_amount": "0.00",
+    "coupon_discount": "19.79",
+    "pay_amount": "0.01",
 }
 
 
@@ -405,3 +409,53 @@ def test_order_routes_never_assign_protected_fields(app, client, customer, other
     assert db.session.query(Order).filter(Order.user_id != customer.id).count() == 0
     print(f"property-level order routes: {checked}")
     assert len(checked) == 4
+
+
+COUPON_PROTECTED = {
+    **PROTECTED,
+    "claimed": 99,
+    "status": 2,
+    "order_id": 1,
+    "used_by": 4242,
+    "coupon_id": 4242,
+    "source": "grant",
+}
+
+
+def test_coupon_routes_never_assign_protected_fields(app, client, customer, super_admin):
+    """Admin template writes never take `claimed`, ids or times (nor `kind` on update); a claim
+    or redeem is the caller's, unused, with the template's window."""
+    from app.models import Coupon, UserCoupon
+
+    admin = factories.auth_headers(super_admin)
+    body = {"name": "满100减10", "type": 1, "min_amount": "100", "amount": "10", "valid_days": 7}
+    created = client.post("/v2/coupon", json={**COUPON_PROTECTED, **body}, headers=admin)
+    assert created.status_code == 201, created.get_json()
+    coupon = db.session.get(Coupon, created.get_json()["data"]["id"])
+    assert (coupon.id, coupon.claimed, coupon.create_time) != (4242, 99, 1)
+    assert coupon.claimed == 0 and coupon.valid_end is None
+    updated = client.put(
+        f"/v2/coupon/{coupon.id}", json={**COUPON_PROTECTED, "kind": "code"}, headers=admin
+    )
+    assert updated.status_code == 201, updated.get_json()
+    db.session.expire_all()
+    coupon = db.session.get(Coupon, coupon.id)
+    assert (coupon.claimed, coupon.kind, coupon.valid_days) == (0, "claim", 7)
+    headers = factories.auth_headers(customer)
+    claimed = client.post(f"/v1/coupon/{coupon.id}/claim", json=COUPON_PROTECTED, headers=headers)
+    assert claimed.status_code == 201, claimed.get_json()
+    held = db.session.get(UserCoupon, claimed.get_json()["data"]["id"])
+    assert (held.user_id, held.coupon_id, held.status, held.order_id) == (
+        customer.id,
+        coupon.id,
+        1,
+        None,
+    )
+    assert held.valid_end == held.valid_start + 7 * 86400 and held.source == "claim"
+    code = factories.make_coupon_code(factories.make_coupon(kind="code"), "FREECODE1")
+    redeemed = client.post(
+        "/v1/coupon/redeem", json={**COUPON_PROTECTED, "code": "freecode1"}, headers=headers
+    )
+    assert redeemed.status_code == 201, redeemed.get_json()
+    held = db.session.get(UserCoupon, redeemed.get_json()["data"]["id"])
+    assert (held.user_id, held.coupon_id, held.status) == (customer.id, code.coupon_id, 1)

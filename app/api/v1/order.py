@@ -10,6 +10,7 @@ from app.core.exceptions import (
     AddressNotFound,
     CartItemNotFound,
     Conflict,
+    CouponNotUsable,
     IdempotencyConflict,
     NoDeliveryAddress,
     OrderNotFound,
@@ -21,6 +22,7 @@ from app.core.exceptions import (
     SkuNotFound,
     SkuRequired,
     TooManyRequests,
+    UserCouponNotFound,
 )
 from app.core.forms import json_body
 from app.core.limits import limit_order
@@ -62,6 +64,8 @@ def _idempotency_key() -> str | None:
         OrderTotalTooLarge,
         AddressNotFound,
         NoDeliveryAddress,
+        UserCouponNotFound,
+        CouponNotUsable,
         IdempotencyConflict,
         Conflict,
         TooManyRequests,
@@ -70,7 +74,8 @@ def _idempotency_key() -> str | None:
 def create_order():
     """Place an order of `products` lines, or of cart lines (`cart_item_ids`: the lines'
     SKUs and counts, and the lines are removed with the placement; exactly one of the two),
-    reserving stock. With an `Idempotency-Key`, a retry answers the first answer again."""
+    reserving stock, with one of the caller's coupons (`user_coupon_id`), used in the same
+    transaction. With an `Idempotency-Key`, a retry answers the first answer again."""
     user = current_user()
     key = _idempotency_key()
     if key is not None:
@@ -88,6 +93,7 @@ def create_order():
             form.address_id.data,
             form.remark.data or "",
             cart_item_ids=form.value("cart_item_ids"),
+            user_coupon_id=form.user_coupon_id.data,
         )
     except Exception:
         if key is not None:
@@ -106,18 +112,21 @@ def create_order():
     "Preview an order",
     body=OrderPreviewForm,
     data=OrderPreview,
-    errors=[CartItemNotFound, AddressNotFound],
+    errors=[CartItemNotFound, AddressNotFound, UserCouponNotFound],
 )
 def preview_order():
     """Answer what `POST /v1/order` with this body would order and cost now (the same
-    `products` or `cart_item_ids`, and `address_id`), each line with its problem, and whether
-    it can be placed; nothing is reserved or written."""
+    `products` or `cart_item_ids`, `address_id` and `user_coupon_id`), each line with its
+    problem, freight and discount, the caller's coupons usable on it (with what each takes
+    off) or not (with why) and the best one, and whether it can be placed; nothing is
+    reserved or written."""
     form = OrderPreviewForm().validate_or_raise()
     return orders.preview_order(
         current_user().id,
         form.value("products"),
         form.address_id.data,
         cart_item_ids=form.value("cart_item_ids"),
+        user_coupon_id=form.user_coupon_id.data,
     )
 
 

@@ -31,7 +31,7 @@ from app.services.orders.machine import DELIVERABLE, REFUNDABLE, TRANSITIONS, S,
 from app.services.orders.payments import record_payment
 from app.services.orders.placement import place_order
 from app.services.orders.quote import ORDER_TOTAL_MAX, Quote, preview_order
-from app.services.orders.reading import get_order, get_user_order, order_query
+from app.services.orders.reading import get_order, get_user_order, order_coupon, order_query
 from app.services.orders.refunds import settle_refund, start_refund
 from app.services.orders.status import (
     cancel_order,
@@ -60,6 +60,7 @@ __all__ = [
     "get_user_order",
     "init_gateway",
     "move",
+    "order_coupon",
     "order_query",
     "place_order",
     "preview_order",

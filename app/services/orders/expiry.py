@@ -7,6 +7,7 @@ from app.core.exceptions import OrderStatusConflict
 from app.extensions import db
 from app.models import Order
 from app.models.base import now
+from app.services import coupons
 from app.services.orders.gateway import gateway
 from app.services.orders.idempotency import purge_idempotency_keys
 from app.services.orders.machine import S, transition
@@ -16,10 +17,12 @@ from app.services.tokens import purge_expired_refresh_tokens
 
 def expire_orders(at: int | None = None) -> dict:
     """The `order expire` command: cancel overdue unpaid orders (after asking WeChat whether they
-    were paid), receive old deliveries, settle stale refunds, purge expired keys and tokens;
-    answers what it did."""
+    were paid; their coupons come back while valid), receive old deliveries, settle stale
+    refunds, purge expired keys and tokens, mark coupons past their window expired; answers
+    what it did."""
     at = at or now()
     report = {"cancelled": 0, "paid": 0, "received": 0, "refunds_settled": 0, "purged": 0}
+    report["coupons_expired"] = 0
     overdue = db.session.scalars(
         select(Order.id).where(Order.order_status == S.UNPAID, Order.expire_time <= at)
     ).all()
@@ -44,5 +47,6 @@ def expire_orders(at: int | None = None) -> dict:
     report["refunds_settled"] = gateway().settle_processing_refunds()
     report["purged"] += purge_idempotency_keys(at)
     report["purged"] += purge_expired_refresh_tokens(at)
+    report["coupons_expired"] = coupons.expire_held(at)
     db.session.commit()
     return report

@@ -6,6 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from app.core.db import retrying
 from app.extensions import db
 from app.models import Order, OrderEvent, Payment
+from app.models.base import now
+from app.services import coupons
 from app.services import sku as sku_service
 from app.services.orders.machine import S, transition
 from app.services.wechat_platform import messages
@@ -65,6 +67,7 @@ def record_payment(
             pay_time=success_time,
         ):
             payment.needs_refund = True
+            coupons.take_back(order_id, now())
             outcome = "paid_but_out_of"
         else:
             status = db.session.scalar(

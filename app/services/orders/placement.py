@@ -1,6 +1,7 @@
 """Placing an order (POST /v1/order) from `products` lines or from the caller's cart lines: the
 quote (quote.py) refused unless it can be placed, stock reserved per SKU, address and line
-snapshots written from the quote, ordered cart lines removed, all in one retried transaction."""
+snapshots written from the quote, the coupon marked used (a guarded UPDATE), ordered cart lines
+removed, all in one retried transaction: a refused order reserves nothing and uses no coupon."""
 
 import secrets
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from app.core.db import retrying
 from app.core.exceptions import (
+    CouponNotUsable,
     NoDeliveryAddress,
     OrderTotalTooLarge,
     OutOfStock,
@@ -23,11 +25,14 @@ from app.models.base import money_text, now
 from app.models.catalog import image_url
 from app.services import address as address_service
 from app.services import cart as cart_service
+from app.services import coupons
 from app.services import sku as sku_service
 from app.services.orders.quote import (
+    COUPON,
     ORDER_TOTAL_MAX,
     SHORT_OF_STOCK,
     SKU_REQUIRED,
+    CouponChoice,
     Quote,
     QuoteLine,
     merge_lines,
@@ -91,6 +96,9 @@ def build_snapshot(quote: Quote) -> dict:
         "total_count": quote.total_count,
         "total_price": quote.total_price,
         "goods_amount": quote.goods_amount,
+        "freight_amount": quote.freight_amount,
+        "coupon_discount": quote.coupon_discount,
+        "user_coupon_id": quote.user_coupon.id if quote.coupon is not None else None,
     }
 
 
@@ -111,7 +119,8 @@ def refusal(quote: Quote) -> Exception | None:
     """What placing the quote answers when it cannot be placed, in this order: products deleted
     or off sale (404 / 30010), a SKU to choose (400 / 30061), SKUs missing or off sale
     (404 / 30060), units short (409 / 50020 listing every line), a total over ORDER_TOTAL_MAX
-    (400 / 50060). `detail` names the lines (and their cart line ids)."""
+    (400 / 50060), a coupon that cannot be used on it (409 / 52070). `detail` names the lines
+    (and their cart line ids), or the coupon and why."""
     if quote.can_place:
         return None
     bad = [line for line in quote.lines if line.problem is not None]
@@ -142,6 +151,14 @@ def refusal(quote: Quote) -> Exception | None:
             f"The order totals {total}; one order can total at most {most}",
             detail={"total_price": total, "max": most},
         )
+    if quote.problem.code == COUPON:
+        return CouponNotUsable(
+            f"This coupon cannot be used on this order: {quote.coupon.reason}",
+            detail={
+                "user_coupon_id": quote.user_coupon.id,
+                "reason": quote.coupon.reason_code,
+            },
+        )
     return NoDeliveryAddress()  # the only other reason (placement reads the address first)
 
 
@@ -169,7 +186,7 @@ def _write_order(user_id: int, quote: Quote, remark: str) -> Order:
                 spec=line.spec,
                 count=line.count,
                 price=line.price,
-                pay_amount=line.total,
+                pay_amount=line.pay_amount,
             )
         )
     db.session.add(
@@ -191,9 +208,11 @@ def place_order(
     remark: str = "",
     *,
     cart_item_ids: list[int] | None = None,
+    user_coupon_id: int | None = None,
 ) -> Order:
     """Place an order (POST /v1/order) of `items` [{product_id, sku_id?, count}] or of the
-    caller's cart lines `cart_item_ids`, reserving stock per SKU.
+    caller's cart lines `cart_item_ids`, reserving stock per SKU, with the caller's coupon
+    `user_coupon_id` (another user's: 404 / 52060).
 
     Cart lines are read under the cart lock (another user's id is 404 / 33010) and removed in
     the order's transaction: a refused placement leaves the cart as it was, and a second
@@ -201,19 +220,23 @@ def place_order(
     """
     one_source(items, cart_item_ids)
     counts = merge_lines(items) if items is not None else None
+    choice = CouponChoice(user_id, user_coupon_id)
 
     def work() -> Order:
         try:
+            choice.held()  # an id that is not the caller's answers 404 before anything else
             if cart_item_ids is not None:
                 lines = cart_service.cart_lines_for_checkout(user_id, cart_item_ids)
-                quote = quote_cart_lines(lines, delivery_address(user_id, address_id))
+                quote = quote_cart_lines(lines, delivery_address(user_id, address_id), choice)
             else:
-                quote = quote_products(counts, delivery_address(user_id, address_id))
+                quote = quote_products(counts, delivery_address(user_id, address_id), choice)
             refused = refusal(quote)
             if refused is not None:
                 raise refused
             reserve_stock(_stock_lines(quote))
             order = _write_order(user_id, quote, remark)
+            if order.user_coupon_id is not None:
+                coupons.use(order.user_coupon_id, user_id, order.id, order.create_time)
             if cart_item_ids is not None:
                 cart_service.remove_lines(user_id, cart_item_ids)
             db.session.commit()

@@ -4,9 +4,14 @@ One quote serves both `POST /v1/order/preview` (answered as it is, nothing reser
 and `place_order` (placement.py), which writes the order from the quote's lines and amounts and
 refuses a quote that cannot be placed. So a placed order equals its preview by construction.
 
-Amounts are computed in one place, `_price`: today `total_price` is `goods_amount`, the sum of
-the orderable lines. Freight (from `Quote.address`) and discounts go there, as fields of
-`Quote`, declared once in the `OrderPreview` shape and stored by the placement.
+Amounts are computed in one place, `_price`: `goods_amount` sums the orderable lines,
+`freight_amount` follows the `shop.freight.*` parameters (free at or above `free_min` of goods),
+`coupon_discount` is what the chosen coupon (`user_coupon_id`) takes off (app/services/coupons/
+pricing.py), and `total_price` (= `pay_amount`) = goods + freight - discount, at least 0.01. Each
+line's `pay_amount` is its total less its largest-remainder share of the discount, so the shares
+add up to `pay_amount - freight_amount` exactly (freight belongs to no line). A preview also
+offers every coupon the caller holds (usable ones with their discount, the others with why not)
+and names the best.
 
 Lines come from a `products` body ({product_id, sku_id?, count}, merged per SKU) or from the
 caller's cart lines; either way each line names its product and SKU rows (read with deleted
@@ -14,7 +19,7 @@ rows included, so a line can say why it cannot be ordered) and a `problem` or No
 """
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import current_app
@@ -23,10 +28,16 @@ from sqlalchemy import select
 from app.core.exceptions import ParameterException
 from app.core.forms import INT_LIMIT, MONEY_MAX
 from app.extensions import db
-from app.models import Address, CartItem, Image, Product, Sku
-from app.models.base import fen_to_yuan, money_text
+from app.models import Address, CartItem, Image, Product, Sku, UserCoupon
+from app.models.base import fen_to_yuan, money_text, now
 from app.services import address as address_service
 from app.services import cart as cart_service
+from app.services import coupons
+from app.services.config_params import money_values
+from app.services.coupons import pricing
+
+FREIGHT_PRICE_KEY, FREIGHT_FREE_MIN_KEY = "shop.freight.price", "shop.freight.free_min"
+ZERO = Decimal("0.00")
 
 # The most one order can total: its DECIMAL(10,2) column, and the payment and refund rows that
 # hold the amount as a 32-bit integer of fen, so 21474836.47 (WeChat Pay's total is fen too).
@@ -41,6 +52,7 @@ SHORT_OF_STOCK = "short_of_stock"  # fewer units in stock than the line asks (`a
 
 # Why the order cannot be placed (Quote.problem.code).
 LINES, NO_ADDRESS, TOTAL_TOO_LARGE = "lines", "no_address", "total_too_large"
+COUPON = "coupon"  # the chosen coupon cannot be used (`reason` says why)
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class QuoteLine:
     sku: Sku | None = None
     cart_item_id: int | None = None
     problem: Problem | None = None
+    discount: Decimal = ZERO  # the line's share of the coupon discount
+    pay_amount: Decimal | None = None  # total - discount (None for a line that has a problem)
 
     @property
     def name(self) -> str:
@@ -99,13 +113,34 @@ class Quote:
     lines: list[QuoteLine]
     address: Address | None
     total_count: int = 0
-    goods_amount: Decimal = Decimal("0.00")
-    total_price: Decimal = Decimal("0.00")
+    goods_amount: Decimal = ZERO
+    freight_amount: Decimal = ZERO
+    coupon_discount: Decimal = ZERO
+    total_price: Decimal = ZERO
+    user_coupon: UserCoupon | None = None  # the chosen copy (its offer: `coupon`)
+    coupon: pricing.Offer | None = None
+    offers: list[pricing.Offer] = field(default_factory=list)  # preview: every held copy
     problem: Problem | None = None
 
     @property
     def can_place(self) -> bool:
         return self.problem is None
+
+    @property
+    def pay_amount(self) -> Decimal:
+        return self.total_price
+
+    @property
+    def usable_coupons(self) -> list[pricing.Offer]:
+        return sorted((each for each in self.offers if each.usable), key=pricing.rank)
+
+    @property
+    def unusable_coupons(self) -> list[pricing.Offer]:
+        return [each for each in self.offers if not each.usable]
+
+    @property
+    def best_coupon(self) -> pricing.Offer | None:
+        return pricing.best(self.offers)
 
     @property
     def orderable(self) -> list[QuoteLine]:
@@ -181,7 +216,9 @@ def _problem(
 # ------------------------------------------------------------------ quotes
 
 
-def quote_products(counts: dict[tuple[int, int | None], int], address: Address | None) -> Quote:
+def quote_products(
+    counts: dict[tuple[int, int | None], int], address: Address | None, choice=None
+) -> Quote:
     """The quote of merged `products` lines ({(product_id, sku_id or None): count}, see
     `merge_lines`), merged again per SKU (a line may name a product's only SKU or leave it
     out). Two statements whatever the number of lines."""
@@ -216,10 +253,10 @@ def quote_products(counts: dict[tuple[int, int | None], int], address: Address |
     for line in lines.values():
         sku_count = len(skus[line.product_id]) if line.sku_id is None else 1
         line.problem = _problem(line.product, line.sku, line.count, sku_count)
-    return _price(list(lines.values()), address)
+    return _price(list(lines.values()), address, choice)
 
 
-def quote_cart_lines(items: list[CartItem], address: Address | None) -> Quote:
+def quote_cart_lines(items: list[CartItem], address: Address | None, choice=None) -> Quote:
     """The quote of the caller's cart lines (each with .product and .sku loaded, deleted rows
     included), in the order given."""
     check_caps([(item.product_id, item.count) for item in items], "cart_item_ids")
@@ -235,19 +272,79 @@ def quote_cart_lines(items: list[CartItem], address: Address | None) -> Quote:
         )
         for item in items
     ]
-    return _price(lines, address)
+    return _price(lines, address, choice)
 
 
-def _price(lines: list[QuoteLine], address: Address | None) -> Quote:
+@dataclass
+class CouponChoice:
+    """The caller's coupon part of a quote: the copy chosen (None: no coupon), and whether to
+    offer every held copy (the preview)."""
+
+    user_id: int
+    user_coupon_id: int | None = None
+    offer_all: bool = False
+    _held: UserCoupon | None = field(default=None, repr=False)
+
+    def held(self) -> UserCoupon | None:
+        """The chosen copy, the caller's (another user's id answers 404 / 52060), read once."""
+        if self.user_coupon_id is not None and self._held is None:
+            self._held = coupons.get_held(self.user_id, self.user_coupon_id)
+        return self._held
+
+
+def freight_for(goods_amount: Decimal) -> Decimal:
+    """`shop.freight.price`, unless the goods reach `shop.freight.free_min` (0.00: always free)."""
+    values = money_values((FREIGHT_PRICE_KEY, FREIGHT_FREE_MIN_KEY))
+    if goods_amount >= values[FREIGHT_FREE_MIN_KEY]:
+        return ZERO
+    return values[FREIGHT_PRICE_KEY]
+
+
+def _apply_coupon(quote: Quote, choice: CouponChoice | None) -> None:
+    """The chosen coupon's discount, shared over its eligible lines; the preview's offers."""
+    orderable = quote.orderable
+    for line in orderable:
+        line.pay_amount = line.total
+    if choice is None:
+        return
+    at = now()
+    priced = [
+        pricing.PricedLine(line.product_id, line.product.category_id, line.total)
+        for line in orderable
+    ]
+    room = max(ZERO, quote.goods_amount + quote.freight_amount - pricing.PAY_MIN)
+    quote.user_coupon = choice.held()
+    if quote.user_coupon is not None:
+        quote.coupon = coupons.held_offer(quote.user_coupon, priced, room, at)
+    if choice.offer_all:
+        quote.offers = [
+            coupons.held_offer(held, priced, room, at)
+            for held in coupons.held_for_checkout(choice.user_id, at)
+        ]
+    offer = quote.coupon
+    if offer is None or not offer.usable or not offer.discount:
+        return
+    quote.coupon_discount = offer.discount
+    eligible = [orderable[index] for index in offer.eligible]
+    for line, share in zip(
+        eligible, pricing.allocate(offer.discount, [line.total for line in eligible]), strict=True
+    ):
+        line.discount = share
+        line.pay_amount = line.total - share
+
+
+def _price(lines: list[QuoteLine], address: Address | None, choice=None) -> Quote:
     """The amounts of the orderable lines, and whether the order can be placed.
 
-    The one place that prices an order: freight and discounts are added here.
+    The one place that prices an order: goods, freight, the coupon discount, what is paid.
     """
     quote = Quote(lines, address)
     orderable = quote.orderable
     quote.total_count = sum(line.count for line in orderable)
-    quote.goods_amount = sum((line.total for line in orderable), Decimal("0.00"))
-    quote.total_price = quote.goods_amount
+    quote.goods_amount = sum((line.total for line in orderable), ZERO)
+    quote.freight_amount = freight_for(quote.goods_amount) if orderable else ZERO
+    _apply_coupon(quote, choice)
+    quote.total_price = quote.goods_amount + quote.freight_amount - quote.coupon_discount
     unorderable = len(lines) - len(orderable)
     if unorderable:
         reason = (
@@ -262,6 +359,8 @@ def _price(lines: list[QuoteLine], address: Address | None) -> Quote:
             f"The order totals {money_text(quote.total_price)}; one order can total at most "
             f"{money_text(ORDER_TOTAL_MAX)}",
         )
+    elif quote.coupon is not None and not quote.coupon.usable:
+        quote.problem = Problem(COUPON, quote.coupon.reason)
     elif address is None:
         quote.problem = Problem(NO_ADDRESS, "Add a delivery address before placing an order")
     return quote
@@ -273,16 +372,20 @@ def preview_order(
     address_id: int | None = None,
     *,
     cart_item_ids: list[int] | None = None,
+    user_coupon_id: int | None = None,
 ) -> Quote:
     """POST /v1/order/preview: the quote of `items` or of the caller's cart lines, to the
-    address `address_id` (the caller's: 404 / 60010) or the default one. Plain reads: nothing
-    is locked, reserved or written."""
+    address `address_id` (the caller's: 404 / 60010) or the default one, with the coupon
+    `user_coupon_id` (the caller's: 404 / 52060) and the offers of every coupon they hold.
+    Plain reads: nothing is locked, reserved or written."""
     one_source(items, cart_item_ids)
     counts = merge_lines(items) if items is not None else None
     if address_id is not None:
         address = address_service.get_own_address(user_id, address_id)
     else:
         address = address_service.default_address(user_id)
+    choice = CouponChoice(user_id, user_coupon_id, offer_all=True)
     if cart_item_ids is not None:
-        return quote_cart_lines(cart_service.lines_for_preview(user_id, cart_item_ids), address)
-    return quote_products(counts, address)
+        lines = cart_service.lines_for_preview(user_id, cart_item_ids)
+        return quote_cart_lines(lines, address, choice)
+    return quote_products(counts, address, choice)

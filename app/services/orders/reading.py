@@ -33,6 +33,20 @@ def get_order(order_id: int) -> Order:
     return order
 
 
+def order_coupon(order: Order) -> dict | None:
+    """The coupon an order used, for its detail: the copy, its template's name, the discount
+    (null when the order used none)."""
+    held = order.user_coupon
+    if held is None:
+        return None
+    return {
+        "user_coupon_id": held.id,
+        "coupon_id": held.coupon_id,
+        "name": held.coupon.name,
+        "discount": order.coupon_discount,
+    }
+
+
 def order_query(*, user_id=None, statuses=None, start=None, end=None, order_no=None, admin=False):
     """Orders filtered as the list endpoints ask, newest first."""
     statement = select(Order).order_by(Order.create_time.desc(), Order.id.desc())

@@ -1,4 +1,7 @@
-"""Status changes a person asks for: cancel, receive, deliver, restock."""
+"""Status changes a person asks for: cancel, receive, deliver, restock.
+
+Cancelling an unpaid order (also by expiry) gives its coupon back while the coupon is still
+valid; a refund never does (app/services/orders/refunds.py leaves the coupon used)."""
 
 from sqlalchemy import select, update
 
@@ -8,6 +11,7 @@ from app.extensions import db
 from app.models import Order
 from app.models.base import now
 from app.models.order import status_conflict
+from app.services import coupons
 from app.services import sku as sku_service
 from app.services.orders.gateway import gateway
 from app.services.orders.machine import DELIVERABLE, S, current_status, move
@@ -19,7 +23,8 @@ from app.services.wechat_platform import messages, shipping
 def cancel_order(
     order_id: int, actor_type: str, actor_id=None, *, user_id=None, reason: str = ""
 ) -> Order:
-    """UNPAID -> CANCELLED, WeChat order closed first, stock released once."""
+    """UNPAID -> CANCELLED, WeChat order closed first, stock released once, the coupon given
+    back (in the same transaction as the status change)."""
     order = get_user_order(user_id, order_id) if user_id is not None else get_order(order_id)
     if order.order_status != S.UNPAID:
         raise status_conflict(order.order_status, [S.UNPAID])
@@ -27,10 +32,10 @@ def cancel_order(
         raise status_conflict(current_status(order_id), [S.UNPAID], "The order has been paid")
 
     def work():
-        move(
-            order_id, S.UNPAID, S.CANCELLED, actor_type, actor_id, reason=reason, cancel_time=now()
-        )
+        at = now()
+        move(order_id, S.UNPAID, S.CANCELLED, actor_type, actor_id, reason=reason, cancel_time=at)
         release_stock(order_id)
+        coupons.give_back(order_id, at)
         db.session.commit()
 
     retrying(work)

@@ -76,6 +76,8 @@ def test_preview_products_answers_merged_lines_and_exact_amounts(
             "price": "0.10",
             "count": 7,
             "total_price": "0.70",
+            "discount": "0.00",
+            "pay_amount": "0.70",
             "problem": None,
         },
         {
@@ -88,6 +90,8 @@ def test_preview_products_answers_merged_lines_and_exact_amounts(
             "price": "19.99",
             "count": 3,
             "total_price": "59.97",
+            "discount": "0.00",
+            "pay_amount": "59.97",
             "problem": None,
         },
     ]
@@ -257,14 +261,14 @@ def test_placed_order_equals_its_preview(client, customer, customer_headers):
 def test_apidocs_document_both_order_forms_and_the_preview(client):
     spec = client.get("/apispec_1.json").get_json()
     form = spec["definitions"]["OrderCreateForm"]["properties"]
-    assert {"products", "cart_item_ids", "address_id", "remark"} <= set(form)
+    assert {"products", "cart_item_ids", "address_id", "remark", "user_coupon_id"} <= set(form)
     assert "cart_item_ids" in form["products"]["description"]
     preview = spec["paths"]["/v1/order/preview"]["post"]
     assert preview["responses"]["200"]["schema"]["properties"]["data"] == {
         "$ref": "#/definitions/OrderPreview"
     }
     assert preview["parameters"][0]["schema"] == {"$ref": "#/definitions/OrderPreviewForm"}
-    assert set(preview["responses"]["404"]["x-error-codes"]) == {33010, 60010}
+    assert set(preview["responses"]["404"]["x-error-codes"]) == {33010, 52060, 60010}
     line = spec["definitions"]["OrderPreviewLine"]["properties"]
     assert line["problem"] == {"$ref": "#/definitions/OrderProblem"}
     placing = spec["paths"]["/v1/order"]["post"]["responses"]
