@@ -1,5 +1,7 @@
 """Extensions, created unbound; create_app() binds them."""
 
+from functools import partial
+
 from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 from flask_cors import CORS
@@ -84,6 +86,30 @@ class PerAppLimiter(Limiter):
         # check only cost time on every request (10% of a cached catalog read): drop it.
         hooks = app.before_request_funcs.setdefault(None, [])
         hooks[:] = [hook for hook in hooks if hook != self._check_request_limit]
+        # Its after_request hook writes the X-RateLimit headers (off unless
+        # RATELIMIT_HEADERS_ENABLED) and charges `deduct_when` limits (none here: `limit` and
+        # `shared_limit` refuse them); its teardown clears per-request state kept on the request
+        # context, which is discarded anyway. Without headers both only cost time: drop them.
+        if not self._headers_enabled:
+            after = app.after_request_funcs.setdefault(None, [])
+            after[:] = [hook for hook in after if not self._is_own_hook(hook)]
+            teardown = app.teardown_request_funcs.setdefault(None, [])
+            teardown[:] = [hook for hook in teardown if not self._is_own_hook(hook)]
+
+    def _is_own_hook(self, hook) -> bool:
+        if isinstance(hook, partial):
+            return hook.func is Limiter._Limiter__inject_headers and hook.args[:1] == (self,)
+        return getattr(hook, "__self__", None) is self
+
+    def limit(self, *args, **kwargs):
+        if kwargs.get("deduct_when") is not None:
+            raise TypeError("deduct_when needs Flask-Limiter's after_request hook (dropped)")
+        return super().limit(*args, **kwargs)
+
+    def shared_limit(self, *args, **kwargs):
+        if kwargs.get("deduct_when") is not None:
+            raise TypeError("deduct_when needs Flask-Limiter's after_request hook (dropped)")
+        return super().shared_limit(*args, **kwargs)
 
 
 _UNBOUND_DEFAULTS = {

@@ -151,6 +151,44 @@ class Gunicorn:
         self.log.close()
 
 
+def worker_pids(master: int) -> list[int]:
+    """The gunicorn workers: the master's children (from /proc)."""
+    children = []
+    for task in Path(f"/proc/{master}/task").glob("*/children"):
+        try:
+            children += [int(pid) for pid in task.read_text().split()]
+        except OSError:
+            pass
+    return children
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    """utime + stime of these processes, in clock ticks (/proc/<pid>/stat fields 14 and 15)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # fields after "(comm)" start at field 3
+    return total
+
+
+class WorkerCpu:
+    """Worker CPU over a load phase: ms per answered request, from the /proc tick counters
+    (they count this process's own CPU, so they stay meaningful on a noisy machine)."""
+
+    def __init__(self, server: "Gunicorn"):
+        self.pids = worker_pids(server.process.pid)
+        self.ticks = cpu_ticks(self.pids)
+
+    def ms_per_request(self, requests: int) -> float | None:
+        if not self.pids or not requests:
+            return None
+        spent = cpu_ticks(self.pids) - self.ticks
+        return spent * 1000 / os.sysconf("SC_CLK_TCK") / requests
+
+
 # ---------------------------------------------------------------------------------- workload
 
 
@@ -211,6 +249,8 @@ def endpoints(info: dict, rng: random.Random) -> list[dict]:
         {"name": "search", "requests": searches(info, rng, get, logged_in=False)},
         {"name": "search logged in", "requests": searches(info, rng, get, logged_in=True)},
         {"name": "order", "requests": orders, "order": True},
+        # The same orders placed by the raw-driver reference (bench/reference_app.py).
+        {"name": "order (reference)", "requests": orders, "order": True, "reference": True},
         *(
             [{"name": "order coupon", "requests": couponed, "order": True, "coupon": True}]
             if couponed
@@ -310,6 +350,32 @@ def count_statements(app, endpoint: dict) -> dict:
             statuses.append(response.status_code)
     finally:
         event.remove(engine, "before_cursor_execute", counter)
+    return {"sql_cold": counts[0], "sql_warm": counts[1], "check_status": statuses}
+
+
+def count_reference_statements(endpoint: dict, settings: dict) -> dict:
+    """Statements of one placement by the reference, in-process, twice (as count_statements)."""
+    import io
+
+    from bench import reference_app
+
+    reference_app.configure(settings, env_mode="production")
+    counts, statuses = [], []
+    for method, path, headers, body in endpoint["requests"][:2]:
+        data = body.encode("utf-8")
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "CONTENT_LENGTH": str(len(data)),
+            "wsgi.input": io.BytesIO(data),
+            "HTTP_AUTHORIZATION": headers["Authorization"],
+        }
+        before = reference_app.DB.statements
+        answered = []
+        reference_app.app(environ, lambda status, _headers, seen=answered: seen.append(status))
+        counts.append(reference_app.DB.statements - before)
+        statuses.append(int(answered[0].split()[0]))
+    reference_app.DB.drop()
     return {"sql_cold": counts[0], "sql_warm": counts[1], "check_status": statuses}
 
 
@@ -479,26 +545,30 @@ def summarize(name: str, result: dict, order: bool = False) -> dict:
 
 def print_table(rows: list[dict]) -> None:
     header = (
-        f"{'endpoint':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        f"{'SQL/req':>10}{'vs ceiling':>12}"
+        f"{'endpoint':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'SQL/req':>10}{'CPU ms':>8}{'vs ceiling':>12}{'vs ref':>8}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         if row.get("missing"):
-            print(f"{row['endpoint']:<16}{'(route not found: skipped)':>57}")
+            print(f"{row['endpoint']:<18}{'(route not found: skipped)':>57}")
             continue
         sql = "-" if row.get("sql_cold") is None else f"{row['sql_cold']}/{row['sql_warm']}"
         ratio = "-" if row.get("ratio") is None else f"{row['ratio'] * 100:.0f}%"
+        cpu = "-" if row.get("cpu_ms") is None else f"{row['cpu_ms']:.2f}"
+        vs_ref = "-" if row.get("vs_reference") is None else f"{row['vs_reference']:.2f}"
         extra = f"  sold out: {row['sold_out']}" if row.get("sold_out") is not None else ""
         extra += f"  lines gone: {row['gone']}" if row.get("gone") else ""
         extra += f"  coupon used: {row['coupon_used']}" if row.get("coupon_used") else ""
         print(
-            f"{row['endpoint']:<16}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
-            f"{row['errors']:>8}{sql:>10}{ratio:>12}{extra}"
+            f"{row['endpoint']:<18}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+            f"{row['errors']:>8}{sql:>10}{cpu:>8}{ratio:>12}{vs_ref:>8}{extra}"
         )
     print("SQL/req: statements with an empty cache / on the next identical request.")
+    print("CPU ms: gunicorn workers' CPU (utime + stime from /proc) per answered request.")
     print("vs ceiling: requests/s over the mean of the two ceiling runs (first and last).")
+    print("vs ref: an order scenario's requests/s over the raw-driver reference's (same orders).")
 
 
 # -------------------------------------------------------------------------------------- main
@@ -601,10 +671,19 @@ def main(argv=None) -> int:
             env_mode="production",
         )
 
+    settings = {
+        "DATABASE_URL": url,
+        "SECRET_KEY": secret,
+        "PUBLIC_BASE_URL": env["PUBLIC_BASE_URL"],
+        "UPLOAD_FOLDER": str(workdir / "uploads"),
+    }
     rows = []
     for endpoint in plan:
         row = {"endpoint": endpoint["name"], "missing": endpoint in missing}
-        if not row["missing"]:
+        if endpoint.get("reference"):
+            row["missing"] = False
+            row.update(count_reference_statements(endpoint, settings))
+        elif not row["missing"]:
             row.update(count_statements(app, endpoint))
         rows.append(row)
 
@@ -613,10 +692,18 @@ def main(argv=None) -> int:
         Gunicorn("ceiling_app:app", env, workdir, "ceiling", ["--pythonpath", "bench"]),
     ]
     shop, ceiling = servers
+    reference = None
+    if any(endpoint.get("reference") for endpoint in plan):
+        reference = Gunicorn(
+            "reference_app:app", env, workdir, "reference", ["--pythonpath", "bench"]
+        )
+        servers.append(reference)
     results = {}
     try:
         shop.wait_ready("/health")
         ceiling.wait_ready("/ping")
+        if reference is not None:
+            reference.wait_ready("/ping")
 
         def spec(port: int, requests: list, duration: int) -> dict:
             return {
@@ -631,9 +718,11 @@ def main(argv=None) -> int:
         loadgen.drive(spec(ceiling.port, ping, 2), workdir, tool)  # warm-up
         loadgen.drive(spec(shop.port, plan[0]["requests"], 2), workdir, tool)
         print(f"ceiling: {args.duration}s ...", flush=True)
+        cpu = WorkerCpu(ceiling)
         results["ceiling"] = summarize(
             "ceiling", loadgen.drive(spec(ceiling.port, ping, args.duration), workdir, tool)
         )
+        results["ceiling"]["cpu_ms"] = cpu.ms_per_request(results["ceiling"]["requests"])
         oversell, checks = None, {}
         for endpoint, row in zip(plan, rows, strict=True):
             if row["missing"]:
@@ -642,10 +731,13 @@ def main(argv=None) -> int:
             if endpoint.get("order"):
                 before, last_order = stock_snapshot(app)
                 carts_before = cart_rows(app)
+            server = reference if endpoint.get("reference") else shop
+            cpu = WorkerCpu(server)
             result = loadgen.drive(
-                spec(shop.port, endpoint["requests"], args.duration), workdir, tool
+                spec(server.port, endpoint["requests"], args.duration), workdir, tool
             )
             row.update(summarize(endpoint["name"], result, endpoint.get("order", False)))
+            row["cpu_ms"] = cpu.ms_per_request(result["requests"])
             if endpoint.get("order"):
                 placed = sum(n for key, n in result["statuses"].items() if key == "201")
                 oversell = oversell_check(app, before, last_order, placed, args.concurrency)
@@ -663,9 +755,11 @@ def main(argv=None) -> int:
         # The ceiling again at the end: the ratio uses the mean of both, which evens out
         # other load on the machine drifting during the run.
         print(f"ceiling (again): {args.duration}s ...", flush=True)
+        cpu = WorkerCpu(ceiling)
         results["ceiling_end"] = summarize(
             "ceiling (end)", loadgen.drive(spec(ceiling.port, ping, args.duration), workdir, tool)
         )
+        results["ceiling_end"]["cpu_ms"] = cpu.ms_per_request(results["ceiling_end"]["requests"])
     finally:
         for server in servers:
             server.stop()
@@ -674,6 +768,17 @@ def main(argv=None) -> int:
     for row in rows:
         if not row["missing"]:
             row["ratio"] = row["rps"] / ceiling_rps
+    reference_rps = next(
+        (
+            row["rps"]
+            for row, e in zip(rows, plan, strict=True)
+            if e.get("reference") and row["rps"]
+        ),
+        None,
+    )
+    for row, endpoint in zip(rows, plan, strict=True):
+        if endpoint.get("order") and reference_rps and "rps" in row:
+            row["vs_reference"] = row["rps"] / reference_rps
     ceiling_rows = [
         dict(results[key], ratio=results[key]["rps"] / ceiling_rps, sql_cold=None, sql_warm=None)
         for key in ("ceiling", "ceiling_end")

@@ -315,3 +315,20 @@ def test_out_of_range_path_ids_are_404_for_every_method(app, client, customer, m
     headers = factories.auth_headers(customer)
     response = client.open("/v1/address/99999999999999999999", method=method, headers=headers)
     _assert_error(response, 404, 60010)
+
+
+def test_limiter_runs_no_hook_on_requests_that_hit_no_limit(app):
+    """Every limit is a view decorator: Flask-Limiter's request hooks are not installed (with
+    its X-RateLimit headers off), so a limit that would need them is refused when declared."""
+    from app.extensions import limiter
+
+    hooks = [
+        *app.before_request_funcs.get(None, []),
+        *app.after_request_funcs.get(None, []),
+        *app.teardown_request_funcs.get(None, []),
+    ]
+    assert not [hook for hook in hooks if "limiter" in repr(hook).lower()]
+    with pytest.raises(TypeError):
+        limiter.limit("1/minute", deduct_when=lambda response: True)
+    with pytest.raises(TypeError):
+        limiter.shared_limit("1/minute", "scope", deduct_when=lambda response: True)

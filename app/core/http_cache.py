@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, current_app, request
+from werkzeug.http import http_date, quote_etag
 
 from app.core.replica import replica_reads
 from app.core.response import ok
@@ -35,6 +36,37 @@ def _replica_is_safe(version: str | None) -> bool:
         return False
     fresh = current_app.config["DATABASE_REPLICA_FRESH_SECONDS"]
     return time.time() - written_at >= fresh
+
+
+# Request headers that can make an answer conditional (304, 412) or partial (Range).
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_RANGE",
+    "HTTP_IF_RANGE",
+)
+
+
+def _conditional(body: bytes, etag: str, max_age: int) -> Response:
+    """The 200 answer of a cached body with ETag and Cache-Control (public, max-age), or the
+    304 to a matching If-None-Match: what Response.set_etag, .cache_control and
+    .make_conditional(request) answer, with the headers written once as a list (every
+    cached read pays for this, and Werkzeug's header properties parse and rewrite them)."""
+    headers = [
+        ("Content-Type", current_app.json.mimetype),
+        ("ETag", quote_etag(etag)),
+        ("Cache-Control", f"public, max-age={max_age}"),
+    ]
+    response = current_app.response_class(body, headers=headers)
+    environ = request.environ
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or any(
+        name in environ for name in _CONDITIONAL
+    ):
+        return response.make_conditional(request)
+    response.headers.add("Date", http_date())  # Content-Length is set with the body
+    return response
 
 
 class VersionedCache:
@@ -111,11 +143,7 @@ class VersionedCache:
                 except Exception:
                     self.logger.exception("%s cache write failed", self.name)
         _, etag, body = entry
-        response = current_app.response_class(body, mimetype=current_app.json.mimetype)
-        response.set_etag(etag)
-        response.cache_control.public = True
-        response.cache_control.max_age = max_age
-        return response.make_conditional(request)
+        return _conditional(body, etag, max_age)
 
     def cached_read(self, view):
         """Serve a public view through `cached_json` (apply it outside `@doc`)."""

@@ -24,6 +24,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.core.db import commit_keeping
 from app.core.exceptions import (
     CartFull,
     CartItemNotFound,
@@ -182,14 +183,19 @@ def remove_lines(user_id: int, ids: list[int]) -> None:
 # ------------------------------------------------------------------ caps
 
 
-def _sellable_sku(product_id: int, sku_id: int | None) -> Sku:
-    """The on-sale SKU to add: `sku_id`, or the product's only SKU when it has one."""
-    product = db.session.scalar(
-        select(Product).where(Product.id == product_id, Product.on_sale.is_(True))
-    )
-    if product is None:
+def _sellable_sku(product_id: int, sku_id: int | None) -> tuple[Product, Sku]:
+    """The on-sale product and its on-sale SKU to add: `sku_id`, or the product's only SKU
+    when it has one. One statement: the product outer-joined to its live SKUs (id order)."""
+    rows = db.session.execute(
+        select(Product, Sku)
+        .outerjoin(Sku, Sku.product_id == Product.id)
+        .where(Product.id == product_id, Product.on_sale.is_(True))
+        .order_by(Sku.id)
+    ).all()
+    if not rows:
         raise ProductNotFound()
-    skus = product.skus  # the live ones
+    product = rows[0][0]
+    skus = [sku for _, sku in rows if sku is not None]  # the live ones
     if sku_id is None:
         if len(skus) > 1:
             raise CartSkuRequired(
@@ -203,7 +209,7 @@ def _sellable_sku(product_id: int, sku_id: int | None) -> Sku:
         sku = next((sku for sku in skus if sku.id == sku_id), None)
     if sku is None or not sku.on_sale:
         raise CartSkuNotFound()
-    return sku
+    return product, sku
 
 
 def _limit(lines: list[CartItem], sku: Sku) -> tuple[int, str, str]:
@@ -230,9 +236,13 @@ def _unavailable(limit_by: str, reason: str) -> CartItemUnavailable:
 
 
 def _change(user_id: int, item_id: int, requested: int, count: int, capped) -> CartChange:
+    return _change_of(get_line(user_id, item_id), requested, count, capped)
+
+
+def _change_of(line: CartItem, requested: int, count: int, capped) -> CartChange:
     limit_by, reason = capped if count != requested else (None, None)
     message = f"Capped to {count}: {reason}" if limit_by else None
-    return CartChange(get_line(user_id, item_id), requested, limit_by, message)
+    return CartChange(line, requested, limit_by, message)
 
 
 # ----------------------------------------------------------------- writes
@@ -241,9 +251,12 @@ def _change(user_id: int, item_id: int, requested: int, count: int, capped) -> C
 def add_line(user_id: int, product_id: int, sku_id: int | None, count: int) -> CartChange:
     """Add `count` units of a SKU: merged into its line (checked again), capped, never lowered.
 
-    A new line records the SKU's price as `add_price`.
+    A new line records the SKU's price as `add_price`. Five statements: the product with its
+    SKUs, the cart lock, the locked lines, the INSERT or the capped UPDATE (plus the token's
+    user). The answer is the line as written, with the SKU and product just read: nothing is
+    read again after the commit.
     """
-    sku = _sellable_sku(product_id, sku_id)
+    product, sku = _sellable_sku(product_id, sku_id)
     lines = _locked_lines(user_id)
     line = next((line for line in lines if line.sku_id == sku.id), None)
     limit, limit_by, reason = _limit(lines, sku)
@@ -270,6 +283,7 @@ def add_line(user_id: int, product_id: int, sku_id: int | None, count: int) -> C
     else:
         # Relative and capped in SQL: count + n, at most the limit, never below the count.
         merged = CartItem.count + count
+        at = now()
         db.session.execute(
             update(CartItem)
             .where(CartItem.id == line.id, CartItem.user_id == user_id)
@@ -280,14 +294,18 @@ def add_line(user_id: int, product_id: int, sku_id: int | None, count: int) -> C
                     else_=limit,
                 ),
                 checked=True,
-                update_time=now(),
+                update_time=at,
             )
             .execution_options(synchronize_session=False)
         )
+        # What the UPDATE wrote: the line is locked, so its count was `current`.
         written = max(current, min(requested, limit))
-    item_id = line.id
-    db.session.commit()
-    return _change(user_id, item_id, requested, written, (limit_by, reason))
+        for name, value in (("count", written), ("checked", True), ("update_time", at)):
+            set_committed_value(line, name, value)
+    set_committed_value(line, "sku", sku)
+    set_committed_value(line, "product", product)
+    commit_keeping(line, sku, product, sku.img, product.main_img)
+    return _change_of(line, requested, written, (limit_by, reason))
 
 
 def update_line(user_id: int, item_id: int, fields: dict) -> CartChange:

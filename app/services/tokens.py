@@ -65,17 +65,22 @@ def revoke_user_tokens(user: User) -> None:
 
 
 def rotate(refresh_token: str) -> dict:
-    """Exchange a refresh token for a new pair; a reused one revokes its whole family."""
-    row = db.session.scalar(
-        select(RefreshToken).where(RefreshToken.token_hash == _hash(refresh_token))
-    )
+    """Exchange a refresh token for a new pair; a reused one revokes its whole family.
+
+    Three statements: the token with its (live) user in one SELECT, the guarded UPDATE that
+    marks it used, the INSERT of the new one; the answer is built before the COMMIT."""
+    found = db.session.execute(
+        select(RefreshToken, User)
+        .outerjoin(User, User.id == RefreshToken.user_id)
+        .where(RefreshToken.token_hash == _hash(refresh_token))
+    ).first()
+    row, user = found if found is not None else (None, None)
     if row is None or row.revoked_at is not None or row.expires_at < now():
         raise RefreshTokenInvalid()
     if row.used_at is not None:
         revoke_family(row.family_id)
         db.session.commit()
         raise RefreshTokenReused()
-    user = db.session.get(User, row.user_id)
     if user is None or not user.active or row.token_version != (user.token_version or 0):
         raise RefreshTokenInvalid()
     # Guarded: of two concurrent rotations of one token only one wins; the other is a reuse.

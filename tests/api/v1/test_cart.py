@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import CartItem, Product, Sku
 from app.models.base import now
 from tests.factories import make_cart_line, make_image, make_product, skus_of
+from tests.helpers import count_statements
 
 
 def make_sku(product, *, price="9.90", stock=100, specs=None, on_sale=True, img=None):
@@ -615,3 +616,29 @@ def test_delete_cart_lines_bad_list_is_400(client, customer, customer_headers, i
     make_cart_line(customer)
     error(client.delete(f"/v1/cart/{ids}", headers=customer_headers), 400, 1000)
     assert len(rows(customer.id)) == 1
+
+
+# ------------------------------------------------------------ statements
+
+
+def _add_statements(client, headers, sku, count):
+    db.session.refresh(sku)  # the test's own read of the SKU, not counted
+    with count_statements() as log:
+        response = add(client, headers, sku, count)
+    assert response.status_code == 201, response.get_json()
+    return log.statements, response.get_json()["data"]
+
+
+def test_add_to_cart_takes_five_statements_new_line_or_merged(client, customer, customer_headers):
+    """The token's user; the product with its live SKUs; the cart lock; the locked lines; the
+    INSERT or the capped UPDATE. The answer is built from the rows already read (nothing is read
+    again after the commit)."""
+    red, _ = two_colours()
+    added, data = _add_statements(client, customer_headers, red, 2)
+    merged, again = _add_statements(client, customer_headers, red, 3)
+
+    assert (len(added), len(merged)) == (5, 5)
+    assert again["item"] == {**data["item"], "count": 5}
+    assert again["requested"] == 5
+    listed = client.get("/v1/cart", headers=customer_headers).get_json()["data"]["items"]
+    assert listed == [again["item"]]

@@ -15,6 +15,7 @@ from tests.factories import (
     make_wechat_user,
     wechat_configured,
 )
+from tests.helpers import count_statements
 
 
 def login(client, account, secret=PASSWORD, type_=101):
@@ -260,3 +261,23 @@ def test_create_token_wechat_concurrent_first_logins_share_one_user(app, monkeyp
     db.session.rollback()  # end this session's snapshot, taken before the threads wrote
     assert db.session.scalar(select(func.count(User.id))) == 1
     assert db.session.scalar(select(func.count(Identity.id))) == 1
+
+
+def test_refresh_takes_three_statements(client, customer):
+    """The token with its user, the guarded UPDATE marking it used, the new token's INSERT."""
+    first = login(client, "customer@example.com").get_json()["data"]
+    with count_statements() as log:
+        response = client.post("/v1/token/refresh", json={"refresh_token": first["refresh_token"]})
+    assert response.status_code == 200, response.get_json()
+    assert [statement.split()[0] for statement in log.statements] == ["SELECT", "UPDATE", "INSERT"]
+    pair = response.get_json()["data"]
+    assert (pair["uid"], pair["scope"]) == (customer.id, "user")
+
+
+def test_refresh_of_a_deleted_user_answers_11050(client, customer):
+    first = login(client, "customer@example.com").get_json()["data"]
+    customer.soft_delete()
+    db.session.commit()
+    response = client.post("/v1/token/refresh", json={"refresh_token": first["refresh_token"]})
+    assert response.status_code == 401
+    assert response.get_json()["error_code"] == 11050
