@@ -249,6 +249,11 @@ ConfigValueInvalid = _define(
 )
 LogNotFound = _define("LogNotFound", 404, 85010, "Log entry not found")
 
+# Stats
+StatsRangeInvalid = _define(
+    "StatsRangeInvalid", 400, 90010, "The date range is reversed or longer than allowed"
+)
+
 
 def all_exceptions() -> list[type[APIException]]:
     """Every concrete exception class, in code order."""

@@ -31,6 +31,7 @@ from app.models.outbox import OutboxMessage, WeChatAccessToken
 from app.models.reconcile import ReconcileDay, ReconcileItem
 from app.models.review import Review, ReviewImage
 from app.models.search import SearchHistory
+from app.models.stats import StatsDay
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
 
@@ -77,6 +78,7 @@ __all__ = [
     "Route",
     "SearchHistory",
     "Sku",
+    "StatsDay",
     "Theme",
     "User",
     "WeChatAccessToken",

@@ -12,7 +12,7 @@ from app.services.access import sync_permissions
 
 
 def test_catalogue_matches_the_contract_ids():
-    assert len(CATALOGUE) == 75
+    assert len(CATALOGUE) == 76
     assert CATALOGUE[0] == ("用户", "查询用户列表")
     assert CATALOGUE[5] == ("订单", "查询订单列表")
     assert CATALOGUE[66] == ("错误日志", "查询错误日志列表")
@@ -24,13 +24,14 @@ def test_catalogue_matches_the_contract_ids():
         ("微信平台", "查询外发消息"),
         ("微信平台", "重试外发消息"),
         ("支付对账", "查询对账报告"),
+        ("统计", "查看统计"),
     ]
 
 
 def test_fresh_database_has_catalogue_ids(app):
     rows = db.session.scalars(select(Permission).order_by(Permission.id)).all()
-    assert [(row.module, row.name) for row in rows][:75] == CATALOGUE
-    assert [row.id for row in rows][:75] == list(range(1, 76))
+    assert [(row.module, row.name) for row in rows][:76] == CATALOGUE
+    assert [row.id for row in rows][:76] == list(range(1, 77))
 
 
 def test_app_refuses_to_start_with_an_undeclared_admin_route(make_app):
@@ -59,7 +60,7 @@ def test_new_declarations_are_appended_and_ids_stay_stable(make_app):
     with app.app_context():
         sync_permissions(app)
         rows = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
-        assert rows[("测试", "新权限")].id > 75
+        assert rows[("测试", "新权限")].id > 76
         assert rows[("用户", "查询用户列表")].id == 1
         assert rows[("测试", "新权限")].retired is False
         db.session.remove()

@@ -26,6 +26,7 @@ from app.api.v2 import (  # noqa: I001
     route,
     server,
     sku,
+    stats,
     theme,
     user,
 )
@@ -58,6 +59,7 @@ RESOURCES = [
     config.bp,
     file.bp,
     server.bp,
+    stats.bp,
 ]
 
 for resource in RESOURCES:

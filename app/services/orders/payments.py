@@ -7,6 +7,7 @@ from app.core.db import retrying
 from app.extensions import db
 from app.models import Order, OrderEvent, Payment
 from app.services import sku as sku_service
+from app.services import stats
 from app.services.orders.machine import S, transition
 from app.services.wechat_platform import messages
 
@@ -81,6 +82,8 @@ def record_payment(
                 )
             )
             outcome = "double_payment"
+        if outcome != "double_payment":
+            stats.count_payment(order_id)
         db.session.commit()
         return outcome
 

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Order, Payment, Refund
 from app.models.base import now
 from app.models.order import status_conflict
+from app.services import stats
 from app.services.orders.machine import REFUNDABLE, S, move, transition
 from app.services.orders.stock import release_stock
 from app.services.wechat_platform import messages
@@ -82,6 +83,7 @@ def settle_refund(
             return False
         order_id = db.session.scalar(select(Refund.order_id).where(Refund.id == refund_pk))
         if status == "SUCCESS":
+            stats.count_refund(refund_pk)
             if transition(order_id, S.REFUNDING, S.REFUNDED, actor_type, actor_id):
                 release_stock(order_id)
                 refund = db.session.get(Refund, refund_pk, populate_existing=True)

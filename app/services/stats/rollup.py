@@ -1,0 +1,129 @@
+"""The daily rollup (stats_day): payments and refunds counted as they happen, whole days
+recomputed by `rebuild` (`flask --app server stats rebuild`).
+
+- `count_payment` runs in the transaction that moves an order to PAID (or PAID_BUT_OUT_OF),
+  `count_refund` in the one that settles a refund as SUCCESS: the rollup changes with the rows
+  it counts or not at all. A payment or refund is dated by its own time (pay_time,
+  success_time), so a late notification or a refund of an old order lands on its day.
+- `rebuild` recomputes days from the raw rows, a month per transaction: it deletes the month's
+  rows first, so the increments of payments being recorded meanwhile wait for its commit and
+  then apply on top (none is lost or counted twice). It marks a day `closed` once the day has
+  ended: its placed orders and new customers (counted by the rebuild only) are then final.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects import mysql, sqlite
+
+from app.core.db import retrying
+from app.extensions import db
+from app.models import Order, Refund, StatsDay, User
+from app.models.base import now, yuan_to_fen
+from app.services.stats.days import Counters, count_days, day_start, each_day, local_day, today
+
+# A day is closed by a rebuild that starts this long after its end: an order placed at
+# 23:59:59 whose transaction commits a little later is still counted.
+CLOSE_AFTER = 300
+CHUNK_DAYS = 31
+
+
+def _bump(day: date, **deltas: int) -> None:
+    """Add `deltas` to the day's row (created when missing), in the caller's transaction."""
+    values = {**Counters().as_dict(), **deltas, "day": day, "closed": False, "update_time": now()}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        statement = sqlite.insert(StatsDay).values(values)
+        added = {name: getattr(StatsDay, name) + statement.excluded[name] for name in deltas}
+        statement = statement.on_conflict_do_update(
+            index_elements=[StatsDay.day], set_={**added, "update_time": values["update_time"]}
+        )
+    else:
+        statement = mysql.insert(StatsDay).values(values)
+        added = {name: getattr(StatsDay, name) + statement.inserted[name] for name in deltas}
+        statement = statement.on_duplicate_key_update(
+            {**added, "update_time": statement.inserted.update_time}
+        )
+    db.session.execute(statement)
+
+
+def count_payment(order_id: int) -> None:
+    """Count an order just paid: on its pay day (paid orders and amount) and on the day it was
+    placed (placed orders paid since). Does not commit."""
+    create_time, pay_time, total_price = db.session.execute(
+        select(Order.create_time, Order.pay_time, Order.total_price).where(Order.id == order_id)
+    ).one()
+    placed_day, paid_day = local_day(create_time), local_day(pay_time)
+    # Rows in day order, so two transactions never wait for each other's rows crosswise.
+    bumps = sorted(
+        [(placed_day, {"placed_paid": 1}), (paid_day, {"paid_orders": 1})],
+        key=lambda bump: bump[0],
+    )
+    if placed_day == paid_day:
+        bumps = [(paid_day, {"placed_paid": 1, "paid_orders": 1})]
+    for day, deltas in bumps:
+        if day == paid_day:
+            deltas["paid_amount"] = yuan_to_fen(total_price)
+        _bump(day, **deltas)
+
+
+def count_refund(refund_pk: int) -> None:
+    """Count a refund just settled as SUCCESS on its success day. Does not commit."""
+    amount, success_time = db.session.execute(
+        select(Refund.amount, Refund.success_time).where(Refund.id == refund_pk)
+    ).one()
+    _bump(local_day(success_time), refunds=1, refunded_amount=amount)
+
+
+def _rebuild_days(first: date, last: date) -> None:
+    def work() -> None:
+        started = now()
+        db.session.execute(delete(StatsDay).where(StatsDay.day >= first, StatsDay.day <= last))
+        counted = count_days(first, last)
+        rows = [
+            {
+                "day": day,
+                **counted[day].as_dict(),
+                "closed": day_start(day + timedelta(days=1)) + CLOSE_AFTER <= started,
+                "update_time": started,
+            }
+            for day in each_day(first, last)
+        ]
+        db.session.execute(insert(StatsDay), rows)
+        db.session.commit()
+
+    retrying(work)
+
+
+def default_range() -> tuple[date, date]:
+    """From the first day not closed yet (or yesterday when all are) to today; on an empty
+    rollup, from the day of the first order or customer."""
+    db.session.commit()  # what follows reads fresh rows
+    last = today()
+    if db.session.scalar(select(func.count()).select_from(StatsDay)) == 0:
+        firsts = [
+            db.session.scalar(select(func.min(Order.create_time))),
+            db.session.scalar(
+                select(func.min(User.create_time)).execution_options(include_deleted=True)
+            ),
+        ]
+        firsts = [local_day(ts) for ts in firsts if ts is not None]
+        return (min(firsts) if firsts else last), last
+    first_open = db.session.scalar(select(func.min(StatsDay.day)).where(StatsDay.closed.is_(False)))
+    yesterday = last - timedelta(days=1)
+    return (min(first_open, yesterday) if first_open else yesterday), last
+
+
+def rebuild(first: date | None = None, last: date | None = None) -> tuple[date, date, int]:
+    """Recompute the rollup rows of first..last (by default `default_range()`); answers the
+    range and the number of days written."""
+    default_first, default_last = default_range()
+    first, last = first or default_first, last or default_last
+    if first > last:
+        return first, last, 0
+    chunk = first
+    while chunk <= last:
+        chunk_last = min(chunk + timedelta(days=CHUNK_DAYS - 1), last)
+        _rebuild_days(chunk, chunk_last)
+        chunk = chunk_last + timedelta(days=1)
+    return first, last, (last - first).days + 1
