@@ -77,6 +77,8 @@ def count_refund(refund_pk: int) -> None:
 
 def _rebuild_days(first: date, last: date) -> None:
     def work() -> None:
+        # A new transaction: its snapshot must be taken after the delete has locked the days.
+        db.session.commit()
         started = now()
         db.session.execute(delete(StatsDay).where(StatsDay.day >= first, StatsDay.day <= last))
         counted = count_days(first, last)

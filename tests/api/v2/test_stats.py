@@ -481,3 +481,151 @@ def test_orders_and_customers_of_today_count_without_a_rebuild(client, reader, c
             "amount": "25.00",
         }
     ]
+
+
+# ------------------------------------------------------------------ buckets and checks
+
+
+def test_trend_fills_every_bucket_with_zeros(client, reader, clock):
+    body = client.get(
+        "/v2/stats/trend?metric=refunds&granularity=week&from=2026-03-04&to=2026-03-20",
+        headers=reader,
+    ).get_json()
+    assert body["data"]["points"] == [
+        {
+            "date": "2026-03-02",
+            "start_date": "2026-03-04",
+            "end_date": "2026-03-08",
+            "count": 0,
+            "amount": "0.00",
+        },
+        {
+            "date": "2026-03-09",
+            "start_date": "2026-03-09",
+            "end_date": "2026-03-15",
+            "count": 0,
+            "amount": "0.00",
+        },
+        {
+            "date": "2026-03-16",
+            "start_date": "2026-03-16",
+            "end_date": "2026-03-20",
+            "count": 0,
+            "amount": "0.00",
+        },
+    ]
+    months = client.get(
+        "/v2/stats/trend?metric=customers&granularity=month&from=2025-12-31&to=2026-02-01",
+        headers=reader,
+    ).get_json()["data"]
+    assert [(p["date"], p["start_date"], p["end_date"], p["amount"]) for p in months["points"]] == [
+        ("2025-12-01", "2025-12-31", "2025-12-31", None),
+        ("2026-01-01", "2026-01-01", "2026-01-31", None),
+        ("2026-02-01", "2026-02-01", "2026-02-01", None),
+    ]
+    assert (months["count"], months["amount"]) == (0, None)
+
+
+def test_trend_defaults_to_the_last_30_days_12_weeks_or_12_months(app, client, reader, clock):
+    today = local(app, clock)
+    days = client.get("/v2/stats/trend?metric=gmv", headers=reader).get_json()["data"]
+    assert (days["granularity"], days["end_date"], len(days["points"])) == (
+        "day",
+        today.isoformat(),
+        30,
+    )
+    weeks = client.get("/v2/stats/trend?metric=gmv&granularity=week", headers=reader)
+    assert len(weeks.get_json()["data"]["points"]) == 12
+    months = client.get("/v2/stats/trend?metric=orders&granularity=month", headers=reader)
+    points = months.get_json()["data"]["points"]
+    assert len(points) == 12 and points[0]["date"].endswith("-01")
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("metric=gmv&from=2026-02-01&to=2026-01-31", 90010),
+        ("metric=gmv&from=2025-01-01&to=2026-01-02", 90010),  # 367 days by day
+        ("metric=gmv&granularity=week&from=2024-01-01&to=2026-01-02", 90010),
+        ("metric=gmv&granularity=month&from=2020-01-01&to=2026-01-01", 90010),
+        ("", 1000),
+        ("metric=views", 1000),
+        ("metric=gmv&granularity=year", 1000),
+        ("metric=gmv&from=2026-02-30", 1000),
+        ("metric=gmv&to=20260101", 1000),
+    ],
+)
+def test_trend_refuses_a_bad_range_or_metric(client, reader, query, code):
+    response = client.get(f"/v2/stats/trend?{query}", headers=reader)
+    assert response.status_code == 400
+    assert response.get_json()["error_code"] == code
+
+
+def test_trend_accepts_the_longest_ranges(client, reader):
+    for granularity, first in (
+        ("day", "2025-01-02"),
+        ("week", "2024-01-02"),
+        ("month", "2023-01-02"),
+    ):
+        query = f"metric=orders&granularity={granularity}&from={first}&to=2026-01-01"
+        assert client.get(f"/v2/stats/trend?{query}", headers=reader).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["by=views", "days=0", "days=91", "limit=0", "limit=51"])
+def test_top_products_refuses_bad_parameters(client, reader, query):
+    response = client.get(f"/v2/stats/products/top?{query}", headers=reader)
+    assert (response.status_code, response.get_json()["error_code"]) == (400, 1000)
+
+
+def test_top_products_groups_skus_under_their_product(client, reader, clock, app):
+    shirt = make_sku_product(name="衬衫")
+    red_m, blue_m = shirt.skus[0], shirt.skus[2]
+    tea = make_product(name="茶", price="30.00").skus[0]
+    buyer = make_user()
+    raw_order(buyer, [(red_m, 3), (tea, 1)], create_time=clock - 60, pay_time=clock - 30)
+    raw_order(buyer, [(blue_m, 1)], create_time=clock - 60, pay_time=clock - 30)
+    raw_order(buyer, [(tea, 5)], create_time=clock - 60)  # never paid
+    old = clock - 40 * 86400
+    raw_order(buyer, [(tea, 9)], create_time=old, pay_time=old)  # paid before the window
+    deleted = make_product(name="下架", price="1.00")
+    raw_order(buyer, [(deleted.skus[0], 1)], create_time=clock - 60, pay_time=clock - 30)
+    deleted.soft_delete()
+    db.session.commit()
+
+    by_sales = client.get("/v2/stats/products/top", headers=reader).get_json()["data"]
+    assert (by_sales["by"], by_sales["days"]) == ("sales", 30)
+    assert [(p["name"], p["units"], p["amount"]) for p in by_sales["items"]] == [
+        ("衬衫", 4, "40.00"),
+        ("茶", 1, "30.00"),
+        ("下架", 1, "1.00"),
+    ]
+    assert by_sales["items"][0]["skus"] == [
+        {"sku_id": red_m.id, "spec": red_m.spec_text, "units": 3, "amount": "30.00"},
+        {"sku_id": blue_m.id, "spec": blue_m.spec_text, "units": 1, "amount": "10.00"},
+    ]
+    by_gmv = client.get("/v2/stats/products/top?by=gmv&limit=1", headers=reader).get_json()
+    assert [p["name"] for p in by_gmv["data"]["items"]] == ["衬衫"]
+
+
+def test_overview_counts_orders_waiting_for_delivery_and_low_stock(client, reader, clock, app):
+    buyer = make_user()
+    sku = make_product(stock=3).skus[0]
+    make_product(stock=app.config["SKU_LOW_STOCK_THRESHOLD"] + 1)
+    gone = make_product(stock=0)
+    gone.soft_delete()
+    db.session.commit()
+    raw_order(buyer, [(sku, 1)], create_time=clock - 60, pay_time=clock - 30)
+    raw_order(buyer, [(sku, 1)], create_time=clock - 60, pay_time=clock - 30, status=3)
+    data = client.get("/v2/stats/overview", headers=reader).get_json()["data"]
+    assert data["awaiting_delivery"] == 1
+    assert data["low_stock_skus"] == 1
+    assert data["low_stock_threshold"] == app.config["SKU_LOW_STOCK_THRESHOLD"]
+
+
+@pytest.mark.parametrize("path", ["overview", "trend?metric=gmv", "products/top"])
+def test_stats_routes_need_their_permission(client, customer_headers, path):
+    assert client.get(f"/v2/stats/{path}", headers=customer_headers).status_code == 403
+    stranger = auth_headers(make_staff(("订单", "查询订单列表")))
+    assert client.get(f"/v2/stats/{path}", headers=stranger).status_code == 403
+    assert client.get(f"/v2/stats/{path}").status_code == 401
+    assert client.get(f"/cms/stats/{path}", headers=customer_headers).status_code == 403
