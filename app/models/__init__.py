@@ -31,7 +31,7 @@ from app.models.outbox import OutboxMessage, WeChatAccessToken
 from app.models.reconcile import ReconcileDay, ReconcileItem
 from app.models.review import Review, ReviewImage
 from app.models.search import SearchHistory
-from app.models.stats import StatsDay
+from app.models.stats import StatsDay, StatsProductDay
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
 
@@ -79,6 +79,7 @@ __all__ = [
     "SearchHistory",
     "Sku",
     "StatsDay",
+    "StatsProductDay",
     "Theme",
     "User",
     "WeChatAccessToken",

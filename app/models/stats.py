@@ -1,5 +1,5 @@
-"""The daily stats rollup (one row per day of the shop's time zone), and the indexes the stats
-queries need on the order, refund and user tables.
+"""The daily stats rollup (one row per day of the shop's time zone, one per day and SKU sold),
+and the indexes the stats queries need on the order, refund and user tables.
 
 Amounts are integer fen. Payments and refunds are added to their day's row in the transaction
 that records them (app/services/stats/rollup.py); `flask --app server stats rebuild` recomputes
@@ -10,7 +10,7 @@ the rows of days not closed yet (today) are read from the raw rows instead.
 
 from datetime import date
 
-from sqlalchemy import BigInteger, Boolean, Date, Index, Integer
+from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -45,6 +45,20 @@ class StatsDay(db.Model):
     new_customers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     update_time: Mapped[int] = mapped_column(Integer, default=now, onupdate=now)
+
+
+class StatsProductDay(db.Model):
+    """Units and paid amount of one SKU on one day: the lines of the orders paid that day
+    (`sku_id` 0 for lines older than SKUs; `spec` as the latest line wrote it)."""
+
+    __tablename__ = "stats_product_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sku_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    spec: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    units: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    amount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 # Declared here rather than on their tables: only the stats queries use them.

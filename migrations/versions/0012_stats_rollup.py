@@ -1,13 +1,14 @@
 """stats rollup
 
-One stats_day row per day of the shop's time zone (amounts in integer fen), filled by
-`flask --app server stats rebuild` and by payments and refunds as they are recorded; indexes
-on order.pay_time, refund.success_time and user.create_time for the stats queries. Run
-`flask --app server stats rebuild` once after upgrading to count the existing orders.
+One stats_day row per day of the shop's time zone and one stats_product_day row per day and SKU
+sold (amounts in integer fen), filled by `flask --app server stats rebuild` and by payments and
+refunds as they are recorded; indexes on order.pay_time, refund.success_time and
+user.create_time for the stats queries. Run `flask --app server stats rebuild` once after
+upgrading to count the existing orders.
 
 Revision ID: 0012
 Revises: 0008
-Create Date: 2026-12-02 14:35:28.067836
+Create Date: 2026-12-02 14:48:02.593699
 
 """
 from alembic import op
@@ -36,6 +37,15 @@ def upgrade():
     sa.Column('update_time', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_stats_day'))
     )
+    op.create_table('stats_product_day',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('sku_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('spec', sa.String(length=255), server_default='', nullable=False),
+    sa.Column('units', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('amount', sa.BigInteger(), server_default='0', nullable=False),
+    sa.PrimaryKeyConstraint('day', 'product_id', 'sku_id', name=op.f('pk_stats_product_day'))
+    )
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.create_index('ix_order_pay_time', ['pay_time'], unique=False)
 
@@ -59,5 +69,6 @@ def downgrade():
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.drop_index('ix_order_pay_time')
 
+    op.drop_table('stats_product_day')
     op.drop_table('stats_day')
     # ### end Alembic commands ###

@@ -15,8 +15,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, Refund, User
-from app.models.base import now, yuan_to_fen
+from app.models import Order, OrderProduct, Refund, User
+from app.models.base import Money, now, yuan_to_fen
 from app.models.user import AUTH_USER
 
 QUARTER_HOUR = 900
@@ -122,4 +122,33 @@ def count_days(first: date, last: date, groups=(PLACED, PAID, REFUNDS, CUSTOMERS
                 if name == "paid_amount":
                     value = yuan_to_fen(value)
                 setattr(day, name, getattr(day, name) + int(value or 0))
+    return counted
+
+
+def count_product_days(first: date, last: date) -> dict:
+    """{(day, product_id, sku_id or 0): [spec, units, fen]} of the lines of the orders paid
+    on the days first..last, from the raw rows."""
+    start, end = window(first, last)
+    bucket = Order.pay_time // QUARTER_HOUR
+    sku = func.coalesce(OrderProduct.sku_id, 0)
+    rows = db.session.execute(
+        select(
+            bucket,
+            OrderProduct.product_id,
+            sku,
+            func.max(OrderProduct.spec),
+            func.sum(OrderProduct.count),
+            func.sum(OrderProduct.price * OrderProduct.count, type_=Money()),
+        )
+        .join(Order, Order.id == OrderProduct.order_id)
+        .where(Order.pay_time >= start, Order.pay_time < end)
+        .group_by(bucket, OrderProduct.product_id, sku)
+    )
+    counted: dict = {}
+    for quarter, product_id, sku_id, spec, units, amount in rows:
+        key = (local_day(int(quarter) * QUARTER_HOUR), product_id, int(sku_id))
+        row = counted.setdefault(key, ["", 0, 0])
+        row[0] = max(row[0], spec or "")
+        row[1] += int(units)
+        row[2] += yuan_to_fen(amount)
     return counted

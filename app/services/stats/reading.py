@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from app.core.exceptions import StatsRangeInvalid
 from app.extensions import db
-from app.models import Order, OrderProduct, OrderStatus, Product, Sku, StatsDay
-from app.models.base import Money, fen_to_yuan
+from app.models import Order, OrderStatus, Product, Sku, StatsDay, StatsProductDay
+from app.models.base import fen_to_yuan
 from app.models.stats import COUNTERS
 from app.services import sku as sku_service
 from app.services.stats.days import (
@@ -24,7 +24,6 @@ from app.services.stats.days import (
     count_days,
     each_day,
     today,
-    window,
     zone_name,
 )
 
@@ -44,14 +43,24 @@ TOP_MAX_LIMIT = 50
 
 
 def day_counts(first: date, last: date) -> dict[date, Counters]:
-    """{day: Counters} of first..last: the rollup, with the days not closed counted live."""
+    """{day: Counters} of first..last: the rollup, with the days not closed counted live.
+
+    Days before the rollup's first row count as empty: the first rebuild starts with the day
+    of the first order or customer, so nothing happened before it.
+    """
     counted = {day: Counters() for day in each_day(first, last)}
-    still_open = set(counted)
-    rows = db.session.scalars(select(StatsDay).where(StatsDay.day >= first, StatsDay.day <= last))
-    for row in rows:
-        counted[row.day] = Counters(**{name: getattr(row, name) for name in COUNTERS})
-        if row.closed:
-            still_open.discard(row.day)
+    floor = db.session.scalar(select(func.min(StatsDay.day)))
+    still_open = {day for day in counted if floor is None or day >= floor}
+    columns = [getattr(StatsDay, name) for name in COUNTERS]
+    rows = db.session.execute(
+        select(StatsDay.day, StatsDay.closed, *columns).where(
+            StatsDay.day >= first, StatsDay.day <= last
+        )
+    )
+    for day, closed, *values in rows:
+        counted[day] = Counters(**dict(zip(COUNTERS, values, strict=True)))
+        if closed:
+            still_open.discard(day)
     if still_open:
         live = count_days(min(still_open), max(still_open), groups=(PLACED, CUSTOMERS))
         for day in still_open:
@@ -244,34 +253,30 @@ def top_products(by: str, days: int, limit: int) -> dict:
     `days` days (today included), each with its SKUs in the same order."""
     last = today()
     first = last - timedelta(days=days - 1)
-    start, end = window(first, last)
-    amount = func.sum(OrderProduct.price * OrderProduct.count, type_=Money())
     rows = db.session.execute(
         select(
-            OrderProduct.product_id,
-            OrderProduct.sku_id,
-            func.max(OrderProduct.spec),
-            func.sum(OrderProduct.count),
-            amount,
+            StatsProductDay.product_id,
+            StatsProductDay.sku_id,
+            func.max(StatsProductDay.spec),
+            func.sum(StatsProductDay.units),
+            func.sum(StatsProductDay.amount),
         )
-        .join(Order, Order.id == OrderProduct.order_id)
-        .where(Order.pay_time >= start, Order.pay_time < end)
-        .group_by(OrderProduct.product_id, OrderProduct.sku_id)
+        .where(StatsProductDay.day >= first, StatsProductDay.day <= last)
+        .group_by(StatsProductDay.product_id, StatsProductDay.sku_id)
     ).all()
     products: dict[int, dict] = {}
-    for product_id, sku_id, spec, units, sold in rows:
+    for product_id, sku_id, spec, units, fen in rows:
         product = products.setdefault(
-            product_id,
-            {"product_id": product_id, "name": "", "units": 0, "amount": Decimal(0), "skus": []},
+            product_id, {"product_id": product_id, "name": "", "units": 0, "fen": 0, "skus": []}
         )
         product["units"] += int(units)
-        product["amount"] += sold
+        product["fen"] += int(fen)
         product["skus"].append(
-            {"sku_id": sku_id, "spec": spec, "units": int(units), "amount": sold}
+            {"sku_id": sku_id or None, "spec": spec, "units": int(units), "fen": int(fen)}
         )
 
     def rank(row: dict) -> tuple:
-        first_key, second_key = ("units", "amount") if by == "sales" else ("amount", "units")
+        first_key, second_key = ("units", "fen") if by == "sales" else ("fen", "units")
         return (-row[first_key], -row[second_key])
 
     ranked = sorted(products.values(), key=lambda row: (*rank(row), row["product_id"]))[:limit]
@@ -284,6 +289,9 @@ def top_products(by: str, days: int, limit: int) -> dict:
     )
     for row in ranked:
         row["name"] = names.get(row["product_id"], "")
+        row["amount"] = fen_to_yuan(row["fen"])
+        for sku in row["skus"]:
+            sku["amount"] = fen_to_yuan(sku["fen"])
         row["skus"].sort(key=lambda sku: (*rank(sku), sku["sku_id"] is None, sku["sku_id"] or 0))
     return {
         "timezone": zone_name(),

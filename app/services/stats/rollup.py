@@ -1,5 +1,5 @@
-"""The daily rollup (stats_day): payments and refunds counted as they happen, whole days
-recomputed by `rebuild` (`flask --app server stats rebuild`).
+"""The daily rollup (stats_day, and stats_product_day per SKU sold): payments and refunds
+counted as they happen, whole days recomputed by `rebuild` (`flask --app server stats rebuild`).
 
 - `count_payment` runs in the transaction that moves an order to PAID (or PAID_BUT_OUT_OF),
   `count_refund` in the one that settles a refund as SUCCESS: the rollup changes with the rows
@@ -18,9 +18,17 @@ from sqlalchemy.dialects import mysql, sqlite
 
 from app.core.db import retrying
 from app.extensions import db
-from app.models import Order, Refund, StatsDay, User
+from app.models import Order, OrderProduct, Refund, StatsDay, StatsProductDay, User
 from app.models.base import now, yuan_to_fen
-from app.services.stats.days import Counters, count_days, day_start, each_day, local_day, today
+from app.services.stats.days import (
+    Counters,
+    count_days,
+    count_product_days,
+    day_start,
+    each_day,
+    local_day,
+    today,
+)
 
 # A day is closed by a rebuild that starts this long after its end: an order placed at
 # 23:59:59 whose transaction commits a little later is still counted.
@@ -28,28 +36,55 @@ CLOSE_AFTER = 300
 CHUNK_DAYS = 31
 
 
-def _bump(day: date, **deltas: int) -> None:
-    """Add `deltas` to the day's row (created when missing), in the caller's transaction."""
-    values = {**Counters().as_dict(), **deltas, "day": day, "closed": False, "update_time": now()}
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "sqlite":
-        statement = sqlite.insert(StatsDay).values(values)
-        added = {name: getattr(StatsDay, name) + statement.excluded[name] for name in deltas}
-        statement = statement.on_conflict_do_update(
-            index_elements=[StatsDay.day], set_={**added, "update_time": values["update_time"]}
-        )
+def _upsert(model, keys: dict, added: dict, replaced: dict) -> None:
+    """Insert the row of `keys`, or add `added` to its columns and set `replaced`, in the
+    caller's transaction (one statement: concurrent upserts of a row queue on its lock)."""
+    values = {**keys, **added, **replaced}
+    if db.session.get_bind().dialect.name == "sqlite":
+        statement = sqlite.insert(model).values(values)
+        sent = statement.excluded
+
+        def upsert(changes):
+            return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
     else:
-        statement = mysql.insert(StatsDay).values(values)
-        added = {name: getattr(StatsDay, name) + statement.inserted[name] for name in deltas}
-        statement = statement.on_duplicate_key_update(
-            {**added, "update_time": statement.inserted.update_time}
+        statement = mysql.insert(model).values(values)
+        sent = statement.inserted
+        upsert = statement.on_duplicate_key_update
+    changes = {name: getattr(model, name) + sent[name] for name in added}
+    changes.update({name: sent[name] for name in replaced})
+    db.session.execute(upsert(changes))
+
+
+def _bump(day: date, **deltas: int) -> None:
+    """Add `deltas` to the day's row (created, not closed, when missing)."""
+    added = {**Counters().as_dict(), **deltas}
+    _upsert(StatsDay, {"day": day}, added, {"update_time": now()})
+
+
+def _count_lines(order_id: int, day: date) -> None:
+    lines = db.session.execute(
+        select(
+            OrderProduct.product_id,
+            func.coalesce(OrderProduct.sku_id, 0),
+            OrderProduct.spec,
+            OrderProduct.count,
+            OrderProduct.price,
         )
-    db.session.execute(statement)
+        .where(OrderProduct.order_id == order_id)
+        .order_by(OrderProduct.product_id, OrderProduct.sku_id, OrderProduct.id)
+    ).all()
+    for product_id, sku_id, spec, count, price in lines:
+        _upsert(
+            StatsProductDay,
+            {"day": day, "product_id": product_id, "sku_id": sku_id},
+            {"units": count, "amount": yuan_to_fen(price) * count},
+            {"spec": spec},
+        )
 
 
 def count_payment(order_id: int) -> None:
-    """Count an order just paid: on its pay day (paid orders and amount) and on the day it was
-    placed (placed orders paid since). Does not commit."""
+    """Count an order just paid: on its pay day (paid orders and amount, its lines per SKU) and
+    on the day it was placed (placed orders paid since). Does not commit."""
     create_time, pay_time, total_price = db.session.execute(
         select(Order.create_time, Order.pay_time, Order.total_price).where(Order.id == order_id)
     ).one()
@@ -65,6 +100,7 @@ def count_payment(order_id: int) -> None:
         if day == paid_day:
             deltas["paid_amount"] = yuan_to_fen(total_price)
         _bump(day, **deltas)
+    _count_lines(order_id, paid_day)
 
 
 def count_refund(refund_pk: int) -> None:
@@ -80,7 +116,8 @@ def _rebuild_days(first: date, last: date) -> None:
         # A new transaction: its snapshot must be taken after the delete has locked the days.
         db.session.commit()
         started = now()
-        db.session.execute(delete(StatsDay).where(StatsDay.day >= first, StatsDay.day <= last))
+        for model in (StatsDay, StatsProductDay):
+            db.session.execute(delete(model).where(model.day >= first, model.day <= last))
         counted = count_days(first, last)
         rows = [
             {
@@ -92,6 +129,21 @@ def _rebuild_days(first: date, last: date) -> None:
             for day in each_day(first, last)
         ]
         db.session.execute(insert(StatsDay), rows)
+        sold = [
+            {
+                "day": day,
+                "product_id": product_id,
+                "sku_id": sku_id,
+                "spec": spec,
+                "units": units,
+                "amount": amount,
+            }
+            for (day, product_id, sku_id), (spec, units, amount) in sorted(
+                count_product_days(first, last).items()
+            )
+        ]
+        for start in range(0, len(sold), 1000):
+            db.session.execute(insert(StatsProductDay), sold[start : start + 1000])
         db.session.commit()
 
     retrying(work)

@@ -591,6 +591,7 @@ def test_top_products_groups_skus_under_their_product(client, reader, clock, app
     raw_order(buyer, [(deleted.skus[0], 1)], create_time=clock - 60, pay_time=clock - 30)
     deleted.soft_delete()
     db.session.commit()
+    stats.rebuild()
 
     by_sales = client.get("/v2/stats/products/top", headers=reader).get_json()["data"]
     assert (by_sales["by"], by_sales["days"]) == ("sales", 30)
