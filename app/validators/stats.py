@@ -6,8 +6,12 @@ from app.validators.reconcile import DateField
 
 
 class StatsTrendForm(BaseForm):
-    metric = EnumField(choices=tuple(METRICS), required=True, description="what to count")
-    granularity = EnumField(choices=GRANULARITIES, default="day", description="bucket size")
+    metric = EnumField(
+        choices=tuple(METRICS), default="gmv", description="what to count (default gmv)"
+    )
+    granularity = EnumField(
+        choices=GRANULARITIES, default="day", description="bucket size (default day)"
+    )
 
 
 # `from` is a Python keyword, so that field is set by name (WTForms notices the new field).
@@ -20,8 +24,15 @@ StatsTrendForm.to = DateField(description="last day, YYYY-MM-DD (default: today)
 
 
 class StatsTopForm(BaseForm):
-    by = EnumField(choices=TOP_BY, default="sales", description="rank by units or paid amount")
-    days = IntegerField(
-        min_value=1, max_value=TOP_MAX_DAYS, default=30, description="the last days, today too"
+    by = EnumField(
+        choices=TOP_BY, default="sales", description="rank by units or line amount (default sales)"
     )
-    limit = IntegerField(min_value=1, max_value=TOP_MAX_LIMIT, default=10)
+    days = IntegerField(
+        min_value=1,
+        max_value=TOP_MAX_DAYS,
+        default=30,
+        description="the last days, today too (default 30)",
+    )
+    limit = IntegerField(
+        min_value=1, max_value=TOP_MAX_LIMIT, default=10, description="products (default 10)"
+    )

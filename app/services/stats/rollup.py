@@ -172,7 +172,8 @@ def rebuild(first: date | None = None, last: date | None = None) -> tuple[date, 
     """Recompute the rollup rows of first..last (by default `default_range()`); answers the
     range and the number of days written."""
     default_first, default_last = default_range()
-    first, last = first or default_first, last or default_last
+    last = last or default_last
+    first = first or min(default_first, last)
     if first > last:
         return first, last, 0
     chunk = first
