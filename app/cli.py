@@ -29,6 +29,7 @@ logs_cli = AppGroup("logs", help="Log maintenance (retention).")
 outbox_cli = AppGroup("outbox", help="Outgoing WeChat calls (shipping uploads, messages).")
 pay_cli = AppGroup("pay", help="WeChat Pay maintenance (daily reconciliation).")
 wechat_cli = AppGroup("wechat", help="WeChat tools (a local fake of its APIs).")
+stats_cli = AppGroup("stats", help="The daily stats rollup of the dashboard.")
 
 
 @order_cli.command("expire")
@@ -84,6 +85,27 @@ def pay_reconcile_command(bill_date):
     click.echo(f"{day} " + " ".join(f"{name}={getattr(report, name)}" for name in fields))
     if report.problems:
         click.echo(f"see GET /v2/pay/reconcile/{report.id}/items", err=True)
+
+
+@stats_cli.command("rebuild")
+@click.option(
+    "--from",
+    "first",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day, YYYY-MM-DD (default: the first day not closed yet, at the latest "
+    "yesterday; on an empty rollup the day of the first order or customer).",
+)
+@click.option(
+    "--to", "last", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last day (default: today)."
+)
+def stats_rebuild_command(first, last):
+    """Recompute the daily stats rollup from the orders, refunds and users (days in TIMEZONE)."""
+    from app.services import stats
+
+    first, last, days = stats.rebuild(
+        first.date() if first else None, last.date() if last else None
+    )
+    click.echo(f"{first}..{last} days={days}")
 
 
 @wechat_cli.command("fake")
@@ -271,6 +293,7 @@ COMMANDS = [
     logs_cli,
     outbox_cli,
     pay_cli,
+    stats_cli,
     wechat_cli,
     zerd_command,
 ]

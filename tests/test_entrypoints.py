@@ -131,12 +131,14 @@ def test_every_command_is_a_flask_command(app):
         "settings",
         "pay",
         "wechat",
+        "stats",
     }
     assert expected <= names and {command.name for command in COMMANDS} == expected
     assert set(app.cli.commands["order"].commands) == {"expire"}
     assert set(app.cli.commands["outbox"].commands) == {"run"}
     assert set(app.cli.commands["pay"].commands) == {"reconcile"}
     assert set(app.cli.commands["wechat"].commands) == {"fake"}
+    assert set(app.cli.commands["stats"].commands) == {"rebuild"}
 
 
 def test_create_admin_command_is_what_fake_runs(app, monkeypatch):

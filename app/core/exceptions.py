@@ -294,6 +294,10 @@ UserCouponNotFound = _define("UserCouponNotFound", 404, 52060, "Coupon not found
 CouponNotUsable = _define("CouponNotUsable", 409, 52070, "This coupon cannot be used on this order")
 CouponCodeNotFound = _define("CouponCodeNotFound", 404, 52080, "Redeem code not found")
 CouponCodeUsed = _define("CouponCodeUsed", 409, 52090, "This redeem code has already been used")
+# Stats
+StatsRangeInvalid = _define(
+    "StatsRangeInvalid", 400, 90010, "The date range is reversed or longer than allowed"
+)
 
 
 def all_exceptions() -> list[type[APIException]]:

@@ -33,6 +33,7 @@ from app.models.outbox import OutboxMessage, WeChatAccessToken
 from app.models.reconcile import ReconcileDay, ReconcileItem
 from app.models.review import Review, ReviewImage
 from app.models.search import SearchHistory
+from app.models.stats import StatsDay, StatsProductDay
 from app.models.system import Config, Dict, DictType, File
 from app.models.user import Address, Identity, RefreshToken, User
 
@@ -86,6 +87,8 @@ __all__ = [
     "Route",
     "SearchHistory",
     "Sku",
+    "StatsDay",
+    "StatsProductDay",
     "Theme",
     "User",
     "UserCoupon",

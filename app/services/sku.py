@@ -430,12 +430,17 @@ def get_sku(sku_id: int) -> Sku:
     return _sku(sku_id)
 
 
+def low_stock(statement, threshold: int):
+    """`statement` (over Sku) kept to live SKUs of live products at or below threshold units."""
+    return statement.join(Product, Product.id == Sku.product_id).where(
+        Sku.stock <= threshold, Product.delete_time.is_(None)
+    )
+
+
 def low_stock_page(form, threshold: int) -> dict:
     """Live SKUs of live products with stock at or below threshold, lowest stock first."""
     statement = (
-        select(Sku)
-        .join(Product, Product.id == Sku.product_id)
-        .where(Sku.stock <= threshold, Product.delete_time.is_(None))
+        low_stock(select(Sku), threshold)
         .options(joinedload(Sku.product))
         .order_by(Sku.stock, Sku.id)
     )

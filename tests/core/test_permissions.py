@@ -12,7 +12,7 @@ from app.services.access import sync_permissions
 
 
 def test_catalogue_matches_the_contract_ids():
-    assert len(CATALOGUE) == 84
+    assert len(CATALOGUE) == 85
     assert CATALOGUE[0] == ("用户", "查询用户列表")
     assert CATALOGUE[5] == ("订单", "查询订单列表")
     assert CATALOGUE[66] == ("错误日志", "查询错误日志列表")
@@ -33,13 +33,14 @@ def test_catalogue_matches_the_contract_ids():
         ("优惠券", "更新优惠券"),
         ("优惠券", "发放优惠券"),
         ("优惠券", "生成兑换码"),
+        ("统计", "查看统计"),
     ]
 
 
 def test_fresh_database_has_catalogue_ids(app):
     rows = db.session.scalars(select(Permission).order_by(Permission.id)).all()
-    assert [(row.module, row.name) for row in rows][:84] == CATALOGUE
-    assert [row.id for row in rows][:84] == list(range(1, 85))
+    assert [(row.module, row.name) for row in rows][:85] == CATALOGUE
+    assert [row.id for row in rows][:85] == list(range(1, 86))
 
 
 def test_app_refuses_to_start_with_an_undeclared_admin_route(make_app):
@@ -68,7 +69,7 @@ def test_new_declarations_are_appended_and_ids_stay_stable(make_app):
     with app.app_context():
         sync_permissions(app)
         rows = {(p.module, p.name): p for p in db.session.scalars(select(Permission))}
-        assert rows[("测试", "新权限")].id > 84
+        assert rows[("测试", "新权限")].id > 85
         assert rows[("用户", "查询用户列表")].id == 1
         assert rows[("测试", "新权限")].retired is False
         db.session.remove()

@@ -28,6 +28,7 @@ from app.api.v2 import (  # noqa: I001
     route,
     server,
     sku,
+    stats,
     theme,
     user,
 )
@@ -62,6 +63,7 @@ RESOURCES = [
     config.bp,
     file.bp,
     server.bp,
+    stats.bp,
 ]
 
 for resource in RESOURCES:

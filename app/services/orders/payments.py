@@ -7,7 +7,7 @@ from app.core.db import retrying
 from app.extensions import db
 from app.models import Order, OrderEvent, Payment
 from app.models.base import now
-from app.services import coupons
+from app.services import coupons, stats
 from app.services import sku as sku_service
 from app.services.orders.machine import S, transition
 from app.services.wechat_platform import messages
@@ -84,6 +84,8 @@ def record_payment(
                 )
             )
             outcome = "double_payment"
+        if outcome != "double_payment":
+            stats.count_payment(order_id)
         db.session.commit()
         return outcome
 

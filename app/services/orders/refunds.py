@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Order, OrderProduct, Payment, Refund
 from app.models.base import now, yuan_to_fen
 from app.models.order import status_conflict
+from app.services import stats
 from app.services.orders import aftersale_money
 from app.services.orders.machine import AFTER_SALE_ALLOWED, REFUNDABLE, S, move, transition
 from app.services.orders.stock import release_stock
@@ -105,6 +106,8 @@ def settle_refund(
             db.session.rollback()
             return False
         refund = db.session.get(Refund, refund_pk, populate_existing=True)
+        if status == "SUCCESS":
+            stats.count_refund(refund_pk)  # the daily rollup, partial refunds included
         if refund.after_sale_id is not None:
             _settle_partial(refund, status, actor_type, actor_id)
         elif status == "SUCCESS":
