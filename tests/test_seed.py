@@ -72,7 +72,7 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
     assert first == {
         "User": 3,
         "Group": 5,
-        "Permission": 75,
+        "Permission": 77,
         "Route": 34,
         "Config": 6,
         "DictType": 10,

@@ -1,7 +1,7 @@
 """The permission catalogue and the check that every admin route declares its access.
 
 Routes declare `perm` pairs with the decorators in app.core.auth. On a fresh database the
-permission table is filled in CATALOGUE order (ids 1..75); pairs that routes declare later are
+permission table is filled in CATALOGUE order (ids 1..77); pairs that routes declare later are
 appended, and pairs no route declares any more are marked retired (never renumbered).
 """
 
@@ -54,6 +54,7 @@ _MODULES = [
     ("评价", ["查询评价列表", "隐藏显示评价", "回复评价"]),
     ("微信平台", ["查询外发消息", "重试外发消息"]),
     ("支付对账", ["查询对账报告"]),
+    ("数据导入导出", ["导出订单", "导入商品"]),
 ]
 
 # (module, name) in catalogue order: on a fresh database a permission's id is its position.

@@ -12,12 +12,12 @@ from app.services.access import sync_permissions
 
 
 def test_catalogue_matches_the_contract_ids():
-    assert len(CATALOGUE) == 75
+    assert len(CATALOGUE) == 77
     assert CATALOGUE[0] == ("用户", "查询用户列表")
     assert CATALOGUE[5] == ("订单", "查询订单列表")
     assert CATALOGUE[66] == ("错误日志", "查询错误日志列表")
     assert CATALOGUE[67:69] == [("商品库存", "调整商品库存"), ("商品库存", "查询库存预警")]
-    assert CATALOGUE[69:] == [
+    assert CATALOGUE[69:75] == [
         ("评价", "查询评价列表"),
         ("评价", "隐藏显示评价"),
         ("评价", "回复评价"),
@@ -25,12 +25,13 @@ def test_catalogue_matches_the_contract_ids():
         ("微信平台", "重试外发消息"),
         ("支付对账", "查询对账报告"),
     ]
+    assert CATALOGUE[75:] == [("数据导入导出", "导出订单"), ("数据导入导出", "导入商品")]
 
 
 def test_fresh_database_has_catalogue_ids(app):
     rows = db.session.scalars(select(Permission).order_by(Permission.id)).all()
-    assert [(row.module, row.name) for row in rows][:75] == CATALOGUE
-    assert [row.id for row in rows][:75] == list(range(1, 76))
+    assert [(row.module, row.name) for row in rows][:77] == CATALOGUE
+    assert [row.id for row in rows][:77] == list(range(1, 78))
 
 
 def test_app_refuses_to_start_with_an_undeclared_admin_route(make_app):

@@ -19,6 +19,7 @@ from app.api.v2 import (  # noqa: I001
     menu,
     notice,
     order,
+    order_export,
     outbox,
     product,
     reconcile,
@@ -58,6 +59,7 @@ RESOURCES = [
     config.bp,
     file.bp,
     server.bp,
+    order_export.bp,
 ]
 
 for resource in RESOURCES:
