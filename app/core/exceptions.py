@@ -249,6 +249,18 @@ ConfigValueInvalid = _define(
 )
 LogNotFound = _define("LogNotFound", 404, 85010, "Log entry not found")
 
+# Data import and export
+ImportFileInvalid = _define(
+    "ImportFileInvalid",
+    400,
+    90050,
+    "Send one XLSX file (part `file`) in the template layout",
+)
+ImportTooLarge = _define("ImportTooLarge", 413, 90060, "The import file has too many rows or bytes")
+ImportRowsInvalid = _define(
+    "ImportRowsInvalid", 400, 90070, "Some rows are invalid; nothing was imported"
+)
+
 
 def all_exceptions() -> list[type[APIException]]:
     """Every concrete exception class, in code order."""

@@ -40,6 +40,7 @@ TYPE_BY_ENDPOINT = {
     "log.clear_oper_logs": CLEAR,
     "log.clear_error_logs": CLEAR,
     "order_export.export_orders": EXPORT,
+    "product_import.import_products": IMPORT,
 }
 
 

@@ -22,6 +22,7 @@ from app.api.v2 import (  # noqa: I001
     order_export,
     outbox,
     product,
+    product_import,
     reconcile,
     review,
     route,
@@ -60,6 +61,7 @@ RESOURCES = [
     file.bp,
     server.bp,
     order_export.bp,
+    product_import.bp,
 ]
 
 for resource in RESOURCES:
