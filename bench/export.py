@@ -8,8 +8,9 @@ DATABASE_URL a temporary SQLite file is used. It seeds `--lines` order lines (4 
 SQLAlchemy core bulk inserts, then, in a fresh process per measurement, builds the app and reads
 the export through the Flask test client without buffering (the bytes are counted and dropped,
 as a client saving the file would), and reports the wall time, the bytes and rows, the process's
-RSS before and after the request and its peak RSS (ru_maxrss) before and after. A 10% export (one customer's orders, the
-same filters) is measured too: a streamed export's peak stays about the same whatever the lines.
+RSS before and after the request and its peak RSS (ru_maxrss) before and after. A 10% export
+(one customer's orders) is measured too: a streamed export's peak stays the same whatever the
+number of lines.
 """
 
 import argparse
