@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -212,10 +213,18 @@ def test_metrics_add_up_two_gunicorn_workers(gunicorn):
     product_id = factories.make_product(stock=4).id
     db.session.remove()
     before = _samples(requests.get(url + "/metrics", timeout=10).text)
-    reads = 40
-    for _ in range(reads):  # a new connection each time: both workers take some
-        response = requests.get(f"{url}/v1/product/{product_id}", timeout=10)
-        assert response.status_code == 200
+    # Concurrent reads on new connections, in rounds, until the access log shows both workers
+    # served some (a lone client can keep landing on one worker).
+    read_path = f"/v1/product/{product_id}"
+    reads = 0
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        while reads < 300 and (reads == 0 or len(_pids(log_path, read_path)) < 2):
+            statuses = list(
+                pool.map(lambda _: requests.get(url + read_path, timeout=10).status_code, range(30))
+            )
+            assert statuses == [200] * 30
+            reads += 30
+            time.sleep(0.2)  # let the access log lines reach the file
     placed = []
     for _ in range(3):
         response = requests.post(
@@ -265,7 +274,7 @@ def test_metrics_add_up_two_gunicorn_workers(gunicorn):
         == 1
     )
     # the reads were served by both workers, and /metrics still counted every one
-    assert len(_pids(log_path, f"/v1/product/{product_id}")) == 2
+    assert len(_pids(log_path, read_path)) == 2
     # LOG_FORMAT=json: the refused notification's warning is one JSON object with its request id
     logged = []
     for line in log_path.read_text(errors="replace").splitlines():
