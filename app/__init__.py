@@ -21,6 +21,7 @@ def create_app(config: dict | None = None, env_mode: str | None = None) -> Flask
     _configure_url_map(app)
     _register_blueprints(app)
     _register_errors_and_hooks(app)
+    _register_metrics(app)
     _register_service_hooks(app)
     _register_commands(app)
     _register_docs(app)
@@ -33,6 +34,10 @@ def _configure_logging(app: Flask) -> None:
         level=app.config["LOG_LEVEL"],
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if app.config["LOG_FORMAT"] == "json":
+        from app.core.logs import use_json_lines
+
+        use_json_lines(logging.getLogger())
 
 
 def _configure_sessions(app: Flask) -> None:
@@ -80,9 +85,10 @@ def _configure_url_map(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.api import misc, uploads, v1, v2
+    from app.api import metrics, misc, uploads, v1, v2
 
     app.register_blueprint(misc.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(uploads.bp)
     app.register_blueprint(v1.api)
     v2.mount(app)
@@ -95,6 +101,12 @@ def _register_errors_and_hooks(app: Flask) -> None:
 
     init_errors(app, write_error_log=write_error_log)
     init_http(app)
+
+
+def _register_metrics(app: Flask) -> None:
+    from app.core.metrics import init_metrics
+
+    init_metrics(app, db.session)
 
 
 def _register_service_hooks(app: Flask) -> None:

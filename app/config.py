@@ -190,6 +190,12 @@ _DECLARED = (
     Setting("DEBUG", BOOL, False, "Flask debug mode (FLASK_DEBUG is ignored); off in production"),
     Setting("TESTING", BOOL, False, "Flask testing mode; records SQL statements for the tests"),
     Setting("LOG_LEVEL", choice(*LOG_LEVELS), "INFO", "level of the app's own log lines"),
+    Setting(
+        "LOG_FORMAT",
+        choice("text", "json"),
+        "text",
+        "app log lines as text, or one JSON object a line with the request id",
+    ),
     Setting("TIMEZONE", ZONE, "Asia/Shanghai", "zone of admin times, order numbers, WeChat Pay"),
     Setting("APP_VERSION", STR, "1.0.0", "version the server monitor (/v2/server) reports"),
     # database
@@ -407,6 +413,16 @@ _DECLARED = (
         "database",
         "product search backend (README, Search: when another is worth it)",
     ),
+    # metrics (GET /metrics, README: Metrics)
+    Setting(
+        "METRICS_ALLOW",
+        LIST,
+        ("127.0.0.1/32", "::1/128"),
+        "client addresses (CIDR) that may read GET /metrics; others get 404",
+    ),
+    # product import (POST /v2/product/import)
+    Setting("IMPORT_MAX_ROWS", INT, 2000, "data rows one product import file may hold"),
+    Setting("IMPORT_MAX_BYTES", INT, 5242880, "largest product import file, bytes"),
     # docs pages
     Setting("SWAGGER_ENABLED", BOOL, True, "serve Swagger UI at /apidocs/ and the spec"),
     Setting("ERROR_CODE_PAGE_ENABLED", BOOL, True, "serve the error code table at /error_code"),

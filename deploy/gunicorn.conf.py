@@ -88,3 +88,33 @@ access_log_format = (
 )
 
 proc_name = "mini-shop"
+
+# --- Metrics --------------------------------------------------------------------------------
+# GET /metrics must add up every worker: prometheus_client's multi-process mode keeps each
+# worker's values in files of PROMETHEUS_MULTIPROC_DIR. It has to be in the environment before
+# a worker imports the app, so it is set here (the master's environment is the workers'); by
+# default a directory of the service's runtime directory, else a fresh temporary one. It is
+# emptied when the master starts (old files would add a previous run's counts) and a dead
+# worker's live gauges are dropped in child_exit.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if os.environ.get("RUNTIME_DIRECTORY"):
+        _runtime = os.environ["RUNTIME_DIRECTORY"].split(":")[0]
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(_runtime, "prometheus")
+    else:
+        import tempfile
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="mini-shop-metrics-")
+
+
+def on_starting(server):
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(directory, exist_ok=True)
+    for name in os.listdir(directory):
+        if name.endswith(".db"):
+            os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -76,7 +76,7 @@ def test_demo_seed_loads_everything_and_is_idempotent(app):
     assert first == {
         "User": 3,
         "Group": 5,
-        "Permission": 85,
+        "Permission": 87,
         "Route": 34,
         "Config": 9,
         "DictType": 10,

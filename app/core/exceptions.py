@@ -298,6 +298,17 @@ CouponCodeUsed = _define("CouponCodeUsed", 409, 52090, "This redeem code has alr
 StatsRangeInvalid = _define(
     "StatsRangeInvalid", 400, 90010, "The date range is reversed or longer than allowed"
 )
+# Data import and export
+ImportFileInvalid = _define(
+    "ImportFileInvalid",
+    400,
+    90050,
+    "Send one XLSX file (part `file`) in the template layout",
+)
+ImportTooLarge = _define("ImportTooLarge", 413, 90060, "The import file has too many rows or bytes")
+ImportRowsInvalid = _define(
+    "ImportRowsInvalid", 400, 90070, "Some rows are invalid; nothing was imported"
+)
 
 
 def all_exceptions() -> list[type[APIException]]:

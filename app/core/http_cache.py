@@ -18,6 +18,7 @@ from functools import wraps
 from flask import Response, current_app, request
 from werkzeug.http import http_date, quote_etag
 
+from app.core import metrics
 from app.core.replica import replica_reads
 from app.core.response import ok
 from app.extensions import cache, db
@@ -127,6 +128,7 @@ class VersionedCache:
             try:
                 key = self._entry_key()
                 version, entry = self._read_entry(key)
+                metrics.cache_lookup(self.name, entry is not None)
             except Exception:
                 self.logger.exception("%s cache read failed", self.name)
                 key = None

@@ -3,6 +3,7 @@
 Routes declare `perm` pairs with the decorators in app.core.auth. On a fresh database the
 permission table is filled in CATALOGUE order (ids 1..79); pairs that routes declare later are
 permission table is filled in CATALOGUE order (ids 1..76); pairs that routes declare later are
+permission table is filled in CATALOGUE order (ids 1..77); pairs that routes declare later are
 appended, and pairs no route declares any more are marked retired (never renumbered).
 """
 
@@ -58,6 +59,7 @@ _MODULES = [
     ("售后", ["查询售后列表", "审核售后", "售后收货退款", "售后入库"]),
     ("优惠券", ["查询优惠券", "新建优惠券", "更新优惠券", "发放优惠券", "生成兑换码"]),
     ("统计", ["查看统计"]),
+    ("数据导入导出", ["导出订单", "导入商品"]),
 ]
 
 # (module, name) in catalogue order: on a fresh database a permission's id is its position.

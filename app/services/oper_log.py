@@ -39,6 +39,8 @@ TYPE_BY_ENDPOINT = {
     "log.clear_login_logs": CLEAR,
     "log.clear_oper_logs": CLEAR,
     "log.clear_error_logs": CLEAR,
+    "order_export.export_orders": EXPORT,
+    "product_import.import_products": IMPORT,
 }
 
 
@@ -59,7 +61,8 @@ def operation_message(view, path_args: dict) -> str:
 
 def record_operation(response):
     """after_request: write the operation log row of a staff write."""
-    if request.method not in LOGGED_METHODS:
+    endpoint = request.endpoint or ""
+    if request.method not in LOGGED_METHODS and operation_type("", endpoint) != EXPORT:
         return response
     user = current_user()
     if user is None or not user.is_staff:

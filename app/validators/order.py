@@ -95,12 +95,28 @@ class PayOrderForm(BaseForm):
     id = IntegerField(required=True, min_value=1, description="the order id")
 
 
-class AdminOrderListForm(PageForm):
+class AdminOrderFilterForm(BaseForm):
+    """The filters of the admin order search, shared by the list and the export."""
+
     start = UnixTimeField(description="create_time from (Unix seconds)")
     end = UnixTimeField(description="create_time to (Unix seconds)")
     status = StatusListField()
     order_no = StringField(max_length=32)
     user_id = IntegerField(min_value=1)
+
+    def filters(self) -> dict:
+        """The keyword arguments of `orders.order_query`."""
+        return {
+            "user_id": self.user_id.data,
+            "statuses": self.status.data,
+            "start": self.start.data,
+            "end": self.end.data,
+            "order_no": self.order_no.data,
+        }
+
+
+class AdminOrderListForm(PageForm, AdminOrderFilterForm):
+    pass
 
 
 class AdminOrderByUserForm(PageForm):

@@ -2,7 +2,9 @@
 data, leaves every table as it was. The exceptions: the article view counter, a logged-in
 search with a `q` (GET /v1/product/search records the caller's history; called here without one,
 tests/api/v1/test_search.py covers it), and the footprint a logged-in product detail read
-records (only that read, and only in the footprint table; tests/api/v1/test_footprint.py)."""
+records (only that read, and only in the footprint table; tests/api/v1/test_footprint.py), and
+the operation log row a staff export writes (GET /v2/order/export: who took the data out is
+logged; tests/api/v2/test_order_export.py)."""
 
 from app.extensions import db
 from tests import factories
@@ -43,8 +45,14 @@ def test_get_routes_change_nothing(app, client, demo):
     after = _dump()
     changed = sorted(name for name in before if before[name] != after[name])
     assert called > 100
-    assert changed == ["footprint"]
-    from app.models import Footprint
+    assert changed == ["footprint", "oper_log"]
+    from app.models import Footprint, OperLog
+
+    logged = db.session.query(OperLog.endpoint).distinct().all()
+    assert logged == [("v2.order_export.export_orders",)] or sorted(logged) == [
+        ("cms.order_export.export_orders",),
+        ("v2.order_export.export_orders",),
+    ]
 
     recorded = db.session.query(Footprint.user_id, Footprint.product_id).all()
     assert sorted(recorded) == [(boss.id, 1), (customer.id, 1)]

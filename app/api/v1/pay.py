@@ -5,6 +5,7 @@ import traceback
 
 from flask import Blueprint, jsonify, request
 
+from app.core import metrics
 from app.core.auth import current_user, login_required, public
 from app.core.docs import doc
 from app.core.errors import record_error
@@ -95,6 +96,8 @@ def _wechat_answer(handler):
         handler(request.headers, body)
     except APIException as error:
         db.session.rollback()
+        if isinstance(error, _LOGGED):
+            metrics.notify_failed(request.path.rsplit("/", 1)[-1], type(error).__name__)
         if isinstance(error, NotifySignatureInvalid):
             wait = count_notify_failure()
             if wait is not None:

@@ -21,8 +21,10 @@ from app.api.v2 import (  # noqa: I001
     menu,
     notice,
     order,
+    order_export,
     outbox,
     product,
+    product_import,
     reconcile,
     review,
     route,
@@ -64,6 +66,8 @@ RESOURCES = [
     file.bp,
     server.bp,
     stats.bp,
+    order_export.bp,
+    product_import.bp,
 ]
 
 for resource in RESOURCES:

@@ -38,14 +38,7 @@ def _list(form, **filters):
 
 def _filtered_list():
     form = AdminOrderListForm().validate_or_raise()
-    return _list(
-        form,
-        user_id=form.user_id.data,
-        statuses=form.status.data,
-        start=form.start.data,
-        end=form.end.data,
-        order_no=form.order_no.data,
-    )
+    return _list(form, **form.filters())
 
 
 @bp.get("/list")

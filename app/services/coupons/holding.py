@@ -5,6 +5,7 @@ from dataclasses import replace
 
 from sqlalchemy import and_, func, or_, select, update
 
+from app.core import metrics
 from app.core.exceptions import CouponNotUsable, UserCouponNotFound
 from app.extensions import db
 from app.models import Coupon, CouponStatus, Order, UserCoupon
@@ -118,6 +119,7 @@ def use(held_id: int, user_id: int, order_id: int, at: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
+        metrics.coupon_conflict("used")
         raise CouponNotUsable(
             "This coupon has been used or has expired",
             detail={"user_coupon_id": held_id, "reason": pricing.USED},

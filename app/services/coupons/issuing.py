@@ -16,6 +16,7 @@ A redeem code is taken by `UPDATE coupon_code ... WHERE used_by IS NULL`: one cu
 
 from sqlalchemy import func, select, update
 
+from app.core import metrics
 from app.core.db import retrying
 from app.core.exceptions import (
     CouponCodeNotFound,
@@ -132,6 +133,7 @@ def claim(user_id: int, coupon_id: int) -> UserCoupon:
         if _held(user_id, coupon.id) >= coupon.per_user_limit:
             raise CouponLimitReached()
         if not _take(coupon.id):
+            metrics.coupon_conflict("sold_out")
             raise CouponSoldOut()
         return _issue(user_id, coupon, KIND_CLAIM, at).id
 
@@ -164,8 +166,10 @@ def redeem(user_id: int, code: str) -> UserCoupon:
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount != 1:
+            metrics.coupon_conflict("code_used")
             raise CouponCodeUsed()
         if not _take(coupon.id):
+            metrics.coupon_conflict("sold_out")
             raise CouponSoldOut()
         held = _issue(user_id, coupon, KIND_CODE, at)
         db.session.execute(

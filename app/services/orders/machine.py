@@ -3,6 +3,7 @@ status that appends an order event (`transition`); `move` raises when another re
 
 from sqlalchemy import select, update
 
+from app.core import metrics
 from app.extensions import db
 from app.models import Order, OrderEvent, OrderStatus
 from app.models.base import now
@@ -71,6 +72,7 @@ def transition(
             reason=reason[:255],
         )
     )
+    metrics.order_status_changed(db.session, to_status)
     return True
 
 

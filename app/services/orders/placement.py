@@ -8,6 +8,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import select
 
+from app.core import metrics
 from app.core.db import retrying
 from app.core.exceptions import (
     CouponNotUsable,
@@ -144,6 +145,7 @@ def refusal(quote: Quote) -> Exception | None:
             detail["product_ids"] = without
         return SkuNotFound(detail=_with_cart_ids(detail, unsold))
     if bad:
+        metrics.stock_conflict()
         return OutOfStock(detail={"p_status_array": sku_service.stock_status(_stock_lines(quote))})
     if quote.total_price > ORDER_TOTAL_MAX:
         total, most = money_text(quote.total_price), money_text(ORDER_TOTAL_MAX)
@@ -237,6 +239,7 @@ def place_order(
             order = _write_order(user_id, quote, remark)
             if order.user_coupon_id is not None:
                 coupons.use(order.user_coupon_id, user_id, order.id, order.create_time)
+            metrics.order_placed(db.session)
             if cart_item_ids is not None:
                 cart_service.remove_lines(user_id, cart_item_ids)
             db.session.commit()

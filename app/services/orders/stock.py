@@ -4,6 +4,7 @@ it happens at most once whatever races."""
 
 from sqlalchemy import update
 
+from app.core import metrics
 from app.core.exceptions import OutOfStock
 from app.extensions import db
 from app.models import Order
@@ -18,6 +19,7 @@ def reserve_stock(lines: list[tuple[int, int, int]]) -> None:
     """
     if not sku_service.reserve(lines):
         db.session.rollback()
+        metrics.stock_conflict()
         raise OutOfStock(detail={"p_status_array": sku_service.stock_status(lines)})
 
 
