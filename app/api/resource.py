@@ -1,0 +1,188 @@
+"""Declared views: the standard list/get/create/update/delete views of a resource, one line each.
+
+A resource module declares what differs (permission, summary, description, form, service verb,
+errors) and `Resource` writes the view around it, the same for every resource:
+
+    notices = Resource(bp, MODULE, shape=AdminNotice, missing=[NoticeNotFound])
+    notices.get("get_notice", "查询通知列表", "Get a notice", "Get one notice.", content.get_notice)
+
+registers `GET /<int:id>` as endpoint `get_notice`, guarded by the permission (name, MODULE),
+documented by `@doc` (summary, the shape, the `id` path parameter, the errors) and described by
+the docstring given, exactly as the hand-written stack of decorators would. The service verbs
+take the path id and the validated form's data (`form.data` on create, the fields sent on
+update: `form.present()`); `author=True` passes the caller first. Views that do more than one
+service call are still written by hand beside these.
+"""
+
+from collections.abc import Callable
+
+from flask import Blueprint
+
+from app.core.auth import current_user, permission
+from app.core.docs import doc, path_id_list, path_ids
+from app.core.forms import PageForm, ids_in_path
+from app.schemas.base import Page
+from app.schemas.common import Id, Ids
+
+
+def declare(bp, method, rule, endpoint, guard, summary, description, run: Callable, **documented):
+    """Register `run` as the view `endpoint` of `bp`: route, guard, @doc, in that order."""
+
+    def view(**path):
+        return run(*path.values())
+
+    view.__name__ = view.__qualname__ = endpoint
+    view.__module__ = bp.import_name
+    view.__doc__ = description
+    bp.route(rule, methods=[method])(guard(doc(summary, **documented)(view)))
+    return view
+
+
+def _validated(form):
+    return form().validate_or_raise()
+
+
+def _caller(author: bool) -> tuple:
+    return (current_user(),) if author else ()
+
+
+class Resource:
+    """The standard views of one resource: `shape` answers them, `missing` is its not-found
+    error, rules are under `prefix`."""
+
+    def __init__(self, bp: Blueprint, module: str, *, shape, missing=(), prefix: str = ""):
+        self.bp, self.module, self.shape = bp, module, shape
+        self.missing, self.prefix = list(missing), prefix
+
+    def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
+        guard = permission(perm, self.module)
+        rule = self.prefix + rule
+        return declare(
+            self.bp, method, rule, endpoint, guard, summary, description, run, **documented
+        )
+
+    def list(self, endpoint, perm, summary, description, page, *, form=PageForm, data=None):
+        """GET /list: `page(form)` answers one page (a query form, PageForm by default)."""
+        run = lambda: page(_validated(form))  # noqa: E731
+        data = data or Page(self.shape)
+        return self._add(
+            "GET", "/list", endpoint, perm, summary, description, run, query=form, data=data
+        )
+
+    def get(self, endpoint, perm, summary, description, fetch, *, data=None, errors=None):
+        """GET /<int:id>: `fetch(id)`."""
+        errors = self.missing if errors is None else errors
+        return self._add(
+            "GET",
+            "/<int:id>",
+            endpoint,
+            perm,
+            summary,
+            description,
+            fetch,
+            data=data or self.shape,
+            path=path_ids("id"),
+            errors=errors,
+        )
+
+    def create(
+        self,
+        endpoint,
+        perm,
+        summary,
+        description,
+        form,
+        make,
+        *,
+        data=None,
+        errors=(),
+        author=False,
+    ):
+        """POST: `make([caller,] form.data)`, answered 201."""
+        run = lambda: make(*_caller(author), _validated(form).data)  # noqa: E731
+        return self._add(
+            "POST",
+            "",
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            body=form,
+            data=data or self.shape,
+            status=201,
+            errors=errors,
+        )
+
+    def update(
+        self,
+        endpoint,
+        perm,
+        summary,
+        description,
+        form,
+        change,
+        *,
+        data=None,
+        errors=None,
+        author=False,
+    ):
+        """PUT /<int:id>: `change(id, [caller,] fields sent)`, answered 201."""
+        errors = self.missing if errors is None else errors
+        run = lambda id: change(id, *_caller(author), _validated(form).present())  # noqa: E731
+        return self._add(
+            "PUT",
+            "/<int:id>",
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            body=form,
+            data=data or self.shape,
+            status=201,
+            path=path_ids("id"),
+            errors=errors,
+        )
+
+    def delete(self, endpoint, perm, summary, description, remove, *, errors=None):
+        """DELETE /<int:id>: `remove(id)`, answered 202 with the id."""
+        errors = self.missing if errors is None else errors
+
+        def run(id):
+            remove(id)
+            return {"id": id}
+
+        return self._add(
+            "DELETE",
+            "/<int:id>",
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            data=Id,
+            status=202,
+            path=path_ids("id"),
+            errors=errors,
+        )
+
+    def delete_many(
+        self, endpoint, perm, summary, description, remove, *, errors=None, field_errors=False
+    ):
+        """DELETE /<ids>: `remove(ids)` of one id or a comma list, answered 202 with the ids."""
+        errors = self.missing if errors is None else errors
+        run = lambda ids: {"ids": remove(ids_in_path(ids, field_errors=field_errors))}  # noqa: E731
+        return self._add(
+            "DELETE",
+            "/<ids>",
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            data=Ids,
+            status=202,
+            path=path_id_list("ids"),
+            errors=errors,
+        )
