@@ -48,14 +48,15 @@ def _caller(author: bool) -> tuple:
 
 class Resource:
     """The standard views of one resource: `shape` answers them, `missing` is its not-found
-    error, rules are under `prefix`."""
+    error, rules are under `prefix`. A permission is a name of `module`, or (name, module)."""
 
     def __init__(self, bp: Blueprint, module: str, *, shape, missing=(), prefix: str = ""):
         self.bp, self.module, self.shape = bp, module, shape
         self.missing, self.prefix = list(missing), prefix
 
     def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
-        guard = permission(perm, self.module)
+        name, module = perm if isinstance(perm, tuple) else (perm, self.module)
+        guard = permission(name, module)
         rule = self.prefix + rule
         return declare(
             self.bp, method, rule, endpoint, guard, summary, description, run, **documented
