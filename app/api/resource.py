@@ -38,6 +38,14 @@ def declare(bp, method, rule, endpoint, guard, summary, description, run: Callab
     return view
 
 
+def _guard(perm, module: str):
+    """A permission name of `module`, a (name, module) pair, or an access decorator as is."""
+    if callable(perm):
+        return perm
+    name, module = perm if isinstance(perm, tuple) else (perm, module)
+    return permission(name, module)
+
+
 def _validated(form):
     return form().validate_or_raise()
 
@@ -48,19 +56,25 @@ def _caller(author: bool) -> tuple:
 
 class Resource:
     """The standard views of one resource: `shape` answers them, `missing` is its not-found
-    error, rules are under `prefix`. A permission is a name of `module`, or (name, module)."""
+    error, rules are under `prefix`. Each view's access is given as `_guard` takes it."""
 
     def __init__(self, bp: Blueprint, module: str, *, shape, missing=(), prefix: str = ""):
         self.bp, self.module, self.shape = bp, module, shape
         self.missing, self.prefix = list(missing), prefix
 
     def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
-        name, module = perm if isinstance(perm, tuple) else (perm, self.module)
-        guard = permission(name, module)
+        guard = _guard(perm, self.module)
         rule = self.prefix + rule
         return declare(
             self.bp, method, rule, endpoint, guard, summary, description, run, **documented
         )
+
+    def view(self, method, rule, endpoint, perm, summary, description, run, **documented):
+        """Any other view of one service call: `run(*path values[, form])`, the form being the
+        documented `query` or `body` form, validated first."""
+        form = documented.get("query") or documented.get("body")
+        call = run if form is None else (lambda *path: run(*path, _validated(form)))
+        return self._add(method, rule, endpoint, perm, summary, description, call, **documented)
 
     def list(self, endpoint, perm, summary, description, page, *, form=PageForm, data=None):
         """GET /list: `page(form)` answers one page (a query form, PageForm by default)."""
