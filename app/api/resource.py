@@ -46,6 +46,10 @@ def _guard(perm, module: str):
     return permission(name, module)
 
 
+def _then(outer, inner):
+    return lambda view: outer(inner(view))
+
+
 def _validated(form):
     return form().validate_or_raise()
 
@@ -58,12 +62,29 @@ class Resource:
     """The standard views of one resource: `shape` answers them, `missing` is its not-found
     error, rules are under `prefix`. Each view's access is given as `_guard` takes it."""
 
-    def __init__(self, bp: Blueprint, module: str, *, shape, missing=(), prefix: str = ""):
+    def __init__(
+        self,
+        bp: Blueprint,
+        module: str = "",
+        *,
+        shape,
+        missing=(),
+        prefix: str = "",
+        public: bool = False,
+        cache=None,
+    ):
+        """public: documented without security (the views say `public` as their access);
+        cache: a decorator applied inside the access check (`catalog.cached_read`)."""
         self.bp, self.module, self.shape = bp, module, shape
         self.missing, self.prefix = list(missing), prefix
+        self.public, self.cache = public, cache
 
     def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
         guard = _guard(perm, self.module)
+        if self.cache is not None:  # inside the guard, outside @doc
+            guard = _then(guard, self.cache)
+        if self.public:
+            documented.setdefault("auth", False)
         rule = self.prefix + rule
         return declare(
             self.bp, method, rule, endpoint, guard, summary, description, run, **documented
