@@ -72,12 +72,15 @@ class Resource:
         prefix: str = "",
         public: bool = False,
         cache=None,
+        key: str = "id",
     ):
         """public: documented without security (the views say `public` as their access);
-        cache: a decorator applied inside the access check (`catalog.cached_read`)."""
+        cache: a decorator applied inside the access check (`catalog.cached_read`);
+        key: the name of the id in the path of one row."""
         self.bp, self.module, self.shape = bp, module, shape
         self.missing, self.prefix = list(missing), prefix
         self.public, self.cache = public, cache
+        self.key, self.one = key, f"/<int:{key}>"  # the path parameter of one row
 
     def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
         guard = _guard(perm, self.module)
@@ -110,14 +113,14 @@ class Resource:
         errors = self.missing if errors is None else errors
         return self._add(
             "GET",
-            "/<int:id>",
+            self.one,
             endpoint,
             perm,
             summary,
             description,
             fetch,
             data=data or self.shape,
-            path=path_ids("id"),
+            path=path_ids(self.key),
             errors=errors,
         )
 
@@ -168,7 +171,7 @@ class Resource:
         run = lambda id: change(id, *_caller(author), _validated(form).present())  # noqa: E731
         return self._add(
             "PUT",
-            "/<int:id>",
+            self.one,
             endpoint,
             perm,
             summary,
@@ -177,7 +180,7 @@ class Resource:
             body=form,
             data=data or self.shape,
             status=201,
-            path=path_ids("id"),
+            path=path_ids(self.key),
             errors=errors,
         )
 
@@ -191,7 +194,7 @@ class Resource:
 
         return self._add(
             "DELETE",
-            "/<int:id>",
+            self.one,
             endpoint,
             perm,
             summary,
@@ -199,7 +202,7 @@ class Resource:
             run,
             data=Id,
             status=202,
-            path=path_ids("id"),
+            path=path_ids(self.key),
             errors=errors,
         )
 
