@@ -50,6 +50,14 @@ def _then(outer, inner):
     return lambda view: outer(inner(view))
 
 
+def guarded(*decorators):
+    """Several access decorators as one view access, the first outermost."""
+    combined = decorators[-1]
+    for outer in reversed(decorators[:-1]):
+        combined = _then(outer, combined)
+    return combined
+
+
 def _validated(form):
     return form().validate_or_raise()
 
