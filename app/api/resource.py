@@ -14,6 +14,7 @@ update: `form.present()`); `author=True` passes the caller first. Views that do 
 service call are still written by hand beside these.
 """
 
+import re
 from collections.abc import Callable
 
 from flask import Blueprint
@@ -23,6 +24,8 @@ from app.core.docs import doc, path_id_list, path_ids
 from app.core.forms import PageForm, ids_in_path
 from app.schemas.base import Page
 from app.schemas.common import Id, Ids
+
+_WRITE_STATUS = {"POST": 201, "PUT": 201, "DELETE": 202}
 
 
 def declare(bp, method, rule, endpoint, guard, summary, description, run: Callable, **documented):
@@ -103,7 +106,13 @@ class Resource:
 
     def view(self, method, rule, endpoint, perm, summary, description, run, **documented):
         """Any other view of one service call: `run(*path values[, form])`, the form being the
-        documented `query` or `body` form, validated first."""
+        documented `query` or `body` form, validated first. The `<int:...>` ids of the rule are
+        documented as path parameters, and a write answers 201 (POST, PUT) or 202 (DELETE)
+        unless `status` says otherwise."""
+        ids = re.findall(r"<int:(\w+)>", rule)
+        if ids:
+            documented.setdefault("path", path_ids(*ids))
+        documented.setdefault("status", _WRITE_STATUS.get(method, 200))
         form = documented.get("query") or documented.get("body")
         call = run if form is None else (lambda *path: run(*path, _validated(form)))
         return self._add(method, rule, endpoint, perm, summary, description, call, **documented)

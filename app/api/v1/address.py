@@ -4,7 +4,6 @@ from flask import Blueprint
 
 from app.api.resource import Resource
 from app.core.auth import current_user, login_required
-from app.core.docs import path_ids
 from app.core.exceptions import AddressLimitReached, AddressNotFound
 from app.schemas.address import Address
 from app.schemas.base import Items
@@ -73,7 +72,6 @@ addresses.view(
     _create,
     body=AddressCreateForm,
     data=Address,
-    status=201,
     errors=[AddressLimitReached],
 )
 addresses.view(
@@ -86,8 +84,6 @@ addresses.view(
     _update,
     body=AddressUpdateForm,
     data=Address,
-    status=201,
-    path=path_ids("address_id"),
     errors=[AddressNotFound],
 )
 addresses.view(
@@ -99,8 +95,6 @@ addresses.view(
     "Make one of the caller's addresses the default.",
     lambda address_id: address_book.set_default_address(_me(), address_id),
     data=Address,
-    status=201,
-    path=path_ids("address_id"),
     errors=[AddressNotFound],
 )
 addresses.delete(

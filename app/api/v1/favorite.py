@@ -4,7 +4,6 @@ from flask import Blueprint
 
 from app.api.resource import Resource
 from app.core.auth import current_user, login_required
-from app.core.docs import path_ids
 from app.core.exceptions import FavoriteNotFound, ProductNotFound
 from app.core.forms import PageForm
 from app.schemas.base import FlagMap, Page
@@ -52,7 +51,6 @@ favorites.view(
     lambda form: favorite.add_favorite(_me(), form.product_id.data),
     body=FavoriteAddForm,
     data=FavoriteItem,
-    status=201,
     errors=[ProductNotFound],
 )
 favorites.view(
@@ -64,7 +62,5 @@ favorites.view(
     "Remove a product from the caller's favourites.",
     lambda product_id: {"product_id": favorite.remove_favorite(_me(), product_id)},
     data=FavoriteRemoved,
-    status=202,
-    path=path_ids("product_id"),
     errors=[FavoriteNotFound],
 )

@@ -4,7 +4,6 @@ from flask import Blueprint
 
 from app.api.resource import Resource, guarded
 from app.core.auth import current_user, staff_required, super_required
-from app.core.docs import path_ids
 from app.core.exceptions import Duplicated, GroupNotEmpty, GroupNotFound, PermissionNotFound
 from app.core.permissions import no_escalation
 from app.schemas.base import Items
@@ -50,7 +49,6 @@ groups.view(
     lambda form: access.migrate_group(current_user(), form.src_id.data, form.dest_id.data),
     body=GroupMigrateForm,
     data=GroupMigration,
-    status=201,
     errors=[GroupNotFound],
 )
 groups.get(
@@ -87,7 +85,5 @@ groups.view(
     "Delete an empty group with its grants, menu and element grants.",
     lambda id: {"id": access.delete_group(access.get_group(id))},
     data=Id,
-    status=202,
-    path=path_ids("id"),
     errors=[GroupNotFound, GroupNotEmpty],
 )

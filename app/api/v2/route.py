@@ -4,7 +4,7 @@ from flask import Blueprint
 
 from app.api.resource import Resource
 from app.core.auth import staff_required, super_required
-from app.core.docs import INT, path_ids
+from app.core.docs import INT
 from app.core.exceptions import Duplicated, InvalidRouteTree, RouteNotFound
 from app.core.forms import json_body
 from app.models.access import RouteNode as TreeNode
@@ -60,7 +60,6 @@ routes.view(
     lambda: access.save_tree(json_body()),
     raw_body=TREE_BODY,
     data=TREE,
-    status=201,
     errors=[RouteNotFound, InvalidRouteTree],
 )
 routes.get(
@@ -80,7 +79,6 @@ routes.view(
     _created,
     body=RouteCreateForm,
     data=RouteNode,
-    status=201,
     errors=[RouteNotFound, Duplicated],
 )
 routes.update(
@@ -101,7 +99,5 @@ routes.view(
     "Delete a route with every route below it.",
     lambda id: {"ids": access.delete_route(access.get_route(id))},
     data=Ids,
-    status=202,
-    path=path_ids("id"),
     errors=[RouteNotFound],
 )
