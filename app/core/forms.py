@@ -391,13 +391,14 @@ def parse_id_list(value, *, min_count=0, max_count=100) -> list[int]:
     return ids
 
 
-def ids_in_path(value: str) -> list[int]:
+def ids_in_path(value: str, *, field_errors: bool = False) -> list[int]:
     """The ids of an `<ids>` path segment (one id or a comma list); a 400 naming `ids` when it
-    is not one."""
+    is not one (with `errors: {ids: [...]}` too when `field_errors`)."""
     try:
         return parse_id_list(value, min_count=1)
     except ValueError as error:
-        raise ParameterException(f"ids: {error}") from None
+        errors = {"ids": [str(error)]} if field_errors else None
+        raise ParameterException(f"ids: {error}", errors=errors) from None
 
 
 def _count_message(low: int, high: int, what: str) -> str:

@@ -2,25 +2,21 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import public
-from app.core.docs import doc, path_ids
 from app.core.exceptions import BannerNotFound
 from app.schemas.banner import Banner
 from app.services import catalog
 
 bp = Blueprint("banner", __name__, url_prefix="/banner")
 
-
-@bp.get("/<int:id>")
-@public
-@catalog.cached_read
-@doc(
-    "Get a banner with its items",
-    data=Banner,
-    path=path_ids("id"),
-    errors=[BannerNotFound],
-    auth=False,
+banners = Resource(
+    bp, shape=Banner, missing=[BannerNotFound], public=True, cache=catalog.cached_read
 )
-def get_banner(id):
-    """Get a banner with its items in order."""
-    return catalog.public_banner(id)
+banners.get(
+    "get_banner",
+    public,
+    "Get a banner with its items",
+    "Get a banner with its items in order.",
+    catalog.public_banner,
+)

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import current_user, login_required
-from app.core.docs import doc, path_ids
 from app.core.exceptions import FavoriteNotFound, ProductNotFound
 from app.core.forms import PageForm
 from app.schemas.base import FlagMap, Page
@@ -14,52 +14,53 @@ from app.validators.favorite import FavoriteAddForm, FavoriteCheckForm
 bp = Blueprint("favorite", __name__, url_prefix="/favorite")
 
 
-@bp.get("")
-@login_required
-@doc("List my favourites", query=PageForm, data=Page(FavoriteItem))
-def list_favorites():
-    """List the products the caller keeps, newest first; deleted or off-sale ones flagged."""
-    form = PageForm().validate_or_raise()
-    return favorite.favorite_page(current_user().id, form)
+def _me() -> int:
+    return current_user().id
 
 
-@bp.get("/check")
-@login_required
-@doc(
+favorites = Resource(bp, shape=FavoriteItem, missing=[FavoriteNotFound], key="product_id")
+favorites.view(
+    "GET",
+    "",
+    "list_favorites",
+    login_required,
+    "List my favourites",
+    "List the products the caller keeps, newest first; deleted or off-sale ones flagged.",
+    lambda form: favorite.favorite_page(_me(), form),
+    query=PageForm,
+    data=Page(FavoriteItem),
+)
+favorites.view(
+    "GET",
+    "/check",
+    "check_favorites",
+    login_required,
     "Tell which products I keep",
+    "Answer, for each product id asked about, whether the caller keeps it.",
+    lambda form: favorite.favorite_flags(_me(), form.product_ids.data),
     query=FavoriteCheckForm,
     data=FlagMap('{"<product id>": true or false} for every id asked about'),
 )
-def check_favorites():
-    """Answer, for each product id asked about, whether the caller keeps it."""
-    form = FavoriteCheckForm().validate_or_raise()
-    return favorite.favorite_flags(current_user().id, form.product_ids.data)
-
-
-@bp.post("")
-@login_required
-@doc(
+favorites.view(
+    "POST",
+    "",
+    "add_favorite",
+    login_required,
     "Keep a product",
+    "Keep an on-sale product; keeping it again answers the same row.",
+    lambda form: favorite.add_favorite(_me(), form.product_id.data),
     body=FavoriteAddForm,
     data=FavoriteItem,
-    status=201,
     errors=[ProductNotFound],
 )
-def add_favorite():
-    """Keep an on-sale product; keeping it again answers the same row."""
-    form = FavoriteAddForm().validate_or_raise()
-    return favorite.add_favorite(current_user().id, form.product_id.data)
-
-
-@bp.delete("/<int:product_id>")
-@login_required
-@doc(
+favorites.view(
+    "DELETE",
+    favorites.one,
+    "remove_favorite",
+    login_required,
     "Stop keeping a product",
+    "Remove a product from the caller's favourites.",
+    lambda product_id: {"product_id": favorite.remove_favorite(_me(), product_id)},
     data=FavoriteRemoved,
-    status=202,
-    path=path_ids("product_id"),
     errors=[FavoriteNotFound],
 )
-def remove_favorite(product_id):
-    """Remove a product from the caller's favourites."""
-    return {"product_id": favorite.remove_favorite(current_user().id, product_id)}

@@ -2,35 +2,30 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import current_user, login_required
-from app.core.docs import doc, path_id_list
 from app.core.exceptions import FootprintNotFound
-from app.core.forms import ids_in_path
 from app.schemas.base import Items
-from app.schemas.common import Ids
 from app.schemas.favorite import FootprintDay
 from app.services import footprint
 
 bp = Blueprint("footprint", __name__, url_prefix="/footprint")
 
-
-@bp.get("")
-@login_required
-@doc("List my footprints by day", data=Items(FootprintDay))
-def list_footprints():
-    """List the products the caller opened (the newest 200), grouped by day, latest first."""
-    return footprint.footprint_days(current_user().id)
-
-
-@bp.delete("/<ids>")
-@login_required
-@doc(
-    "Delete footprints",
-    data=Ids,
-    status=202,
-    path=path_id_list("ids"),
-    errors=[FootprintNotFound],
+footprints = Resource(bp, shape=FootprintDay, missing=[FootprintNotFound])
+footprints.view(
+    "GET",
+    "",
+    "list_footprints",
+    login_required,
+    "List my footprints by day",
+    "List the products the caller opened (the newest 200), grouped by day, latest first.",
+    lambda: footprint.footprint_days(current_user().id),
+    data=Items(FootprintDay),
 )
-def delete_footprints(ids: str):
-    """Delete one footprint or a comma list of them; all must be the caller's, or none goes."""
-    return {"ids": footprint.delete_footprints(current_user().id, ids_in_path(ids))}
+footprints.delete_many(
+    "delete_footprints",
+    login_required,
+    "Delete footprints",
+    "Delete one footprint or a comma list of them; all must be the caller's, or none goes.",
+    lambda ids: footprint.delete_footprints(current_user().id, ids),
+)

@@ -3,12 +3,11 @@
 from flask import Blueprint
 from sqlalchemy import select
 
+from app.api.resource import Resource
 from app.core.auth import public
-from app.core.docs import doc, path_ids
 from app.core.exceptions import NoticeNotFound
 from app.core.pagination import paginate
 from app.models import Notice
-from app.schemas.base import Page
 from app.schemas.notice import Notice as NoticeShape
 from app.services import content
 from app.validators.content import PublicNoticeListForm
@@ -16,12 +15,7 @@ from app.validators.content import PublicNoticeListForm
 bp = Blueprint("notice", __name__, url_prefix="/notice")
 
 
-@bp.get("/list")
-@public
-@doc("List published notices", query=PublicNoticeListForm, data=Page(NoticeShape), auth=False)
-def list_notices():
-    """List published notices, newest first."""
-    form = PublicNoticeListForm().validate_or_raise()
+def _page(form):
     statement = (
         select(Notice)
         .where(Notice.status.is_(True))
@@ -32,15 +26,19 @@ def list_notices():
     return paginate(statement, form)
 
 
-@bp.get("/<int:id>")
-@public
-@doc(
-    "Read a published notice",
-    data=NoticeShape,
-    path=path_ids("id"),
-    errors=[NoticeNotFound],
-    auth=False,
+notices = Resource(bp, shape=NoticeShape, missing=[NoticeNotFound], public=True)
+notices.list(
+    "list_notices",
+    public,
+    "List published notices",
+    "List published notices, newest first.",
+    _page,
+    form=PublicNoticeListForm,
 )
-def get_notice(id: int):
-    """Read one published notice."""
-    return content.get_notice(id, published_only=True)
+notices.get(
+    "get_notice",
+    public,
+    "Read a published notice",
+    "Read one published notice.",
+    lambda id: content.get_notice(id, published_only=True),
+)

@@ -2,10 +2,9 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import public
-from app.core.docs import doc, path_ids
 from app.core.exceptions import ThemeNotFound
-from app.core.forms import PageForm
 from app.schemas.base import Items, Page
 from app.schemas.theme import Theme, ThemeDetail
 from app.services import catalog
@@ -13,37 +12,32 @@ from app.validators.catalog import ThemeIdsForm
 
 bp = Blueprint("theme", __name__, url_prefix="/theme")
 
-
-@bp.get("")
-@public
-@catalog.cached_read
-@doc("List themes by id", query=ThemeIdsForm, data=Items(Theme), auth=False)
-def list_themes_by_ids():
-    """List the themes named by `ids`, in that order."""
-    form = ThemeIdsForm().validate_or_raise()
-    return catalog.public_themes(form.ids.data)
-
-
-@bp.get("/list")
-@public
-@catalog.cached_read
-@doc("List themes, paginated", query=PageForm, data=Page(Theme), auth=False)
-def list_themes():
-    """List themes a page at a time."""
-    form = PageForm().validate_or_raise()
-    return catalog.public_theme_page(form)
-
-
-@bp.get("/<int:id>")
-@public
-@catalog.cached_read
-@doc(
-    "Get a theme with its products",
-    data=ThemeDetail,
-    path=path_ids("id"),
-    errors=[ThemeNotFound],
-    auth=False,
+themes = Resource(
+    bp, shape=ThemeDetail, missing=[ThemeNotFound], public=True, cache=catalog.cached_read
 )
-def get_theme(id):
-    """Get a theme with its on-sale products."""
-    return catalog.public_theme(id)
+themes.view(
+    "GET",
+    "",
+    "list_themes_by_ids",
+    public,
+    "List themes by id",
+    "List the themes named by `ids`, in that order.",
+    lambda form: catalog.public_themes(form.ids.data),
+    query=ThemeIdsForm,
+    data=Items(Theme),
+)
+themes.list(
+    "list_themes",
+    public,
+    "List themes, paginated",
+    "List themes a page at a time.",
+    catalog.public_theme_page,
+    data=Page(Theme),
+)
+themes.get(
+    "get_theme",
+    public,
+    "Get a theme with its products",
+    "Get a theme with its on-sale products.",
+    catalog.public_theme,
+)

@@ -3,14 +3,12 @@
 from flask import Blueprint
 from sqlalchemy import select
 
-from app.core.auth import current_user, permission
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource
 from app.core.exceptions import ArticleNotFound
 from app.core.pagination import paginate
 from app.models import Article
 from app.schemas.article import AdminArticle, AdminArticleDetail
 from app.schemas.base import Page
-from app.schemas.common import Id
 from app.services import content
 from app.validators.content import ArticleCreateForm, ArticleListForm, ArticleUpdateForm
 
@@ -19,12 +17,7 @@ bp = Blueprint("article", __name__, url_prefix="/article")
 MODULE = "文章"
 
 
-@bp.get("/list")
-@permission("查询文章", MODULE)
-@doc("List articles", query=ArticleListForm, data=Page(AdminArticle))
-def list_articles():
-    """List articles, newest first, by type (0 = all) and title keyword."""
-    form = ArticleListForm().validate_or_raise()
+def _page(form):
     statement = select(Article).order_by(Article.create_time.desc(), Article.id.desc())
     if form.type.data:
         statement = statement.where(Article.type == form.type.data)
@@ -33,54 +26,40 @@ def list_articles():
     return paginate(statement, form)
 
 
-@bp.get("/<int:id>")
-@permission("查询文章", MODULE)
-@doc(
+articles = Resource(bp, MODULE, shape=AdminArticleDetail, missing=[ArticleNotFound])
+articles.list(
+    "list_articles",
+    "查询文章",
+    "List articles",
+    "List articles, newest first, by type (0 = all) and title keyword.",
+    _page,
+    form=ArticleListForm,
+    data=Page(AdminArticle),
+)
+articles.get(
+    "get_article",
+    "查询文章",
     "Get an article",
-    data=AdminArticleDetail,
-    path=path_ids("id"),
-    errors=[ArticleNotFound],
+    "Get one article with its content (no view is counted).",
+    content.get_article,
 )
-def get_article(id: int):
-    """Get one article with its content (no view is counted)."""
-    return content.get_article(id)
-
-
-@bp.post("")
-@permission("新增文章", MODULE)
-@doc("Create an article", body=ArticleCreateForm, data=AdminArticleDetail, status=201)
-def create_article():
-    """Create an article written by the caller."""
-    form = ArticleCreateForm().validate_or_raise()
-    return content.create_article(current_user(), form.data)
-
-
-@bp.put("/<int:id>")
-@permission("更新文章", MODULE)
-@doc(
+articles.create(
+    "create_article",
+    "新增文章",
+    "Create an article",
+    "Create an article written by the caller.",
+    ArticleCreateForm,
+    content.create_article,
+    author=True,
+)
+articles.update(
+    "update_article",
+    "更新文章",
     "Update an article",
-    body=ArticleUpdateForm,
-    data=AdminArticleDetail,
-    status=201,
-    path=path_ids("id"),
-    errors=[ArticleNotFound],
+    "Update the fields sent (the CMS sends the whole article; other keys are ignored).",
+    ArticleUpdateForm,
+    content.update_article,
 )
-def update_article(id: int):
-    """Update the fields sent (the CMS sends the whole article; other keys are ignored)."""
-    form = ArticleUpdateForm().validate_or_raise()
-    return content.update_article(id, form.present())
-
-
-@bp.delete("/<int:id>")
-@permission("删除文章", MODULE)
-@doc(
-    "Delete an article",
-    data=Id,
-    status=202,
-    path=path_ids("id"),
-    errors=[ArticleNotFound],
+articles.delete(
+    "delete_article", "删除文章", "Delete an article", "Delete an article.", content.delete_article
 )
-def delete_article(id: int):
-    """Delete an article."""
-    content.delete_article(id)
-    return {"id": id}

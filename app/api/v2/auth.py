@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource, guarded
 from app.core.auth import current_user, super_required
-from app.core.docs import doc
 from app.core.exceptions import GroupNotFound, PermissionNotFound
 from app.core.permissions import no_escalation
 from app.schemas.base import Items
@@ -15,81 +15,89 @@ from app.validators.admin import AuthGrantForm, GroupQueryForm, GroupRequiredFor
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-
-@bp.get("/all")
-@super_required
-@doc("The permission catalogue by module", data=PermissionCatalogue)
-def list_permissions():
-    """List every live permission grouped by module."""
-    return access.permission_catalogue()
+GRANTS = [GroupNotFound, PermissionNotFound]
 
 
-@bp.get("/by_group")
-@super_required
-@doc(
-    "Permissions of a group",
-    query=GroupQueryForm,
-    data=Items(Permission),
-    errors=[GroupNotFound],
-)
-def list_group_permissions():
-    """List a group's permissions (default: the caller's group)."""
-    form = GroupQueryForm().validate_or_raise()
+def _group_permissions(form):
     group_id = access.requested_group_id(form.group_id.data, current_user())
     if group_id is None:
         return {"items": []}
     return {"items": access.group_permissions(group_id)}
 
 
-@bp.put("/append")
-@no_escalation(groups=("group_id",), permissions="auth_ids")
-@super_required
-@doc(
-    "Grant permissions to a group",
-    body=AuthGrantForm,
-    data=GroupDetail,
-    status=201,
-    errors=[GroupNotFound, PermissionNotFound],
-)
-def append_permissions():
-    """Grant permissions; ids already granted are skipped."""
-    form = AuthGrantForm().validate_or_raise()
+def _changed(change):
+    """A grant change of the form's group, answered with the group."""
+
+    def run(form):
+        group = access.get_group(form.group_id.data)
+        change(current_user(), group, form.auth_ids.data)
+        return access.group_detail(group)
+
+    return run
+
+
+def _revoke_all(form):
     group = access.get_group(form.group_id.data)
-    access.grant_permissions(current_user(), group, form.auth_ids.data)
-    return access.group_detail(group)
+    return {"id": access.revoke_all_permissions(current_user(), group)}
 
 
-@bp.put("/remove")
-@no_escalation(groups=("group_id",))
-@super_required
-@doc(
-    "Take permissions from a group",
-    body=AuthGrantForm,
-    data=GroupDetail,
-    status=202,
-    errors=[GroupNotFound, PermissionNotFound],
+grants = Resource(bp, shape=GroupDetail, missing=[GroupNotFound])
+grants.view(
+    "GET",
+    "/all",
+    "list_permissions",
+    super_required,
+    "The permission catalogue by module",
+    "List every live permission grouped by module.",
+    access.permission_catalogue,
+    data=PermissionCatalogue,
 )
-def remove_permissions():
-    """Remove grants; ids not granted are skipped."""
-    form = AuthGrantForm().validate_or_raise()
-    group = access.get_group(form.group_id.data)
-    access.revoke_permissions(current_user(), group, form.auth_ids.data)
-    return access.group_detail(group)
-
-
-@bp.delete("/by_group")
-@no_escalation(groups=("group_id",))
-@super_required
-@doc(
-    "Remove every grant of a group",
-    query=GroupRequiredForm,
-    data=Id,
-    status=202,
+grants.view(
+    "GET",
+    "/by_group",
+    "list_group_permissions",
+    super_required,
+    "Permissions of a group",
+    "List a group's permissions (default: the caller's group).",
+    _group_permissions,
+    query=GroupQueryForm,
+    data=Items(Permission),
     errors=[GroupNotFound],
 )
-def delete_group_permissions():
-    """Take every permission from a group."""
-    form = GroupRequiredForm().validate_or_raise()
-    return {
-        "id": access.revoke_all_permissions(current_user(), access.get_group(form.group_id.data))
-    }
+grants.view(
+    "PUT",
+    "/append",
+    "append_permissions",
+    guarded(no_escalation(groups=("group_id",), permissions="auth_ids"), super_required),
+    "Grant permissions to a group",
+    "Grant permissions; ids already granted are skipped.",
+    _changed(access.grant_permissions),
+    body=AuthGrantForm,
+    data=GroupDetail,
+    errors=GRANTS,
+)
+grants.view(
+    "PUT",
+    "/remove",
+    "remove_permissions",
+    guarded(no_escalation(groups=("group_id",)), super_required),
+    "Take permissions from a group",
+    "Remove grants; ids not granted are skipped.",
+    _changed(access.revoke_permissions),
+    body=AuthGrantForm,
+    data=GroupDetail,
+    status=202,
+    errors=GRANTS,
+)
+grants.view(
+    "DELETE",
+    "/by_group",
+    "delete_group_permissions",
+    guarded(no_escalation(groups=("group_id",)), super_required),
+    "Remove every grant of a group",
+    "Take every permission from a group.",
+    _revoke_all,
+    query=GroupRequiredForm,
+    data=Id,
+    errors=[GroupNotFound],
+)

@@ -2,12 +2,9 @@
 
 from flask import Blueprint
 
-from app.core.auth import permission
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource
 from app.core.exceptions import CategoryInUse, CategoryNotFound, Duplicated, ImageNotFound
-from app.schemas.base import Page
 from app.schemas.category import AdminCategory
-from app.schemas.common import Id
 from app.services import catalog
 from app.validators.catalog import CategoryCreateForm, CategoryQueryForm, CategoryUpdateForm
 
@@ -15,65 +12,41 @@ bp = Blueprint("category", __name__, url_prefix="/category")
 
 MODULE = "类别"
 
-
-@bp.get("/list")
-@permission("查询类别", MODULE)
-@doc("List categories", query=CategoryQueryForm, data=Page(AdminCategory))
-def list_categories():
-    """List categories by id, optionally filtered by name."""
-    form = CategoryQueryForm().validate_or_raise()
-    return catalog.admin_category_page(form, form.keyword.data)
-
-
-@bp.get("/<int:id>")
-@permission("查询类别", MODULE)
-@doc("Get a category", data=AdminCategory, path=path_ids("id"), errors=[CategoryNotFound])
-def get_category(id):
-    """Get one category."""
-    return catalog.admin_category(id)
-
-
-@bp.post("")
-@permission("新增类别", MODULE)
-@doc(
+categories = Resource(bp, MODULE, shape=AdminCategory, missing=[CategoryNotFound])
+categories.list(
+    "list_categories",
+    "查询类别",
+    "List categories",
+    "List categories by id, optionally filtered by name.",
+    lambda form: catalog.admin_category_page(form, form.keyword.data),
+    form=CategoryQueryForm,
+)
+categories.get(
+    "get_category", "查询类别", "Get a category", "Get one category.", catalog.admin_category
+)
+categories.create(
+    "create_category",
+    "新增类别",
     "Create a category",
-    body=CategoryCreateForm,
-    data=AdminCategory,
-    status=201,
+    "Create a category with a unique name.",
+    CategoryCreateForm,
+    lambda data: catalog.create_category(data["name"], data["description"], data["topic_img_id"]),
     errors=[Duplicated, ImageNotFound],
 )
-def create_category():
-    """Create a category with a unique name."""
-    form = CategoryCreateForm().validate_or_raise()
-    return catalog.create_category(form.name.data, form.description.data, form.topic_img_id.data)
-
-
-@bp.put("/<int:id>")
-@permission("更新类别", MODULE)
-@doc(
+categories.update(
+    "update_category",
+    "更新类别",
     "Update a category",
-    body=CategoryUpdateForm,
-    data=AdminCategory,
-    status=201,
-    path=path_ids("id"),
+    "Update the fields sent.",
+    CategoryUpdateForm,
+    catalog.update_category,
     errors=[CategoryNotFound, Duplicated, ImageNotFound],
 )
-def update_category(id):
-    """Update the fields sent."""
-    form = CategoryUpdateForm().validate_or_raise()
-    return catalog.update_category(id, form.present())
-
-
-@bp.delete("/<int:id>")
-@permission("删除类别", MODULE)
-@doc(
+categories.delete(
+    "delete_category",
+    "删除类别",
     "Delete a category without live products",
-    data=Id,
-    status=202,
-    path=path_ids("id"),
+    "Soft-delete an empty category.",
+    catalog.delete_category,
     errors=[CategoryNotFound, CategoryInUse],
 )
-def delete_category(id):
-    """Soft-delete an empty category."""
-    catalog.delete_category(id)
-    return {"id": id}

@@ -5,8 +5,9 @@ import re
 from flask import Blueprint
 from sqlalchemy import select
 
+from app.api.resource import Resource
 from app.core.auth import current_user, has_permission, permission, public
-from app.core.docs import doc, path_ids
+from app.core.docs import doc
 from app.core.exceptions import (
     ConfigNotFound,
     ConfigProtected,
@@ -20,8 +21,6 @@ from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.models import Config
 from app.schemas import config as shapes
-from app.schemas.base import Page
-from app.schemas.common import Id
 from app.services import config_params
 from app.validators.content import (
     ConfigCreateForm,
@@ -51,23 +50,28 @@ def _is_reader() -> bool:
     return user is not None and has_permission(user, MODULE, READ)
 
 
-@bp.get("/list")
-@permission(READ, MODULE)
-@doc("List config parameters", query=ConfigListForm, data=Page(shapes.Config))
-def list_configs():
-    """List config parameters by id, optionally filtered by name or key."""
-    form = ConfigListForm().validate_or_raise()
+def _page(form):
     statement = select(Config).order_by(Config.id)
     statement = keyword_filter(statement, form.keyword.data, Config.name, Config.key)
     return paginate(statement, form)
 
 
-@bp.get("/<int:id>")
-@permission(READ, MODULE)
-@doc("Get a config parameter", data=shapes.Config, path=path_ids("id"), errors=[ConfigNotFound])
-def get_config(id: int):
-    """Get one config parameter."""
-    return config_params.get_config(id)
+configs = Resource(bp, MODULE, shape=shapes.Config, missing=[ConfigNotFound])
+configs.list(
+    "list_configs",
+    READ,
+    "List config parameters",
+    "List config parameters by id, optionally filtered by name or key.",
+    _page,
+    form=ConfigListForm,
+)
+configs.get(
+    "get_config",
+    READ,
+    "Get a config parameter",
+    "Get one config parameter.",
+    config_params.get_config,
+)
 
 
 @bp.get("/key/<key>")
@@ -84,35 +88,24 @@ def get_config_by_key(key: str):
     return row
 
 
-@bp.post("")
-@permission("新建参数配置", MODULE)
-@doc(
+configs.create(
+    "create_config",
+    "新建参数配置",
     "Create a config parameter",
-    body=ConfigCreateForm,
-    data=shapes.Config,
-    status=201,
+    "Create a config parameter.",
+    ConfigCreateForm,
+    config_params.create_config,
     errors=[Duplicated, ConfigValueInvalid],
 )
-def create_config():
-    """Create a config parameter."""
-    form = ConfigCreateForm().validate_or_raise()
-    return config_params.create_config(form.data)
-
-
-@bp.put("/<int:id>")
-@permission("更新参数配置", MODULE)
-@doc(
+configs.update(
+    "update_config",
+    "更新参数配置",
     "Update a config parameter",
-    body=ConfigUpdateForm,
-    data=shapes.Config,
-    status=201,
-    path=path_ids("id"),
+    "Update the fields sent; built-in rows keep their key and types.",
+    ConfigUpdateForm,
+    config_params.update_config,
     errors=[ConfigNotFound, ConfigProtected, Duplicated, ConfigValueInvalid],
 )
-def update_config(id: int):
-    """Update the fields sent; built-in rows keep their key and types."""
-    form = ConfigUpdateForm().validate_or_raise()
-    return config_params.update_config(id, form.present())
 
 
 @bp.put("/key/<key>")
@@ -132,16 +125,11 @@ def update_config_value(key: str):
     return config_params.set_config_value(key, form.value.data)
 
 
-@bp.delete("/<int:id>")
-@permission("删除参数配置", MODULE)
-@doc(
+configs.delete(
+    "delete_config",
+    "删除参数配置",
     "Delete a config parameter",
-    data=Id,
-    status=202,
-    path=path_ids("id"),
+    "Delete a parameter that is not built in.",
+    config_params.delete_config,
     errors=[ConfigNotFound, ConfigProtected],
 )
-def delete_config(id: int):
-    """Delete a parameter that is not built in."""
-    config_params.delete_config(id)
-    return {"id": id}

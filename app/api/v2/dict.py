@@ -3,16 +3,16 @@
 from flask import Blueprint
 from sqlalchemy import select
 
+from app.api.resource import Resource
 from app.core.auth import permission
-from app.core.docs import doc, path_ids
+from app.core.docs import doc
 from app.core.exceptions import DictNotFound, DictTypeNotFound, Duplicated
 from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Dict, DictType
 from app.schemas import dict as shapes
-from app.schemas.base import Items, Page
-from app.schemas.common import Id
+from app.schemas.base import Items
 from app.services import content
 from app.validators.content import (
     DictAllForm,
@@ -41,81 +41,66 @@ def _entries(dict_type: str | None):
 # ---------------------------------------------------------------------- types
 
 
-@bp.get("/type/list")
-@permission("查询字典类型列表", TYPE_MODULE)
-@doc("List dictionary types", query=DictTypeListForm, data=Page(shapes.DictType))
-def list_dict_types():
-    """List dictionary types by id, optionally filtered by name or type."""
-    form = DictTypeListForm().validate_or_raise()
+def _type_page(form):
     statement = select(DictType).order_by(DictType.id)
     statement = keyword_filter(statement, form.keyword.data, DictType.name, DictType.type)
     return paginate(statement, form)
 
 
-@bp.get("/type/<int:id>")
-@permission("查询字典类型列表", TYPE_MODULE)
-@doc("Get a dictionary type", data=shapes.DictType, path=path_ids("id"), errors=[DictTypeNotFound])
-def get_dict_type(id: int):
-    """Get one dictionary type."""
-    return content.get_dict_type(id)
-
-
-@bp.post("/type")
-@permission("新建字典类型", TYPE_MODULE)
-@doc(
+types = Resource(bp, TYPE_MODULE, shape=shapes.DictType, missing=[DictTypeNotFound], prefix="/type")
+types.list(
+    "list_dict_types",
+    "查询字典类型列表",
+    "List dictionary types",
+    "List dictionary types by id, optionally filtered by name or type.",
+    _type_page,
+    form=DictTypeListForm,
+)
+types.get(
+    "get_dict_type",
+    "查询字典类型列表",
+    "Get a dictionary type",
+    "Get one dictionary type.",
+    content.get_dict_type,
+)
+types.create(
+    "create_dict_type",
+    "新建字典类型",
     "Create a dictionary type",
-    body=DictTypeCreateForm,
-    data=shapes.DictType,
-    status=201,
+    "Create a dictionary type.",
+    DictTypeCreateForm,
+    content.create_dict_type,
     errors=[Duplicated],
 )
-def create_dict_type():
-    """Create a dictionary type."""
-    form = DictTypeCreateForm().validate_or_raise()
-    return content.create_dict_type(form.data)
-
-
-@bp.put("/type/<int:id>")
-@permission("更新字典类型", TYPE_MODULE)
-@doc(
+types.update(
+    "update_dict_type",
+    "更新字典类型",
     "Update a dictionary type",
-    body=DictTypeUpdateForm,
-    data=shapes.DictType,
-    status=201,
-    path=path_ids("id"),
+    "Update the fields sent; a new `type` renames the type's entries too.",
+    DictTypeUpdateForm,
+    content.update_dict_type,
     errors=[DictTypeNotFound, Duplicated],
 )
-def update_dict_type(id: int):
-    """Update the fields sent; a new `type` renames the type's entries too."""
-    form = DictTypeUpdateForm().validate_or_raise()
-    return content.update_dict_type(id, form.present())
-
-
-@bp.delete("/type/<int:id>")
-@permission("删除字典类型", TYPE_MODULE)
-@doc(
+types.delete(
+    "delete_dict_type",
+    "删除字典类型",
     "Delete a dictionary type and its entries",
-    data=Id,
-    status=202,
-    path=path_ids("id"),
-    errors=[DictTypeNotFound],
+    "Delete a dictionary type with its entries.",
+    content.delete_dict_type,
 )
-def delete_dict_type(id: int):
-    """Delete a dictionary type with its entries."""
-    content.delete_dict_type(id)
-    return {"id": id}
 
 
 # -------------------------------------------------------------------- entries
 
-
-@bp.get("/list")
-@permission("查询字典数据列表", DATA_MODULE)
-@doc("List dictionary entries", query=DictListForm, data=Page(shapes.Dict))
-def list_dicts():
-    """List dictionary entries by type, order and id."""
-    form = DictListForm().validate_or_raise()
-    return paginate(_entries(form.type.data), form)
+entries = Resource(bp, DATA_MODULE, shape=shapes.Dict, missing=[DictNotFound])
+entries.list(
+    "list_dicts",
+    "查询字典数据列表",
+    "List dictionary entries",
+    "List dictionary entries by type, order and id.",
+    lambda form: paginate(_entries(form.type.data), form),
+    form=DictListForm,
+)
 
 
 @bp.get("/all")
@@ -127,49 +112,35 @@ def list_all_dicts():
     return {"items": db.session.scalars(_entries(form.type.data)).all()}
 
 
-@bp.get("/<int:id>")
-@permission("查询字典数据列表", DATA_MODULE)
-@doc("Get a dictionary entry", data=shapes.Dict, path=path_ids("id"), errors=[DictNotFound])
-def get_dict(id: int):
-    """Get one dictionary entry."""
-    return content.get_dict(id)
-
-
-@bp.post("")
-@permission("新建字典数据", DATA_MODULE)
-@doc(
+entries.get(
+    "get_dict",
+    "查询字典数据列表",
+    "Get a dictionary entry",
+    "Get one dictionary entry.",
+    content.get_dict,
+)
+entries.create(
+    "create_dict",
+    "新建字典数据",
     "Create a dictionary entry",
-    body=DictCreateForm,
-    data=shapes.Dict,
-    status=201,
+    "Create an entry in an existing dictionary type.",
+    DictCreateForm,
+    content.create_dict,
     errors=[DictTypeNotFound, Duplicated],
 )
-def create_dict():
-    """Create an entry in an existing dictionary type."""
-    form = DictCreateForm().validate_or_raise()
-    return content.create_dict(form.data)
-
-
-@bp.put("/<int:id>")
-@permission("更新字典数据", DATA_MODULE)
-@doc(
+entries.update(
+    "update_dict",
+    "更新字典数据",
     "Update a dictionary entry",
-    body=DictUpdateForm,
-    data=shapes.Dict,
-    status=201,
-    path=path_ids("id"),
+    "Update the fields sent (the CMS sends the whole row; other keys are ignored).",
+    DictUpdateForm,
+    content.update_dict,
     errors=[DictNotFound, DictTypeNotFound, Duplicated],
 )
-def update_dict(id: int):
-    """Update the fields sent (the CMS sends the whole row; other keys are ignored)."""
-    form = DictUpdateForm().validate_or_raise()
-    return content.update_dict(id, form.present())
-
-
-@bp.delete("/<int:id>")
-@permission("删除字典数据", DATA_MODULE)
-@doc("Delete a dictionary entry", data=Id, status=202, path=path_ids("id"), errors=[DictNotFound])
-def delete_dict(id: int):
-    """Delete one dictionary entry."""
-    content.delete_dict(id)
-    return {"id": id}
+entries.delete(
+    "delete_dict",
+    "删除字典数据",
+    "Delete a dictionary entry",
+    "Delete one dictionary entry.",
+    content.delete_dict,
+)

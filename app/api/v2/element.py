@@ -2,18 +2,17 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import current_user, staff_required, super_required
-from app.core.docs import doc, path_id_list, path_ids
+from app.core.docs import doc
 from app.core.exceptions import (
     Duplicated,
     ElementNotFound,
     GroupNotFound,
     RouteNotFound,
 )
-from app.core.forms import ids_in_path
 from app.core.pagination import paginate
 from app.schemas.base import Items, Page
-from app.schemas.common import Ids
 from app.schemas.element import Element, ElementDeployment, Signs
 from app.services import access
 from app.validators.admin import (
@@ -25,6 +24,8 @@ from app.validators.admin import (
 )
 
 bp = Blueprint("element", __name__, url_prefix="/element")
+
+elements = Resource(bp, "", shape=Element, missing=[ElementNotFound])
 
 
 @bp.get("")
@@ -67,19 +68,15 @@ def list_route_elements():
     return paginate(statement, form)
 
 
-@bp.post("")
-@super_required
-@doc(
+elements.create(
+    "create_element",
+    super_required,
     "Create an element",
-    body=ElementCreateForm,
-    data=Element,
-    status=201,
+    "Attach a new element to a route.",
+    ElementCreateForm,
+    lambda data: access.create_element(data["name"], data["sign"], data["route_id"]),
     errors=[RouteNotFound, Duplicated],
 )
-def create_element():
-    """Attach a new element to a route."""
-    form = ElementCreateForm().validate_or_raise()
-    return access.create_element(form.name.data, form.sign.data, form.route_id.data)
 
 
 @bp.put("/deploy")
@@ -98,32 +95,19 @@ def deploy_elements():
     return access.deploy_elements(group, form.element_ids.data)
 
 
-@bp.put("/<int:id>")
-@super_required
-@doc(
+elements.update(
+    "update_element",
+    super_required,
     "Update an element",
-    body=ElementUpdateForm,
-    data=Element,
-    status=201,
-    path=path_ids("id"),
+    "Change an element's name, sign or route.",
+    ElementUpdateForm,
+    lambda id, fields: access.update_element(access.get_element(id), fields),
     errors=[ElementNotFound, RouteNotFound, Duplicated],
 )
-def update_element(id):
-    """Change an element's name, sign or route."""
-    form = ElementUpdateForm().validate_or_raise()
-    return access.update_element(access.get_element(id), form.present())
-
-
-@bp.delete("/<ids>")
-@super_required
-@doc(
+elements.delete_many(
+    "delete_elements",
+    super_required,
     "Delete elements",
-    data=Ids,
-    status=202,
-    path=path_id_list("ids"),
-    errors=[ElementNotFound],
+    "Delete one element or a comma list, with their grants.",
+    access.delete_elements,
 )
-def delete_elements(ids):
-    """Delete one element or a comma list, with their grants."""
-    element_ids = ids_in_path(ids)
-    return {"ids": access.delete_elements(element_ids)}

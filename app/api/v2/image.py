@@ -3,16 +3,14 @@
 from flask import Blueprint, request
 from sqlalchemy import select
 
+from app.api.resource import Resource
 from app.core.auth import permission
-from app.core.docs import doc, path_ids, upload_doc
+from app.core.docs import upload_doc
 from app.core.exceptions import ImageInUse, ImageNotFound
-from app.core.forms import PageForm
 from app.core.limits import limit_upload
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Image
-from app.schemas.base import Page
-from app.schemas.common import Id
 from app.schemas.image import AdminImage
 from app.services import uploads
 from app.validators.file import NetworkImageForm
@@ -29,21 +27,15 @@ def _image(image_id: int) -> Image:
     return image
 
 
-@bp.get("/list")
-@permission("查询图片", MODULE)
-@doc("List images", query=PageForm, data=Page(AdminImage))
-def list_images():
-    """List images, newest first."""
-    form = PageForm().validate_or_raise()
-    return paginate(select(Image).order_by(Image.id.desc()), form)
-
-
-@bp.get("/<int:image_id>")
-@permission("查询图片", MODULE)
-@doc("Get an image", data=AdminImage, path=path_ids("image_id"), errors=[ImageNotFound])
-def get_image(image_id: int):
-    """Answer one image."""
-    return _image(image_id)
+images = Resource(bp, MODULE, shape=AdminImage, missing=[ImageNotFound], key="image_id")
+images.list(
+    "list_images",
+    "查询图片",
+    "List images",
+    "List images, newest first.",
+    lambda form: paginate(select(Image).order_by(Image.id.desc()), form),
+)
+images.get("get_image", "查询图片", "Get an image", "Answer one image.", _image)
 
 
 @bp.post("")
@@ -60,16 +52,11 @@ def create_image():
     return image
 
 
-@bp.delete("/<int:image_id>")
-@permission("删除图片", MODULE)
-@doc(
+images.delete(
+    "delete_image",
+    "删除图片",
     "Delete an image",
-    data=Id,
-    status=202,
-    path=path_ids("image_id"),
+    "Delete an image the catalog no longer uses.",
+    lambda image_id: uploads.delete_image(_image(image_id)),
     errors=[ImageNotFound, ImageInUse],
 )
-def delete_image(image_id: int):
-    """Delete an image the catalog no longer uses."""
-    uploads.delete_image(_image(image_id))
-    return {"id": image_id}

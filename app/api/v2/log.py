@@ -2,15 +2,16 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import permission, super_required
-from app.core.docs import doc, path_id_list, path_ids
+from app.core.docs import doc, path_ids
 from app.core.exceptions import LogNotFound
-from app.core.forms import PageForm, ids_in_path
+from app.core.forms import PageForm
 from app.core.pagination import paginate
 from app.models import ErrorLog, LoginLog, OperLog
 from app.schemas import log as shapes
 from app.schemas.base import Page
-from app.schemas.common import Id, Ids
+from app.schemas.common import Id
 from app.services import oper_log
 from app.services.oper_log import record_operation  # the admin blueprint's after_request hook
 from app.validators.admin import ErrorLogListForm, LoginLogListForm, OperLogListForm
@@ -28,39 +29,48 @@ ERROR_READ = ("查询错误日志列表", "错误日志")
 # differ only in the model, the permission to read and the words of the spec.
 
 
-def _named(view, name: str, description: str):
-    """`view` as the endpoint `name`, described (in the spec too) by `description`."""
-    view.__name__ = view.__qualname__ = name
-    view.__doc__ = description
-    return view
+def _log_table(model, prefix: str, table: str, read: tuple[str, str], shape):
+    """The resource of one log table, under `prefix`."""
+    rows = Resource(bp, shape=shape, missing=[LogNotFound], prefix=prefix)
+    rows.model, rows.read, rows.table = model, read, table
+    return rows
 
 
-def _show_view(model, read: tuple[str, str], shape, name: str, summary: str, description: str):
-    def view(id):
-        return oper_log.get_log(model, id)
+def _show(rows, endpoint: str, summary: str, description: str) -> None:
+    model = rows.model
+    rows.get(endpoint, rows.read, summary, description, lambda id: oper_log.get_log(model, id))
 
-    view = _named(view, name, description)
-    return permission(*read)(
-        doc(summary, data=shape, path=path_ids("id"), errors=[LogNotFound])(view)
+
+def _delete(rows, endpoint: str, summary: str) -> None:
+    model = rows.model
+    rows.view(
+        "DELETE",
+        rows.one,
+        endpoint,
+        super_required,
+        summary,
+        f"Delete one {rows.table} row.",
+        lambda id: {"id": oper_log.delete_log(model, id)},
+        data=Id,
+        status=202,
+        path=path_ids("id"),
+        errors=[LogNotFound],
     )
 
 
-def _delete_view(model, name: str, summary: str, table: str):
-    def view(id):
-        return {"id": oper_log.delete_log(model, id)}
-
-    view = _named(view, name, f"Delete one {table} row.")
-    return super_required(
-        doc(summary, data=Id, status=202, path=path_ids("id"), errors=[LogNotFound])(view)
+def _clear(rows, endpoint: str) -> None:
+    model = rows.model
+    rows.view(
+        "DELETE",
+        "/all",
+        endpoint,
+        super_required,
+        f"Clear the {rows.table}",
+        f"Delete every {rows.table} row.",
+        lambda: {"count": oper_log.clear(model)},
+        data=shapes.Cleared,
+        status=202,
     )
-
-
-def _clear_view(model, name: str, table: str):
-    def view():
-        return {"count": oper_log.clear(model)}
-
-    view = _named(view, name, f"Delete every {table} row.")
-    return super_required(doc(f"Clear the {table}", data=shapes.Cleared, status=202)(view))
 
 
 # ------------------------------------------------------------------ login log
@@ -81,20 +91,10 @@ def list_login_logs():
     return paginate(statement, form)
 
 
-get_login_log = bp.get("/login/<int:id>")(
-    _show_view(
-        LoginLog,
-        LOGIN_READ,
-        shapes.LoginLog,
-        "get_login_log",
-        "Get a login attempt",
-        "Show one login attempt.",
-    )
-)
-delete_login_log = bp.delete("/login/<int:id>")(
-    _delete_view(LoginLog, "delete_login_log", "Delete a login log row", "login log")
-)
-clear_login_logs = bp.delete("/login/all")(_clear_view(LoginLog, "clear_login_logs", "login log"))
+logins = _log_table(LoginLog, "/login", "login log", LOGIN_READ, shapes.LoginLog)
+_show(logins, "get_login_log", "Get a login attempt", "Show one login attempt.")
+_delete(logins, "delete_login_log", "Delete a login log row")
+_clear(logins, "clear_login_logs")
 
 
 # -------------------------------------------------------------- operation log
@@ -125,20 +125,10 @@ def list_oper_users():
     return paginate(oper_log.oper_user_names_statement(), form)
 
 
-get_oper_log = bp.get("/oper/<int:id>")(
-    _show_view(
-        OperLog,
-        OPER_READ,
-        shapes.OperLog,
-        "get_oper_log",
-        "Get an operation log row",
-        "Show one admin operation.",
-    )
-)
-delete_oper_log = bp.delete("/oper/<int:id>")(
-    _delete_view(OperLog, "delete_oper_log", "Delete an operation log row", "operation log")
-)
-clear_oper_logs = bp.delete("/oper/all")(_clear_view(OperLog, "clear_oper_logs", "operation log"))
+opers = _log_table(OperLog, "/oper", "operation log", OPER_READ, shapes.OperLog)
+_show(opers, "get_oper_log", "Get an operation log row", "Show one admin operation.")
+_delete(opers, "delete_oper_log", "Delete an operation log row")
+_clear(opers, "clear_oper_logs")
 
 
 # ------------------------------------------------------------------ error log
@@ -156,29 +146,17 @@ def list_error_logs():
     return paginate(statement, form)
 
 
-get_error_log = bp.get("/error/<int:id>")(
-    _show_view(
-        ErrorLog,
-        ERROR_READ,
-        shapes.ErrorLogDetail,
-        "get_error_log",
-        "Get an error with its traceback",
-        "Show one error with its traceback.",
-    )
+errors = _log_table(ErrorLog, "/error", "error log", ERROR_READ, shapes.ErrorLogDetail)
+_show(
+    errors, "get_error_log", "Get an error with its traceback", "Show one error with its traceback."
 )
-clear_error_logs = bp.delete("/error/all")(_clear_view(ErrorLog, "clear_error_logs", "error log"))
+_clear(errors, "clear_error_logs")
 
 
-@bp.delete("/error/<ids>")
-@super_required
-@doc(
+errors.delete_many(
+    "delete_error_logs",
+    super_required,
     "Delete error log rows",
-    data=Ids,
-    status=202,
-    path=path_id_list("ids"),
-    errors=[LogNotFound],
+    "Delete one error log row or a comma list.",
+    lambda ids: oper_log.delete_logs(ErrorLog, ids),
 )
-def delete_error_logs(ids):
-    """Delete one error log row or a comma list."""
-    log_ids = ids_in_path(ids)
-    return {"ids": oper_log.delete_logs(ErrorLog, log_ids)}

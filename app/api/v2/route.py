@@ -2,8 +2,9 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import staff_required, super_required
-from app.core.docs import INT, doc, path_ids
+from app.core.docs import INT
 from app.core.exceptions import Duplicated, InvalidRouteTree, RouteNotFound
 from app.core.forms import json_body
 from app.models.access import RouteNode as TreeNode
@@ -19,89 +20,84 @@ TREE_BODY = {
     "type": "array",
     "items": {"type": "object", "properties": {"id": INT, "children": {"type": "array"}}},
 }
+TREE = ArrayOf(RouteNode)
 
 
-@bp.get("/tree")
-@staff_required
-@doc("The whole route tree", data=ArrayOf(RouteNode))
-def get_route_tree():
-    """Show every route as a tree."""
-    return access.full_tree()
-
-
-@bp.get("/tree/with_element")
-@super_required
-@doc("The whole route tree with page elements", data=ArrayOf(RouteNodeWithElements))
-def get_route_tree_with_elements():
-    """Show every route as a tree, each with its page elements."""
-    return access.tree_with_elements()
-
-
-@bp.put("/tree")
-@super_required
-@doc(
-    "Re-arrange the route tree",
-    raw_body=TREE_BODY,
-    data=ArrayOf(RouteNode),
-    status=201,
-    errors=[RouteNotFound, InvalidRouteTree],
-)
-def update_route_tree():
-    """Re-parent and re-order routes as the nested array places them."""
-    return access.save_tree(json_body())
-
-
-@bp.get("/<int:id>")
-@super_required
-@doc("Get a route with its subtree", data=RouteNode, path=path_ids("id"), errors=[RouteNotFound])
-def get_route(id):
-    """Show one route and everything below it."""
-    return access.route_subtree(access.get_route(id))
-
-
-@bp.post("")
-@super_required
-@doc(
-    "Create a route",
-    body=RouteCreateForm,
-    data=RouteNode,
-    status=201,
-    errors=[RouteNotFound, Duplicated],
-)
-def create_route():
-    """Add a route to the tree."""
-    form = RouteCreateForm().validate_or_raise()
+def _created(form):
     fields = form.present()
     fields.setdefault("parent_id", 0)
     return TreeNode(access.create_route(fields))  # new: no children yet
 
 
-@bp.put("/<int:id>")
-@super_required
-@doc(
-    "Update a route",
-    body=RouteUpdateForm,
+routes = Resource(bp, "", shape=RouteNode, missing=[RouteNotFound])
+routes.view(
+    "GET",
+    "/tree",
+    "get_route_tree",
+    staff_required,
+    "The whole route tree",
+    "Show every route as a tree.",
+    access.full_tree,
+    data=TREE,
+)
+routes.view(
+    "GET",
+    "/tree/with_element",
+    "get_route_tree_with_elements",
+    super_required,
+    "The whole route tree with page elements",
+    "Show every route as a tree, each with its page elements.",
+    access.tree_with_elements,
+    data=ArrayOf(RouteNodeWithElements),
+)
+routes.view(
+    "PUT",
+    "/tree",
+    "update_route_tree",
+    super_required,
+    "Re-arrange the route tree",
+    "Re-parent and re-order routes as the nested array places them.",
+    lambda: access.save_tree(json_body()),
+    raw_body=TREE_BODY,
+    data=TREE,
+    errors=[RouteNotFound, InvalidRouteTree],
+)
+routes.get(
+    "get_route",
+    super_required,
+    "Get a route with its subtree",
+    "Show one route and everything below it.",
+    lambda id: access.route_subtree(access.get_route(id)),
+)
+routes.view(
+    "POST",
+    "",
+    "create_route",
+    super_required,
+    "Create a route",
+    "Add a route to the tree.",
+    _created,
+    body=RouteCreateForm,
     data=RouteNode,
-    status=201,
-    path=path_ids("id"),
+    errors=[RouteNotFound, Duplicated],
+)
+routes.update(
+    "update_route",
+    super_required,
+    "Update a route",
+    "Change a route; id, children and meta in the body are ignored.",
+    RouteUpdateForm,
+    lambda id, fields: access.route_subtree(access.update_route(access.get_route(id), fields)),
     errors=[RouteNotFound, Duplicated, InvalidRouteTree],
 )
-def update_route(id):
-    """Change a route; id, children and meta in the body are ignored."""
-    form = RouteUpdateForm().validate_or_raise()
-    route = access.update_route(access.get_route(id), form.present())
-    return access.route_subtree(route)
-
-
-@bp.delete("/<int:id>")
-@super_required
-@doc(
+routes.view(
+    "DELETE",
+    "/<int:id>",
+    "delete_route",
+    super_required,
     "Delete a route and its descendants",
+    "Delete a route with every route below it.",
+    lambda id: {"ids": access.delete_route(access.get_route(id))},
     data=Ids,
-    status=202,
-    path=path_ids("id"),
     errors=[RouteNotFound],
 )
-def delete_route(id):
-    """Delete a route with every route below it."""
-    return {"ids": access.delete_route(access.get_route(id))}

@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource
 from app.core.auth import permission
 from app.core.docs import doc, path_ids
 from app.core.exceptions import (
@@ -11,7 +12,6 @@ from app.core.exceptions import (
     ProductNotInTheme,
     ThemeNotFound,
 )
-from app.core.forms import PageForm
 from app.schemas.base import Page
 from app.schemas.common import Id
 from app.schemas.theme import AdminTheme, AdminThemeDetail
@@ -28,57 +28,40 @@ bp = Blueprint("theme", __name__, url_prefix="/theme")
 MODULE = "主题"
 
 
-@bp.get("/list")
-@permission("查询主题", MODULE)
-@doc("List themes", query=PageForm, data=Page(AdminTheme))
-def list_themes():
-    """List themes by id."""
-    form = PageForm().validate_or_raise()
-    return catalog.admin_theme_page(form)
-
-
-@bp.get("/<int:id>")
-@permission("查询主题", MODULE)
-@doc(
-    "Get a theme with its products",
-    data=AdminThemeDetail,
-    path=path_ids("id"),
-    errors=[ThemeNotFound],
+themes = Resource(bp, MODULE, shape=AdminThemeDetail, missing=[ThemeNotFound])
+themes.list(
+    "list_themes",
+    "查询主题",
+    "List themes",
+    "List themes by id.",
+    catalog.admin_theme_page,
+    data=Page(AdminTheme),
 )
-def get_theme(id):
-    """Get a theme with every linked product, off-sale included."""
-    return catalog.admin_theme(id)
-
-
-@bp.post("")
-@permission("新增主题", MODULE)
-@doc(
+themes.get(
+    "get_theme",
+    "查询主题",
+    "Get a theme with its products",
+    "Get a theme with every linked product, off-sale included.",
+    catalog.admin_theme,
+)
+themes.create(
+    "create_theme",
+    "新增主题",
     "Create a theme",
-    body=ThemeCreateForm,
-    data=AdminThemeDetail,
-    status=201,
+    "Create a theme, optionally linking products in order.",
+    ThemeCreateForm,
+    catalog.create_theme,
     errors=[ImageNotFound, ProductNotFound],
 )
-def create_theme():
-    """Create a theme, optionally linking products in order."""
-    form = ThemeCreateForm().validate_or_raise()
-    return catalog.create_theme(form.data)
-
-
-@bp.put("/<int:id>")
-@permission("更新主题", MODULE)
-@doc(
+themes.update(
+    "update_theme",
+    "更新主题",
     "Update a theme",
-    body=ThemeUpdateForm,
-    data=AdminThemeDetail,
-    status=201,
-    path=path_ids("id"),
+    "Update the fields sent.",
+    ThemeUpdateForm,
+    catalog.update_theme,
     errors=[ThemeNotFound, ImageNotFound],
 )
-def update_theme(id):
-    """Update the fields sent."""
-    form = ThemeUpdateForm().validate_or_raise()
-    return catalog.update_theme(id, form.present())
 
 
 @bp.put("/<int:id>/products")
@@ -97,13 +80,9 @@ def replace_theme_products(id):
     return catalog.replace_theme_products(id, form.product_ids.data)
 
 
-@bp.delete("/<int:id>")
-@permission("删除主题", MODULE)
-@doc("Delete a theme", data=Id, status=202, path=path_ids("id"), errors=[ThemeNotFound])
-def delete_theme(id):
-    """Soft-delete a theme."""
-    catalog.delete_theme(id)
-    return {"id": id}
+themes.delete(
+    "delete_theme", "删除主题", "Delete a theme", "Soft-delete a theme.", catalog.delete_theme
+)
 
 
 @bp.post("/<int:id>/product")

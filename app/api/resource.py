@@ -1,0 +1,244 @@
+"""Declared views: the standard list/get/create/update/delete views of a resource, one line each.
+
+A resource module declares what differs (permission, summary, description, form, service verb,
+errors) and `Resource` writes the view around it, the same for every resource:
+
+    notices = Resource(bp, MODULE, shape=AdminNotice, missing=[NoticeNotFound])
+    notices.get("get_notice", "查询通知列表", "Get a notice", "Get one notice.", content.get_notice)
+
+registers `GET /<int:id>` as endpoint `get_notice`, guarded by the permission (name, MODULE),
+documented by `@doc` (summary, the shape, the `id` path parameter, the errors) and described by
+the docstring given, exactly as the hand-written stack of decorators would. The service verbs
+take the path id and the validated form's data (`form.data` on create, the fields sent on
+update: `form.present()`); `author=True` passes the caller first. Views that do more than one
+service call are still written by hand beside these.
+"""
+
+import re
+from collections.abc import Callable
+
+from flask import Blueprint
+
+from app.core.auth import current_user, permission
+from app.core.docs import doc, path_id_list, path_ids
+from app.core.forms import PageForm, ids_in_path
+from app.schemas.base import Page
+from app.schemas.common import Id, Ids
+
+_WRITE_STATUS = {"POST": 201, "PUT": 201, "DELETE": 202}
+
+
+def declare(bp, method, rule, endpoint, guard, summary, description, run: Callable, **documented):
+    """Register `run` as the view `endpoint` of `bp`: route, guard, @doc, in that order."""
+
+    def view(**path):
+        return run(*path.values())
+
+    view.__name__ = view.__qualname__ = endpoint
+    view.__module__ = bp.import_name
+    view.__doc__ = description
+    bp.route(rule, methods=[method])(guard(doc(summary, **documented)(view)))
+    return view
+
+
+def _guard(perm, module: str):
+    """A permission name of `module`, a (name, module) pair, or an access decorator as is."""
+    if callable(perm):
+        return perm
+    name, module = perm if isinstance(perm, tuple) else (perm, module)
+    return permission(name, module)
+
+
+def _then(outer, inner):
+    return lambda view: outer(inner(view))
+
+
+def guarded(*decorators):
+    """Several access decorators as one view access, the first outermost."""
+    combined = decorators[-1]
+    for outer in reversed(decorators[:-1]):
+        combined = _then(outer, combined)
+    return combined
+
+
+def _validated(form):
+    return form().validate_or_raise()
+
+
+def _caller(author: bool) -> tuple:
+    return (current_user(),) if author else ()
+
+
+class Resource:
+    """The standard views of one resource: `shape` answers them, `missing` is its not-found
+    error, rules are under `prefix`. Each view's access is given as `_guard` takes it."""
+
+    def __init__(
+        self,
+        bp: Blueprint,
+        module: str = "",
+        *,
+        shape,
+        missing=(),
+        prefix: str = "",
+        public: bool = False,
+        cache=None,
+        key: str = "id",
+    ):
+        """public: documented without security (the views say `public` as their access);
+        cache: a decorator applied inside the access check (`catalog.cached_read`);
+        key: the name of the id in the path of one row."""
+        self.bp, self.module, self.shape = bp, module, shape
+        self.missing, self.prefix = list(missing), prefix
+        self.public, self.cache = public, cache
+        self.key, self.one = key, f"/<int:{key}>"  # the path parameter of one row
+
+    def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
+        guard = _guard(perm, self.module)
+        if self.cache is not None:  # inside the guard, outside @doc
+            guard = _then(guard, self.cache)
+        if self.public:
+            documented.setdefault("auth", False)
+        rule = self.prefix + rule
+        return declare(
+            self.bp, method, rule, endpoint, guard, summary, description, run, **documented
+        )
+
+    def view(self, method, rule, endpoint, perm, summary, description, run, **documented):
+        """Any other view of one service call: `run(*path values[, form])`, the form being the
+        documented `query` or `body` form, validated first. The `<int:...>` ids of the rule are
+        documented as path parameters, and a write answers 201 (POST, PUT) or 202 (DELETE)
+        unless `status` says otherwise."""
+        ids = re.findall(r"<int:(\w+)>", rule)
+        if ids:
+            documented.setdefault("path", path_ids(*ids))
+        documented.setdefault("status", _WRITE_STATUS.get(method, 200))
+        form = documented.get("query") or documented.get("body")
+        call = run if form is None else (lambda *path: run(*path, _validated(form)))
+        return self._add(method, rule, endpoint, perm, summary, description, call, **documented)
+
+    def list(self, endpoint, perm, summary, description, page, *, form=PageForm, data=None):
+        """GET /list: `page(form)` answers one page (a query form, PageForm by default)."""
+        run = lambda: page(_validated(form))  # noqa: E731
+        data = data or Page(self.shape)
+        return self._add(
+            "GET", "/list", endpoint, perm, summary, description, run, query=form, data=data
+        )
+
+    def get(self, endpoint, perm, summary, description, fetch, *, data=None, errors=None):
+        """GET /<int:id>: `fetch(id)`."""
+        errors = self.missing if errors is None else errors
+        return self._add(
+            "GET",
+            self.one,
+            endpoint,
+            perm,
+            summary,
+            description,
+            fetch,
+            data=data or self.shape,
+            path=path_ids(self.key),
+            errors=errors,
+        )
+
+    def create(
+        self,
+        endpoint,
+        perm,
+        summary,
+        description,
+        form,
+        make,
+        *,
+        data=None,
+        errors=(),
+        author=False,
+    ):
+        """POST: `make([caller,] form.data)`, answered 201."""
+        run = lambda: make(*_caller(author), _validated(form).data)  # noqa: E731
+        return self._add(
+            "POST",
+            "",
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            body=form,
+            data=data or self.shape,
+            status=201,
+            errors=errors,
+        )
+
+    def update(
+        self,
+        endpoint,
+        perm,
+        summary,
+        description,
+        form,
+        change,
+        *,
+        data=None,
+        errors=None,
+        author=False,
+    ):
+        """PUT /<int:id>: `change(id, [caller,] fields sent)`, answered 201."""
+        errors = self.missing if errors is None else errors
+        run = lambda id: change(id, *_caller(author), _validated(form).present())  # noqa: E731
+        return self._add(
+            "PUT",
+            self.one,
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            body=form,
+            data=data or self.shape,
+            status=201,
+            path=path_ids(self.key),
+            errors=errors,
+        )
+
+    def delete(self, endpoint, perm, summary, description, remove, *, errors=None):
+        """DELETE /<int:id>: `remove(id)`, answered 202 with the id."""
+        errors = self.missing if errors is None else errors
+
+        def run(id):
+            remove(id)
+            return {"id": id}
+
+        return self._add(
+            "DELETE",
+            self.one,
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            data=Id,
+            status=202,
+            path=path_ids(self.key),
+            errors=errors,
+        )
+
+    def delete_many(
+        self, endpoint, perm, summary, description, remove, *, errors=None, field_errors=False
+    ):
+        """DELETE /<ids>: `remove(ids)` of one id or a comma list, answered 202 with the ids."""
+        errors = self.missing if errors is None else errors
+        run = lambda ids: {"ids": remove(ids_in_path(ids, field_errors=field_errors))}  # noqa: E731
+        return self._add(
+            "DELETE",
+            "/<ids>",
+            endpoint,
+            perm,
+            summary,
+            description,
+            run,
+            data=Ids,
+            status=202,
+            path=path_id_list("ids"),
+            errors=errors,
+        )
