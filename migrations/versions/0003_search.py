@@ -5,10 +5,10 @@ Revises: 0002
 Create Date: 2026-12-02 10:00:00.000000
 
 """
-import time
-
 from alembic import op
 import sqlalchemy as sa
+
+from app.core.migration import add_parameters, remove_parameters
 
 
 # revision identifiers, used by Alembic.
@@ -17,21 +17,10 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-HOT_KEY = 'shop.search.hot'
-
-config = sa.table(
-    'config',
-    sa.column('id', sa.Integer),
-    sa.column('name', sa.String),
-    sa.column('key', sa.String),
-    sa.column('value', sa.String),
-    sa.column('value_type', sa.String),
-    sa.column('type', sa.Boolean),
-    sa.column('public', sa.Boolean),
-    sa.column('remark', sa.String),
-    sa.column('create_time', sa.Integer),
-    sa.column('update_time', sa.Integer),
-)
+PARAMETERS = [
+    # key, name, value, value_type, remark (the row app/seed/system.py gives a new install)
+    ('shop.search.hot', '商城搜索-热门关键词', '[]', 'json', '搜索页的热门关键词，JSON字符串数组，按顺序显示'),
+]
 
 
 def upgrade():
@@ -46,27 +35,9 @@ def upgrade():
     )
     # An installed shop gets the built-in hot keywords parameter here (a new install gets it
     # from the system seed, with the id app/seed/system.py gives it).
-    connection = op.get_bind()
-    if connection.execute(sa.select(config.c.id).where(config.c.key == HOT_KEY)).first():
-        return
-    last_id = connection.execute(sa.select(sa.func.max(config.c.id))).scalar()
-    if last_id is None:
-        return
-    now = int(time.time())
-    op.bulk_insert(config, [{
-        'id': last_id + 1,
-        'name': '商城搜索-热门关键词',
-        'key': HOT_KEY,
-        'value': '[]',
-        'value_type': 'json',
-        'type': True,
-        'public': True,
-        'remark': '搜索页的热门关键词，JSON字符串数组，按顺序显示',
-        'create_time': now,
-        'update_time': now,
-    }])
+    add_parameters(PARAMETERS)
 
 
 def downgrade():
-    op.execute(config.delete().where(config.c.key == HOT_KEY))
+    remove_parameters(PARAMETERS)
     op.drop_table('search_history')

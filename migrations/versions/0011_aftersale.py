@@ -11,10 +11,10 @@ Revises: 0010
 Create Date: 2026-12-02 15:00:00
 
 """
-import time
-
 from alembic import op
 import sqlalchemy as sa
+
+from app.core.migration import add_parameters, remove_parameters
 
 import app.models.base
 
@@ -36,44 +36,6 @@ PARAMETERS = [
         '确认收货后多少天内可以申请售后；未收货的订单随时可以申请',
     ),
 ]
-
-config = sa.table(
-    'config',
-    sa.column('id', sa.Integer),
-    sa.column('name', sa.String),
-    sa.column('key', sa.String),
-    sa.column('value', sa.String),
-    sa.column('value_type', sa.String),
-    sa.column('type', sa.Boolean),
-    sa.column('public', sa.Boolean),
-    sa.column('remark', sa.String),
-    sa.column('create_time', sa.Integer),
-    sa.column('update_time', sa.Integer),
-)
-
-
-def _add_parameters():
-    """Built-in rows for an installed shop (its config table has rows); keys it already has
-    are left alone."""
-    connection = op.get_bind()
-    last_id = connection.execute(sa.select(sa.func.max(config.c.id))).scalar()
-    if last_id is None:
-        return
-    keys = [key for key, *_ in PARAMETERS]
-    present = set(connection.execute(sa.select(config.c.key).where(config.c.key.in_(keys))).scalars())
-    now = int(time.time())
-    rows = []
-    for key, name, value, value_type, remark in PARAMETERS:
-        if key in present:
-            continue
-        last_id += 1
-        rows.append({
-            'id': last_id, 'name': name, 'key': key, 'value': value, 'value_type': value_type,
-            'type': True, 'public': True, 'remark': remark, 'create_time': now, 'update_time': now,
-        })
-    if rows:
-        op.bulk_insert(config, rows)
-
 
 def upgrade():
     op.create_table(
@@ -171,11 +133,11 @@ def upgrade():
         "AND refund.status IN ('SUCCESS', 'PROCESSING'))"
         + (' / 100' if op.get_bind().dialect.name == 'mysql' else '')
     )
-    _add_parameters()
+    add_parameters(PARAMETERS)
 
 
 def downgrade():
-    op.execute(config.delete().where(config.c.key.in_([key for key, *_ in PARAMETERS])))
+    remove_parameters(PARAMETERS)
     with op.batch_alter_table('refund', schema=None) as batch_op:
         batch_op.drop_constraint('fk_refund_after_sale_id', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_refund_after_sale_id'))
