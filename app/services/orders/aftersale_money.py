@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.models.aftersale import AS, OPEN, line_refund
 from app.models.base import now, yuan_to_fen
+from app.services.state_machine import Machine
 
 # (from, to) -> actor types allowed to make the move.
 TRANSITIONS: dict[tuple[int, int], frozenset[str]] = {
@@ -69,6 +70,11 @@ def status_conflict(current: int | None, allowed, msg: str | None = None):
     )
 
 
+AFTER_SALES = Machine(
+    AfterSale, "status", AfterSaleEvent, "after_sale_id", TRANSITIONS, status_conflict
+)
+
+
 def transition(
     after_sale_id: int,
     from_status: int,
@@ -80,29 +86,9 @@ def transition(
 ) -> bool:
     """Move the after-sale if it is still in `from_status` (False when another request won),
     with its event; no commit."""
-    allowed = TRANSITIONS.get((from_status, to_status))
-    if allowed is None or actor_type not in allowed:
-        sources = [f for (f, t), who in TRANSITIONS.items() if t == to_status and actor_type in who]
-        raise status_conflict(from_status, sources)
-    changed = db.session.execute(
-        update(AfterSale)
-        .where(AfterSale.id == after_sale_id, AfterSale.status == from_status)
-        .values(status=to_status, update_time=now(), **values)
-        .execution_options(synchronize_session=False)
+    return AFTER_SALES.move(
+        after_sale_id, from_status, to_status, actor_type, actor_id, reason, **values
     )
-    if changed.rowcount != 1:
-        return False
-    db.session.add(
-        AfterSaleEvent(
-            after_sale_id=after_sale_id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_type=actor_type,
-            actor_id=actor_id,
-            reason=reason[:255],
-        )
-    )
-    return True
 
 
 def move(

@@ -1,13 +1,13 @@
 """The order status machine: every status change is a guarded UPDATE on the expected current
 status that appends an order event (`transition`); `move` raises when another request won."""
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app.core import metrics
 from app.extensions import db
 from app.models import Order, OrderEvent, OrderStatus
-from app.models.base import now
 from app.models.order import status_conflict
+from app.services.state_machine import Machine
 
 S = OrderStatus
 
@@ -36,6 +36,8 @@ REFUNDABLE = (S.PAID, S.PAID_BUT_OUT_OF, S.HANDLED_OUT_OF, S.REFUND_FAILED)
 # Orders whose units a customer may ask an after-sale for (app/services/aftersale.py).
 AFTER_SALE_ALLOWED = (S.PAID, S.DELIVERED, S.RECEIVED)
 
+ORDERS = Machine(Order, "order_status", OrderEvent, "order_id", TRANSITIONS, status_conflict)
+
 
 def transition(
     order_id: int,
@@ -50,28 +52,9 @@ def transition(
 
     Does not commit: the caller's transaction holds the move and its side effects.
     """
-    allowed = TRANSITIONS.get((from_status, to_status))
-    if allowed is None or actor_type not in allowed:
-        sources = [f for (f, t), who in TRANSITIONS.items() if t == to_status and actor_type in who]
-        raise status_conflict(from_status, sources)
-    result = db.session.execute(
-        update(Order)
-        .where(Order.id == order_id, Order.order_status == from_status)
-        .values(order_status=to_status, update_time=now(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    moved = ORDERS.move(order_id, from_status, to_status, actor_type, actor_id, reason, **values)
+    if not moved:
         return False
-    db.session.add(
-        OrderEvent(
-            order_id=order_id,
-            from_status=from_status,
-            to_status=to_status,
-            actor_type=actor_type,
-            actor_id=actor_id,
-            reason=reason[:255],
-        )
-    )
     metrics.order_status_changed(db.session, to_status)
     return True
 
