@@ -243,6 +243,32 @@ def parse_int(value, low: int = -INT_LIMIT, high: int = INT_LIMIT) -> int:
     return value
 
 
+class StatusListField(StringField):
+    """One status of `statuses` (an IntEnum) or a comma list of them ("1", "2,3"), converted to
+    the sorted distinct values; `noun` names the statuses in the description and the error."""
+
+    def __init__(self, label=None, validators=None, *, statuses, noun, example, **kwargs):
+        self.status_values = {int(status) for status in statuses}
+        self.noun = noun
+        super().__init__(
+            label,
+            validators,
+            max_length=40,
+            description=f"{noun} status, or a comma list such as {example}",
+            **kwargs,
+        )
+
+    def convert(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        text = super().convert(value)
+        parts = [part.strip() for part in text.split(",")]
+        if not all(part.isdigit() and int(part) in self.status_values for part in parts):
+            low, high = min(self.status_values), max(self.status_values)
+            raise ValueError(f"Must be {self.noun} statuses ({low} to {high}), comma-separated.")
+        return sorted({int(part) for part in parts})
+
+
 class IntegerField(JSONField):
     """An integer within min_value..max_value (numbers or Settings), and always within the
     32-bit column range: the message names the tightest of these bounds."""

@@ -10,6 +10,7 @@ from app.core.forms import (
     IntegerField,
     PageForm,
     Setting,
+    StatusListField,
     StringField,
     UnixTimeField,
 )
@@ -23,8 +24,6 @@ from app.models.aftersale import (
 )
 from app.validators.order import TRACKING_PATTERN
 from app.validators.review import PLAIN_TEXT, PLAIN_TEXT_MESSAGE, ImageKeyListField
-
-STATUS_VALUES = {status.value for status in AfterSaleStatus}
 
 
 def _text(max_length: int, **kwargs) -> StringField:
@@ -77,30 +76,8 @@ class AfterSaleShipForm(BaseForm):
     )
 
 
-class StatusListField(StringField):
-    """One after-sale status or a comma list of them ("1", "2,3")."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(
-            label,
-            validators,
-            max_length=40,
-            description="after-sale status, or a comma list such as 1,2",
-            **kwargs,
-        )
-
-    def convert(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        text = super().convert(value)
-        parts = [part.strip() for part in text.split(",")]
-        if not all(part.isdigit() and int(part) in STATUS_VALUES for part in parts):
-            raise ValueError("Must be after-sale statuses (1 to 8), comma-separated.")
-        return sorted({int(part) for part in parts})
-
-
 class AdminAfterSaleListForm(PageForm):
-    status = StatusListField()
+    status = StatusListField(statuses=AfterSaleStatus, noun="after-sale", example="1,2")
     order_no = StringField(max_length=32)
     user_id = IntegerField(min_value=1)
     start = UnixTimeField(description="created at or after (Unix seconds)")

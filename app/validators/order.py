@@ -10,35 +10,12 @@ from app.core.forms import (
     IntegerField,
     PageForm,
     Setting,
+    StatusListField,
     StringField,
     UnixTimeField,
 )
 from app.models import OrderStatus
 from app.services.wechat_platform import shipping
-
-STATUS_VALUES = {status.value for status in OrderStatus}
-
-
-class StatusListField(StringField):
-    """One order status or a comma list of them ("1", "2,3")."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(
-            label,
-            validators,
-            max_length=40,
-            description="order status, or a comma list such as 2,3",
-            **kwargs,
-        )
-
-    def convert(self, value):
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        text = super().convert(value)
-        parts = [part.strip() for part in text.split(",")]
-        if not all(part.isdigit() and int(part) in STATUS_VALUES for part in parts):
-            raise ValueError("Must be order statuses (1 to 10), comma-separated.")
-        return sorted({int(part) for part in parts})
 
 
 class OrderLineForm(BaseForm):
@@ -88,7 +65,7 @@ class OrderPreviewForm(OrderLinesForm):
 
 
 class OrderListForm(PageForm):
-    status = StatusListField()
+    status = StatusListField(statuses=OrderStatus, noun="order", example="2,3")
 
 
 class PayOrderForm(BaseForm):
@@ -100,7 +77,7 @@ class AdminOrderFilterForm(BaseForm):
 
     start = UnixTimeField(description="create_time from (Unix seconds)")
     end = UnixTimeField(description="create_time to (Unix seconds)")
-    status = StatusListField()
+    status = StatusListField(statuses=OrderStatus, noun="order", example="2,3")
     order_no = StringField(max_length=32)
     user_id = IntegerField(min_value=1)
 
@@ -121,7 +98,7 @@ class AdminOrderListForm(PageForm, AdminOrderFilterForm):
 
 class AdminOrderByUserForm(PageForm):
     uid = IntegerField(min_value=1)
-    status = StatusListField()
+    status = StatusListField(statuses=OrderStatus, noun="order", example="2,3")
 
 
 TRACKING_PATTERN = r"[A-Za-z0-9-]{1,50}"
