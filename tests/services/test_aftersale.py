@@ -308,3 +308,47 @@ def test_decision_queues_the_after_sale_message(wechat, customer, admin):
         select(AfterSaleEvent.to_status).where(AfterSaleEvent.after_sale_id == request.id)
     ).all()
     assert events == [AS.PENDING, AS.REJECTED]
+
+
+# ----------------------------------------------------- after-sales of a coupon-placed order
+
+
+def test_after_sales_of_a_coupon_order_refund_exactly_what_was_paid(wechat, customer, admin):
+    """Placed through the checkout with a coupon and freight (nothing written by hand), then
+    every unit asked back in three after-sales: the refunds add up to pay_amount, the freight
+    comes with the last, and the coupon stays spent."""
+    from app.models import UserCoupon
+    from app.models.coupon import CouponStatus
+    from app.services.config_params import set_config_value
+    from app.services.orders import place_order
+    from tests.factories import give_coupon, make_address, make_coupon, pay_order
+
+    set_config_value("shop.freight.price", "8.00")
+    set_config_value("shop.freight.free_min", "999.00")
+    make_address(customer)
+    tea, rice = make_product(price="3.33", stock=10), make_product(price="10.00", stock=10)
+    held = give_coupon(customer, make_coupon(min_amount="0.00", amount="5.00"))
+    order = place_order(
+        customer.id,
+        [{"product_id": tea.id, "count": 3}, {"product_id": rice.id, "count": 1}],
+        user_coupon_id=held.id,
+    )
+    assert (order.goods_amount, order.freight_amount, order.coupon_discount) == (
+        D("19.99"),
+        D("8.00"),
+        D("5.00"),
+    )
+    assert order.pay_amount == D("22.99")
+    pay_order(order)
+    tea_line, rice_line = sorted(order_lines(order), key=lambda line: line.product_id)
+    # 5.00 shared 9.99 : 10.00: floors 2.49 / 2.50, the fen left goes to tea's larger remainder
+    assert (tea_line.pay_amount, rice_line.pay_amount) == (D("7.49"), D("7.50"))
+
+    for lines in ([(tea_line, 2)], [(rice_line, 1)], [(tea_line, 1)]):
+        _approve(wechat, make_after_sale(customer, _fresh(Order, order.id), lines=lines))
+    assert [sent["amount"]["refund"] for sent in _sent(wechat)] == [499, 750, 250 + 800]
+    assert {sent["amount"]["total"] for sent in _sent(wechat)} == {2299}
+    stored = _fresh(Order, order.id)
+    assert stored.order_status == S.REFUNDED and stored.refunded_amount == D("22.99")
+    coupon = _fresh(UserCoupon, held.id)
+    assert (coupon.status, coupon.order_id) == (CouponStatus.USED, order.id)  # stays spent
