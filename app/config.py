@@ -501,7 +501,11 @@ def _derive(settings: dict) -> None:
     replica_url = _with_charset(settings["DATABASE_REPLICA_URL"])
     settings["SQLALCHEMY_BINDS"] = {"replica": replica_url} if replica_url else {}
     settings["SQLALCHEMY_RECORD_QUERIES"] = settings["TESTING"]
-    engine_options = {"pool_pre_ping": True}
+    # No ping per checkout (a round trip per request): connections are recycled before the
+    # server's wait_timeout (8 h by default) can drop them, and a connection that died anyway
+    # (a restart, a network cut) fails its request with 503, which invalidates the pool, so
+    # the next request connects afresh (tests/test_failure_modes.py).
+    engine_options = {}
     if database_url.startswith("mysql"):
         engine_options["pool_recycle"] = 3600
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options

@@ -49,7 +49,13 @@ def request_id() -> str:
 
 # Per-request values kept on `g`. An app context can outlive one request (tests, CLI code that
 # makes requests), so they are cleared when a request starts.
-_REQUEST_SCOPED = ("flask_httpauth_user", "granted_permissions", "auth_error", "token_payload")
+_REQUEST_SCOPED = (
+    "flask_httpauth_user",
+    "granted_permissions",
+    "auth_error",
+    "token_payload",
+    "user_checked_later",
+)
 
 
 def _start_request() -> None:

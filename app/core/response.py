@@ -3,8 +3,13 @@
 from flask import jsonify
 
 
+def envelope(error_code: int, data, msg: str) -> dict:
+    """The body of a success answer."""
+    return {"error_code": error_code, "msg": msg, "data": {} if data is None else data}
+
+
 def _envelope(error_code: int, status: int, data, msg: str):
-    response = jsonify({"error_code": error_code, "msg": msg, "data": {} if data is None else data})
+    response = jsonify(envelope(error_code, data, msg))
     response.status_code = status
     return response
 
@@ -13,7 +18,10 @@ def ok(data=None, msg: str = "OK"):
     return _envelope(0, 200, data, msg)
 
 
-def created(data=None, msg: str = "Created or updated"):
+CREATED_MSG = "Created or updated"
+
+
+def created(data=None, msg: str = CREATED_MSG):
     return _envelope(1, 201, data, msg)
 
 

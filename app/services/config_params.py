@@ -128,8 +128,12 @@ def money_values(keys) -> dict:
     """Parameters holding amounts (`"8.00"`), read in one statement: a missing row, or a
     value that is not an amount of at most two decimals from 0, counts as 0.00."""
     statement = select(Config.key, Config.value).where(Config.key.in_(keys))
-    rows = dict(db.session.execute(statement).all())
-    return {key: _amount(rows.get(key)) for key in keys}
+    return amounts_of(keys, dict(db.session.execute(statement).all()))
+
+
+def amounts_of(keys, values: dict) -> dict:
+    """`money_values` of raw values read by the caller ({key: text}, a key may be missing)."""
+    return {key: _amount(values.get(key)) for key in keys}
 
 
 def _amount(text) -> Decimal:

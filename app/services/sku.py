@@ -17,8 +17,9 @@ transaction.
 
 from collections import Counter
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import bindparam, case, func, select, true, update
 from sqlalchemy.orm import joinedload
 
 from app.core.exceptions import (
@@ -81,38 +82,54 @@ def sync_product(product_id: int) -> None:
 
 
 def reserve(lines: list[tuple[int, int, int]]) -> bool:
-    """Take units for (sku_id, product_id, count) lines, all or nothing.
+    """Take units for (sku_id, product_id, count) lines, all or nothing, in two statements.
 
-    Guarded UPDATEs: each SKU (ascending id) needs the stock, on sale and live; then each
-    product (ascending id) gives the same units from its derived stock. False on a shortfall:
-    the caller rolls back.
+    One guarded UPDATE takes every SKU's units (each row needs the stock, on sale and live),
+    then one takes the same units from the products' derived stock; a row that fails its guard
+    is not changed, so fewer rows than asked means a shortfall: False, the caller rolls back.
+    Each UPDATE locks its rows by ascending primary key (the IN list's index range order), SKUs
+    before products, as every writer does.
     """
     per_sku, per_product = Counter(), Counter()
     for sku_id, product_id, count in lines:
         per_sku[sku_id] += count
         per_product[product_id] += count
-    # SKUs first, then products, each in ascending id order: every writer locks in this order.
     return _take(Sku, per_sku) and _take(Product, per_product)
 
 
-def _take(model, counts: Counter) -> bool:
-    """One guarded UPDATE per row, ascending ids: stock never goes below 0 or leaves sale."""
-    for row_id in sorted(counts):
-        count = counts[row_id]
-        taken = db.session.execute(
-            update(model)
-            .where(
-                model.id == row_id,
-                model.stock >= count,
-                model.on_sale.is_(True),
-                model.delete_time.is_(None),
-            )
-            .values(stock=model.stock - count)
-            .execution_options(synchronize_session=False)
+@cache
+def _take_statement(table, rows: int):
+    """`stock = stock - count` for `rows` rows, guarded per row, parameters id_k and count_k:
+    built once per table and number of rows."""
+    ids = [bindparam(f"id_{k}") for k in range(rows)]
+    if rows == 1:
+        wanted, chosen = bindparam("count_0"), table.c.id == ids[0]
+    else:
+        wanted = case(
+            *((table.c.id == ids[k], bindparam(f"count_{k}")) for k in range(rows)),
         )
-        if taken.rowcount != 1:
-            return False
-    return True
+        chosen = table.c.id.in_(ids)
+    return (
+        update(table)
+        .where(
+            chosen,
+            table.c.stock >= wanted,
+            table.c.on_sale.is_(True),
+            table.c.delete_time.is_(None),
+        )
+        .values(stock=table.c.stock - wanted)
+    )
+
+
+def _take(model, counts: Counter) -> bool:
+    """Take `counts` units from each row (ascending ids); stock never goes below 0 or leaves
+    sale: a row without them is left as it was."""
+    parameters = {}
+    for k, row_id in enumerate(sorted(counts)):
+        parameters[f"id_{k}"], parameters[f"count_{k}"] = row_id, counts[row_id]
+    statement = _take_statement(model.__table__, len(counts))
+    taken = db.session.connection().execute(statement, parameters)
+    return taken.rowcount == len(counts)
 
 
 def stock_status(lines: list[tuple[int, int, int]]) -> list[dict]:

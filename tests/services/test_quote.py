@@ -77,9 +77,10 @@ def test_preview_statement_count_does_not_grow_with_lines(client, form):
             problems = {(line["problem"] or {}).get("code") for line in data["lines"]}
             assert problems == {None, "deleted", "off_sale", "short_of_stock"}
     assert counts[0] == counts[1]
-    # the caller, the default address, the lines (cart: one join; products: two), the two
-    # freight parameters (one statement), the caller's coupons with their templates (one join)
-    assert counts[0] == (5 if form == "cart_item_ids" else 6)
+    # the caller, the default address, the lines (one join: cart lines or products with their
+    # SKUs and images), the two freight parameters (one statement), the caller's coupons with
+    # their templates (one join)
+    assert counts[0] == 5
 
 
 def test_cart_list_of_several_sku_products_statement_count_does_not_grow(client):

@@ -4,7 +4,7 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from app.core.auth import current_user, login_required
+from app.core.auth import current_user, login_checked_later, login_required
 from app.core.docs import doc, path_ids
 from app.core.exceptions import (
     AddressNotFound,
@@ -27,7 +27,7 @@ from app.core.exceptions import (
 from app.core.forms import json_body
 from app.core.limits import limit_order
 from app.core.pagination import paginate
-from app.core.response import created
+from app.core.response import CREATED_MSG, envelope
 from app.schemas.base import Page
 from app.schemas.order import OrderDetail, OrderPreview, OrderSummary, PlacedOrder
 from app.services import orders
@@ -48,7 +48,7 @@ def _idempotency_key() -> str | None:
 
 
 @bp.post("")
-@login_required
+@login_checked_later
 @limit_order
 @doc(
     "Place an order",
@@ -76,34 +76,37 @@ def create_order():
     SKUs and counts, and the lines are removed with the placement; exactly one of the two),
     reserving stock, with one of the caller's coupons (`user_coupon_id`), used in the same
     transaction. With an `Idempotency-Key`, a retry answers the first answer again."""
-    user = current_user()
+    caller = current_user()
+    checkout = orders.read_checkout(caller)  # the token's user check (login_checked_later)
     key = _idempotency_key()
+    form = OrderCreateForm().validate_or_raise()
+    idempotent = None
     if key is not None:
         digest = orders.request_hash(request.method, request.path, json_body())
-        stored = orders.claim_idempotency_key(user.id, key, digest)
-        if stored is not None:
-            response = jsonify(stored[1])
-            response.status_code = stored[0]
-            return response
-    try:
-        form = OrderCreateForm().validate_or_raise()
-        order = orders.place_order(
-            user.id,
-            form.value("products"),
-            form.address_id.data,
-            form.remark.data or "",
-            cart_item_ids=form.value("cart_item_ids"),
-            user_coupon_id=form.user_coupon_id.data,
-        )
-    except Exception:
-        if key is not None:
-            orders.release_idempotency_key(user.id, key)
-        raise
-    # Answered here (not by @doc) because the idempotency record keeps the exact body.
-    response = created(PlacedOrder.serialize(order))
-    if key is not None:
-        orders.finish_idempotency_key(user.id, key, response.status_code, response.get_json())
+        idempotent = orders.IdempotentRequest(key, digest, _answer)
+    placed = orders.place_order(
+        caller.id,
+        form.value("products"),
+        form.address_id.data,
+        form.remark.data or "",
+        cart_item_ids=form.value("cart_item_ids"),
+        user_coupon_id=form.user_coupon_id.data,
+        idempotent=idempotent,
+        checkout=checkout,
+    )
+    if isinstance(placed, orders.Replay):
+        status_code, body = placed.status_code, placed.body
+    else:
+        status_code, body = _answer(placed)
+    # Answered here (not by @doc): the idempotency record keeps this exact body.
+    response = jsonify(body)
+    response.status_code = status_code
     return response
+
+
+def _answer(order) -> tuple[int, dict]:
+    """What placing `order` answers (built before the commit, so it is stored with the key)."""
+    return 201, envelope(1, PlacedOrder.serialize(order), CREATED_MSG)
 
 
 @bp.post("/preview")

@@ -22,14 +22,13 @@ from app.services.orders.expiry import expire_orders
 from app.services.orders.gateway import init_gateway
 from app.services.orders.idempotency import (
     IDEMPOTENCY_TTL,
-    claim_idempotency_key,
-    finish_idempotency_key,
-    release_idempotency_key,
+    IdempotentRequest,
+    Replay,
     request_hash,
 )
 from app.services.orders.machine import DELIVERABLE, REFUNDABLE, TRANSITIONS, S, move, transition
 from app.services.orders.payments import record_payment
-from app.services.orders.placement import place_order
+from app.services.orders.placement import Checkout, place_order, read_checkout
 from app.services.orders.quote import ORDER_TOTAL_MAX, Quote, preview_order
 from app.services.orders.reading import get_order, get_user_order, order_coupon, order_query
 from app.services.orders.refunds import settle_refund, start_refund
@@ -44,18 +43,19 @@ from app.services.orders.stock import release_stock, reserve_stock
 
 __all__ = [
     "DELIVERABLE",
+    "Checkout",
     "IDEMPOTENCY_TTL",
+    "IdempotentRequest",
     "ORDER_TOTAL_MAX",
     "REFUNDABLE",
     "TRANSITIONS",
     "Quote",
+    "Replay",
     "S",
     "cancel_order",
     "cancel_user_unpaid_orders",
-    "claim_idempotency_key",
     "deliver_order",
     "expire_orders",
-    "finish_idempotency_key",
     "get_order",
     "get_user_order",
     "init_gateway",
@@ -64,9 +64,9 @@ __all__ = [
     "order_query",
     "place_order",
     "preview_order",
+    "read_checkout",
     "receive_order",
     "record_payment",
-    "release_idempotency_key",
     "release_stock",
     "request_hash",
     "reserve_stock",

@@ -1,10 +1,13 @@
 """Idempotency keys of POST /v1/order: a retried request with the same key and body answers the
-stored response of the first; keys are kept IDEMPOTENCY_TTL seconds."""
+stored response of the first; keys are kept IDEMPOTENCY_TTL seconds. The key row, the order and
+the stored answer commit in one transaction (placement.py), the key's UNIQUE index the guard."""
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.exceptions import Conflict, IdempotencyConflict
@@ -20,57 +23,79 @@ def request_hash(method: str, path: str, body) -> str:
     return hashlib.sha256(f"{method}\n{path}\n{canonical}".encode()).hexdigest()
 
 
-def claim_idempotency_key(user_id: int, key: str, digest: str) -> tuple[int, dict] | None:
-    """Reserve `key` for this request; answer the stored (status, body) of a finished twin.
+@dataclass(frozen=True)
+class IdempotentRequest:
+    """A POST /v1/order sent with an Idempotency-Key: the key, the request's hash, and how to
+    build the answer to store from the placed order (status, body)."""
 
-    Raises IdempotencyConflict for another body and Conflict while the first one runs.
+    key: str
+    digest: str
+    answer: Callable[[object], tuple[int, dict]]
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The stored answer of the first request sent with the key."""
+
+    status_code: int
+    body: dict
+
+
+class KeyReleased(Exception):
+    """The key's row went away between the duplicate INSERT and reading it: hold it again."""
+
+
+def hold_key(user_id: int, request: IdempotentRequest) -> Replay | None:
+    """The first statement of an idempotent placement's transaction: INSERT the key row, the
+    guard (UNIQUE user_id + key). A concurrent twin's INSERT waits on that unique key until
+    this transaction ends: after its commit the twin reads the stored answer, after a rollback
+    (a refused order stores nothing, so the client may retry) the twin goes on and places.
+
+    Answers None when held (the caller places the order, `store_answer`s and commits), else
+    the first request's answer; IdempotencyConflict when the key came with another body.
     """
-    for _ in range(2):
-        db.session.add(IdempotencyKey(user_id=user_id, key=key, request_hash=digest))
-        try:
-            db.session.commit()
-            return None
-        except IntegrityError:
-            db.session.rollback()
-        row = db.session.scalar(
-            select(IdempotencyKey).where(
-                IdempotencyKey.user_id == user_id, IdempotencyKey.key == key
+    at = now()
+    try:
+        db.session.connection().execute(
+            insert(IdempotencyKey.__table__).values(
+                user_id=user_id, key=request.key, request_hash=request.digest, create_time=at
             )
         )
-        if row is None:
-            continue
-        if row.create_time < now() - IDEMPOTENCY_TTL:
-            db.session.delete(row)
-            db.session.commit()
-            continue
-        if row.request_hash != digest:
-            raise IdempotencyConflict()
-        if row.status_code is None:
-            raise Conflict()
-        return row.status_code, row.response
-    raise Conflict()
-
-
-def finish_idempotency_key(user_id: int, key: str, status_code: int, body: dict) -> None:
-    db.session.execute(
-        update(IdempotencyKey)
-        .where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-        .values(status_code=status_code, response=body)
-    )
-    db.session.commit()
-
-
-def release_idempotency_key(user_id: int, key: str) -> None:
-    """Forget a key whose request failed, so the client may retry with it."""
-    db.session.rollback()
-    db.session.execute(
-        delete(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.status_code.is_(None),
+        return None
+    except IntegrityError:
+        db.session.rollback()
+    row = db.session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id, IdempotencyKey.key == request.key
         )
     )
-    db.session.commit()
+    if row is None:
+        raise KeyReleased()
+    if row.create_time < at - IDEMPOTENCY_TTL:  # an expired key is free again
+        db.session.delete(row)
+        db.session.commit()
+        raise KeyReleased()
+    if row.request_hash != request.digest:
+        raise IdempotencyConflict()
+    if row.status_code is None:  # a key row without its answer: never committed so now
+        raise Conflict()
+    replay = Replay(row.status_code, row.response)
+    db.session.rollback()
+    return replay
+
+
+def store_answer(user_id: int, request: IdempotentRequest, order) -> tuple[int, dict]:
+    """Keep the answer on the held key row, in the order's transaction (not committed)."""
+    status_code, body = request.answer(order)
+    db.session.connection().execute(
+        update(IdempotencyKey.__table__)
+        .where(
+            IdempotencyKey.__table__.c.user_id == user_id,
+            IdempotencyKey.__table__.c.key == request.key,
+        )
+        .values(status_code=status_code, response=body)
+    )
+    return status_code, body
 
 
 def purge_idempotency_keys(at: int) -> int:

@@ -21,12 +21,14 @@ rows included, so a line can say why it cannot be ordered) and a `problem` or No
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.core.exceptions import ParameterException
 from app.core.forms import INT_LIMIT, MONEY_MAX
+from app.core.urls import stored_image_url
 from app.extensions import db
 from app.models import Address, CartItem, Image, Product, Sku, UserCoupon
 from app.models.base import fen_to_yuan, money_text, now
@@ -37,6 +39,7 @@ from app.services.config_params import money_values
 from app.services.coupons import pricing
 
 FREIGHT_PRICE_KEY, FREIGHT_FREE_MIN_KEY = "shop.freight.price", "shop.freight.free_min"
+FREIGHT_KEYS = (FREIGHT_PRICE_KEY, FREIGHT_FREE_MIN_KEY)
 ZERO = Decimal("0.00")
 
 # The most one order can total: its DECIMAL(10,2) column, and the payment and refund rows that
@@ -216,26 +219,105 @@ def _problem(
 # ------------------------------------------------------------------ quotes
 
 
+@dataclass(frozen=True, slots=True)
+class ImageRow:
+    """An image as a quote line shows it (live or not: `delete_time`)."""
+
+    url: str
+    source: int
+    delete_time: int | None
+
+    @property
+    def absolute_url(self) -> str:
+        return stored_image_url(self.url, self.source)
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    """The product columns a quote reads (deleted rows too, to say why a line is refused)."""
+
+    id: int
+    name: str
+    category_id: int | None
+    on_sale: bool
+    delete_time: int | None
+    main_img: ImageRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkuRow:
+    """A live SKU's columns a quote reads."""
+
+    id: int
+    product_id: int
+    price: Decimal
+    stock: int
+    spec_text: str
+    on_sale: bool
+    delete_time: int | None
+    img: ImageRow | None
+
+
+def _image(url, source, delete_time) -> ImageRow | None:
+    return ImageRow(url, source, delete_time) if url is not None else None
+
+
+@cache
+def _catalog_statement():
+    """Products `ids` outer-joined to their live SKUs (id order) and both images: built once."""
+    products, skus = Product.__table__, Sku.__table__
+    main_img, sku_img = Image.__table__.alias("main_img"), Image.__table__.alias("sku_img")
+    return (
+        select(
+            products.c.id,
+            products.c.name,
+            products.c.category_id,
+            products.c.on_sale,
+            products.c.delete_time,
+            main_img.c.url,
+            main_img.c.source,
+            main_img.c.delete_time,
+            skus.c.id,
+            skus.c.price,
+            skus.c.stock,
+            skus.c.spec_text,
+            skus.c.on_sale,
+            sku_img.c.url,
+            sku_img.c.source,
+            sku_img.c.delete_time,
+        )
+        .select_from(products)
+        .outerjoin(main_img, main_img.c.id == products.c.main_img_id)
+        .outerjoin(skus, (skus.c.product_id == products.c.id) & skus.c.delete_time.is_(None))
+        .outerjoin(sku_img, sku_img.c.id == skus.c.img_id)
+        .where(products.c.id.in_(bindparam("ids", expanding=True)))
+        .order_by(products.c.id, skus.c.id)
+    )
+
+
+def catalog_rows(product_ids: list[int]) -> tuple[dict[int, ProductRow], dict[int, list[SkuRow]]]:
+    """The products `product_ids` (deleted ones included) and their live SKUs in id order,
+    with both images, in one Core statement (a placement's hot path: no ORM objects)."""
+    rows = db.session.connection().execute(_catalog_statement(), {"ids": product_ids}).all()
+    found: dict[int, ProductRow] = {}
+    live: dict[int, list[SkuRow]] = {product_id: [] for product_id in product_ids}
+    for row in rows:
+        product_id = row[0]
+        if product_id not in found:
+            found[product_id] = ProductRow(*row[:5], _image(*row[5:8]))
+        if row[8] is not None:
+            live[product_id].append(SkuRow(row[8], product_id, *row[9:13], None, _image(*row[13:])))
+    return found, live
+
+
 def quote_products(
-    counts: dict[tuple[int, int | None], int], address: Address | None, choice=None
+    counts: dict[tuple[int, int | None], int], address: Address | None, choice=None, freight=None
 ) -> Quote:
     """The quote of merged `products` lines ({(product_id, sku_id or None): count}, see
     `merge_lines`), merged again per SKU (a line may name a product's only SKU or leave it
-    out). Two statements whatever the number of lines."""
+    out). One statement whatever the number of lines (`catalog_rows`)."""
     product_ids = list(dict.fromkeys(product_id for product_id, _ in counts))
-    products = {
-        product.id: product
-        for product in db.session.scalars(
-            select(Product)
-            .where(Product.id.in_(product_ids))
-            .execution_options(include_deleted=True)
-        )
-    }
-    skus: dict[int, list[Sku]] = {product_id: [] for product_id in product_ids}
-    for sku in db.session.scalars(
-        select(Sku).where(Sku.product_id.in_(product_ids)).order_by(Sku.id)
-    ):
-        skus[sku.product_id].append(sku)  # the live SKUs, in id order
+    products, skus = catalog_rows(product_ids)
     lines: dict[tuple, QuoteLine] = {}
     for (product_id, sku_id), count in counts.items():
         live = skus[product_id]
@@ -253,10 +335,12 @@ def quote_products(
     for line in lines.values():
         sku_count = len(skus[line.product_id]) if line.sku_id is None else 1
         line.problem = _problem(line.product, line.sku, line.count, sku_count)
-    return _price(list(lines.values()), address, choice)
+    return _price(list(lines.values()), address, choice, freight)
 
 
-def quote_cart_lines(items: list[CartItem], address: Address | None, choice=None) -> Quote:
+def quote_cart_lines(
+    items: list[CartItem], address: Address | None, choice=None, freight=None
+) -> Quote:
     """The quote of the caller's cart lines (each with .product and .sku loaded, deleted rows
     included), in the order given."""
     check_caps([(item.product_id, item.count) for item in items], "cart_item_ids")
@@ -272,7 +356,7 @@ def quote_cart_lines(items: list[CartItem], address: Address | None, choice=None
         )
         for item in items
     ]
-    return _price(lines, address, choice)
+    return _price(lines, address, choice, freight)
 
 
 @dataclass
@@ -292,9 +376,11 @@ class CouponChoice:
         return self._held
 
 
-def freight_for(goods_amount: Decimal) -> Decimal:
-    """`shop.freight.price`, unless the goods reach `shop.freight.free_min` (0.00: always free)."""
-    values = money_values((FREIGHT_PRICE_KEY, FREIGHT_FREE_MIN_KEY))
+def freight_for(goods_amount: Decimal, values: dict | None = None) -> Decimal:
+    """`shop.freight.price`, unless the goods reach `shop.freight.free_min` (0.00: always free).
+    `values`: the two parameters when the caller read them already (`money_values`)."""
+    if values is None:
+        values = money_values(FREIGHT_KEYS)
     if goods_amount >= values[FREIGHT_FREE_MIN_KEY]:
         return ZERO
     return values[FREIGHT_PRICE_KEY]
@@ -333,8 +419,9 @@ def _apply_coupon(quote: Quote, choice: CouponChoice | None) -> None:
         line.pay_amount = line.total - share
 
 
-def _price(lines: list[QuoteLine], address: Address | None, choice=None) -> Quote:
-    """The amounts of the orderable lines, and whether the order can be placed.
+def _price(lines: list[QuoteLine], address: Address | None, choice=None, freight=None) -> Quote:
+    """The amounts of the orderable lines, and whether the order can be placed (`freight`: the
+    freight parameters when the caller read them already).
 
     The one place that prices an order: goods, freight, the coupon discount, what is paid.
     """
@@ -342,7 +429,7 @@ def _price(lines: list[QuoteLine], address: Address | None, choice=None) -> Quot
     orderable = quote.orderable
     quote.total_count = sum(line.count for line in orderable)
     quote.goods_amount = sum((line.total for line in orderable), ZERO)
-    quote.freight_amount = freight_for(quote.goods_amount) if orderable else ZERO
+    quote.freight_amount = freight_for(quote.goods_amount, freight) if orderable else ZERO
     _apply_coupon(quote, choice)
     quote.total_price = quote.goods_amount + quote.freight_amount - quote.coupon_discount
     unorderable = len(lines) - len(orderable)
