@@ -106,12 +106,30 @@ def _endpoint() -> str:
     return rule.rule if rule is not None else "unmatched"
 
 
+# The labelled series of each (route template, method, status), looked up once per process:
+# `labels()` validates and locks on every call, and every request would pay for it. Bounded by
+# the routes times the statuses they answer.
+_SERIES: dict[tuple[str, str, int], tuple] = {}
+
+
+def _series(endpoint: str, method: str, status: int) -> tuple:
+    key = (endpoint, method, status)
+    series = _SERIES.get(key)
+    if series is None:
+        series = (
+            REQUESTS.labels(endpoint=endpoint, method=method, status=str(status)),
+            LATENCY.labels(endpoint=endpoint, method=method),
+        )
+        _SERIES[key] = series
+    return series
+
+
 def _observe(response):
     start = g.pop("metrics_start", None)
-    endpoint, method = _endpoint(), request.method
-    REQUESTS.labels(endpoint=endpoint, method=method, status=str(response.status_code)).inc()
+    requests, latency = _series(_endpoint(), request.method, response.status_code)
+    requests.inc()
     if start is not None:
-        LATENCY.labels(endpoint=endpoint, method=method).observe(time.perf_counter() - start)
+        latency.observe(time.perf_counter() - start)
     return response
 
 
