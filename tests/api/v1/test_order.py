@@ -413,3 +413,105 @@ def test_create_order_without_sku_id_for_a_several_sku_product_answers_30061(
     assert response.status_code == 400
     assert response.get_json()["error_code"] == 30061
     assert [sku.stock for sku in skus_of(product)] == [5, 5, 5, 5]
+
+
+# ------------------------------------------------------------ the placement's statements
+
+
+def _place_counted(client, headers, body, **extra_headers):
+    from tests.helpers import count_statements
+
+    db.session.expire_all()
+    with count_statements() as log:
+        response = _post(client, headers, body, **extra_headers)
+    assert response.status_code == 201, response.get_json()
+    return log.statements
+
+
+def _verbs(statements) -> list[str]:
+    return [
+        " ".join(statement.split()[:3]).replace('"', "").replace("`", "")
+        for statement in statements
+    ]
+
+
+def test_placement_statements_are_the_listed_ones(client, customer, customer_headers):
+    """README "Statements per order": 7 for products lines whatever their number, a coupon
+    adds its SELECT and guarded UPDATE, an Idempotency-Key its INSERT (right after the token's
+    user check, the first statement) and the answer's UPDATE."""
+    from tests.factories import give_coupon, make_coupon
+
+    make_address(customer)
+    products = [make_product(stock=50) for _ in range(3)]
+    for lines in (1, 3):
+        body = {"products": [{"product_id": p.id, "count": 2} for p in products[:lines]]}
+        verbs = _verbs(_place_counted(client, customer_headers, body))
+        assert verbs == [
+            "SELECT user.active, user.delete_time,",
+            "SELECT product.id, product.name,",
+            "UPDATE product_sku SET",
+            "UPDATE product SET",
+            "INSERT INTO order",
+            "INSERT INTO order_product",
+            "INSERT INTO order_event",
+        ], verbs
+    held = give_coupon(customer, make_coupon(min_amount="0.00", amount="1.00"))
+    body = {"products": [{"product_id": products[0].id, "count": 1}], "user_coupon_id": held.id}
+    couponed = _verbs(_place_counted(client, customer_headers, body))
+    assert len(couponed) == 9 and couponed[-1] == "UPDATE user_coupon SET", couponed
+    keyed = _verbs(
+        _place_counted(
+            client,
+            customer_headers,
+            {"products": [{"product_id": products[1].id, "count": 1}]},
+            **{"Idempotency-Key": "counted"},
+        )
+    )
+    assert keyed[1] == "INSERT INTO idempotency_key" and keyed[-1] == "UPDATE idempotency_key SET"
+    assert len(keyed) == 9, keyed
+    assert [_stock(p.id) for p in products] == [45, 47, 48]
+
+
+def test_placement_checks_the_token_user_in_its_first_statement(client, customer, customer_headers):
+    """The order route reads the user with the address (login_checked_later): a disabled,
+    deleted or revoked user still answers 401 and nothing is written."""
+    make_address(customer)
+    product = make_product(stock=5)
+    body = {"products": [{"product_id": product.id, "count": 1}]}
+    for change in ("disable", "revoke", "delete"):
+        if change == "disable":
+            customer.active = False
+        elif change == "revoke":
+            customer.active = True
+            customer.revoke_tokens()
+        else:
+            customer.soft_delete()
+        db.session.commit()
+        response = _post(client, customer_headers, body)
+        assert response.status_code == 401, (change, response.get_json())
+        assert response.get_json()["error_code"] == 1002
+        # a bad body does not get past the token check either
+        assert _post(client, customer_headers, {"products": "x"}).status_code == 401
+    assert _stock(product.id) == 5 and db.session.query(Order).count() == 0
+
+
+def test_a_taken_order_number_places_again_with_a_new_one(
+    client, customer, customer_headers, monkeypatch
+):
+    """The order number's uniqueness is its UNIQUE key's: a duplicate places the order again
+    in a new transaction, with nothing of the first attempt left."""
+    from app.services.orders import placement
+
+    make_address(customer)
+    product = make_product(stock=5)
+    taken = make_order(customer, (product, 1))
+    numbers = iter([taken.order_no, "20260101000000000042"])
+    monkeypatch.setattr(placement, "new_order_no", lambda at: next(numbers))
+    response = _post(
+        client, customer_headers, {"products": [{"product_id": product.id, "count": 2}]}
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["data"]["order_no"] == "20260101000000000042"
+    assert _stock(product.id) == 2  # 1 + 2 units, the failed attempt's reservation rolled back
+    assert db.session.query(Order).count() == 2
+    assert db.session.query(OrderProduct).count() == 2
