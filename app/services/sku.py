@@ -98,38 +98,37 @@ def reserve(lines: list[tuple[int, int, int]]) -> bool:
 
 
 @cache
-def _take_statement(table, rows: int):
-    """`stock = stock - count` for `rows` rows, guarded per row, parameters id_k and count_k:
-    built once per table and number of rows."""
+def _per_row_statement(table, column: str, rows: int, take: bool):
+    """`column = column -/+ count` for `rows` rows, each its own count (parameters id_k and
+    count_k): built once per table, column, number of rows and direction. A take is guarded
+    per row (enough left, on sale, live); a row failing its guard is left as it was."""
     ids = [bindparam(f"id_{k}") for k in range(rows)]
     if rows == 1:
-        wanted, chosen = bindparam("count_0"), table.c.id == ids[0]
+        amount, chosen = bindparam("count_0"), table.c.id == ids[0]
     else:
-        wanted = case(
-            *((table.c.id == ids[k], bindparam(f"count_{k}")) for k in range(rows)),
-        )
+        amount = case(*((table.c.id == ids[k], bindparam(f"count_{k}")) for k in range(rows)))
         chosen = table.c.id.in_(ids)
-    return (
-        update(table)
-        .where(
-            chosen,
-            table.c.stock >= wanted,
-            table.c.on_sale.is_(True),
-            table.c.delete_time.is_(None),
-        )
-        .values(stock=table.c.stock - wanted)
-    )
+    current = table.c[column]
+    if not take:
+        return update(table).where(chosen).values({column: current + amount})
+    guards = (current >= amount, table.c.on_sale.is_(True), table.c.delete_time.is_(None))
+    return update(table).where(chosen, *guards).values({column: current - amount})
+
+
+def _per_row(model, column: str, counts: Counter, *, take: bool) -> int:
+    """Move `column` of every row of `counts` by its count in one statement (rows locked in
+    ascending id order); answers how many rows changed."""
+    parameters = {}
+    for k, row_id in enumerate(sorted(counts)):
+        parameters[f"id_{k}"], parameters[f"count_{k}"] = row_id, counts[row_id]
+    statement = _per_row_statement(model.__table__, column, len(counts), take)
+    return db.session.connection().execute(statement, parameters).rowcount
 
 
 def _take(model, counts: Counter) -> bool:
     """Take `counts` units from each row (ascending ids); stock never goes below 0 or leaves
     sale: a row without them is left as it was."""
-    parameters = {}
-    for k, row_id in enumerate(sorted(counts)):
-        parameters[f"id_{k}"], parameters[f"count_{k}"] = row_id, counts[row_id]
-    statement = _take_statement(model.__table__, len(counts))
-    taken = db.session.connection().execute(statement, parameters)
-    return taken.rowcount == len(counts)
+    return _per_row(model, "stock", counts, take=True) == len(counts)
 
 
 def stock_status(lines: list[tuple[int, int, int]]) -> list[dict]:
@@ -197,25 +196,15 @@ def release(lines: list[tuple[int, int, int]]) -> None:
 
 
 def add_sales(lines: list[tuple[int, int, int]]) -> None:
-    """A paid order's units count as sales of each SKU and product (same lock order)."""
+    """A paid order's units count as sales of each SKU and product (same lock order): one
+    statement for the SKUs, one for the products."""
     per_sku, per_product = Counter(), Counter()
     for sku_id, product_id, count in lines:
         per_sku[sku_id] += count
         per_product[product_id] += count
-    for sku_id in sorted(per_sku):
-        db.session.execute(
-            update(Sku)
-            .where(Sku.id == sku_id)
-            .values(sales=Sku.sales + per_sku[sku_id])
-            .execution_options(synchronize_session=False)
-        )
-    for product_id in sorted(per_product):
-        db.session.execute(
-            update(Product)
-            .where(Product.id == product_id)
-            .values(sales=Product.sales + per_product[product_id])
-            .execution_options(synchronize_session=False)
-        )
+    if per_sku:
+        _per_row(Sku, "sales", per_sku, take=False)
+        _per_row(Product, "sales", per_product, take=False)
 
 
 def order_lines(order_id: int, *, in_customer_hands: bool = False) -> list[tuple[int, int, int]]:

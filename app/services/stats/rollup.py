@@ -36,18 +36,18 @@ CLOSE_AFTER = 300
 CHUNK_DAYS = 31
 
 
-def _upsert(model, keys: dict, added: dict, replaced: dict) -> None:
-    """Insert the row of `keys`, or add `added` to its columns and set `replaced`, in the
-    caller's transaction (one statement: concurrent upserts of a row queue on its lock)."""
-    values = {**keys, **added, **replaced}
+def _upsert(model, keys: tuple, rows: list[dict], added: tuple, replaced: tuple) -> None:
+    """Insert each row (its `keys` columns name it), or add its `added` columns to the row
+    there and set its `replaced` ones, in the caller's transaction: one statement for all the
+    rows (concurrent upserts of a row queue on its lock; callers send rows in key order)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        statement = sqlite.insert(model).values(values)
+        statement = sqlite.insert(model).values(rows)
         sent = statement.excluded
 
         def upsert(changes):
             return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
     else:
-        statement = mysql.insert(model).values(values)
+        statement = mysql.insert(model).values(rows)
         sent = statement.inserted
         upsert = statement.on_duplicate_key_update
     changes = {name: getattr(model, name) + sent[name] for name in added}
@@ -58,7 +58,8 @@ def _upsert(model, keys: dict, added: dict, replaced: dict) -> None:
 def _bump(day: date, **deltas: int) -> None:
     """Add `deltas` to the day's row (created, not closed, when missing)."""
     added = {**Counters().as_dict(), **deltas}
-    _upsert(StatsDay, {"day": day}, added, {"update_time": now()})
+    row = {"day": day, **added, "update_time": now()}
+    _upsert(StatsDay, ("day",), [row], tuple(added), ("update_time",))
 
 
 def _count_lines(order_id: int, day: date) -> None:
@@ -73,13 +74,19 @@ def _count_lines(order_id: int, day: date) -> None:
         .where(OrderProduct.order_id == order_id)
         .order_by(OrderProduct.product_id, OrderProduct.sku_id, OrderProduct.id)
     ).all()
+    # One row per SKU (an order's lines of one SKU summed), in key order.
+    rows: dict[tuple, dict] = {}
     for product_id, sku_id, spec, count, price in lines:
-        _upsert(
-            StatsProductDay,
-            {"day": day, "product_id": product_id, "sku_id": sku_id},
-            {"units": count, "amount": yuan_to_fen(price) * count},
-            {"spec": spec},
+        row = rows.setdefault(
+            (product_id, sku_id),
+            {"day": day, "product_id": product_id, "sku_id": sku_id, "units": 0, "amount": 0},
         )
+        row["units"] += count
+        row["amount"] += yuan_to_fen(price) * count
+        row["spec"] = spec
+    if rows:
+        keys = ("day", "product_id", "sku_id")
+        _upsert(StatsProductDay, keys, list(rows.values()), ("units", "amount"), ("spec",))
 
 
 def count_payment(order_id: int) -> None:
