@@ -1,7 +1,8 @@
 """After-sale shapes: the customer's after-sale with its lines, and the staff views with the
 customer, the events and the refunds."""
 
-from app.schemas.base import ADMIN, Bool, Computed, Int, List, Money, Nested, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Computed, Int, List, Nested, Shape, Str
 from app.schemas.order import OrderRefund, snap_item_of
 
 
@@ -9,13 +10,12 @@ class AfterSaleLine(Shape):
     """Units of one order line in the after-sale and what they give back (`amount`), with the
     line's snapshot name and spec."""
 
-    order_product_id = Int()
+    model = models.AfterSaleLine
+    answers = "order_product_id product_id sku_id name spec count amount"
     product_id = Computed(lambda line: line.order_product.product_id, Int())
     sku_id = Computed(lambda line: line.order_product.sku_id, Int(allow_none=True))
     name = Computed(lambda line: line.snap.get("name", ""), Str())
     spec = Computed(lambda line: line.order_product.spec or "", Str())
-    count = Int()
-    amount = Money()
 
 
 def _lines(after_sale) -> list:
@@ -31,43 +31,24 @@ class AfterSale(Shape):
     8 refund failed (the shop retries). `amount` = `goods_amount` (the lines) + `freight_amount`
     (only on the refund that leaves no unit of the order unrefunded)."""
 
-    id = Int()
-    order_id = Int()
+    model = models.AfterSale
+    answers = (
+        "id order_id order_no type status reason description images amount goods_amount",
+        "freight_amount lines carrier tracking_no admin_reason create_time update_time decide_time",
+        "ship_time receive_time refund_time cancel_time",
+    )
     order_no = Computed(lambda a: a.order.order_no if a.order else "", Str())
-    type = Int()
-    status = Int()
-    reason = Str()
-    description = Str()
     images = List(Str(), attribute="image_urls")
-    amount = Money()
-    goods_amount = Money()
-    freight_amount = Money()
     lines = Computed(_lines, List(Nested(AfterSaleLine)))
-    carrier = Str(allow_none=True)
-    tracking_no = Str(allow_none=True)
-    admin_reason = Str()
-    create_time = Time()
-    update_time = Time()
-    decide_time = Time(allow_none=True)
-    ship_time = Time(allow_none=True)
-    receive_time = Time(allow_none=True)
-    refund_time = Time(allow_none=True)
-    cancel_time = Time(allow_none=True)
 
 
 class AfterSaleSummary(Shape):
     """An after-sale in a list."""
 
-    id = Int()
-    order_id = Int()
+    model = models.AfterSale
+    answers = "id order_id order_no type status reason amount count create_time update_time"
     order_no = Computed(lambda a: a.order.order_no if a.order else "", Str())
-    type = Int()
-    status = Int()
-    reason = Str()
-    amount = Money()
     count = Computed(lambda a: sum(line.count for line in a.lines), Int())
-    create_time = Time()
-    update_time = Time()
 
 
 def _nickname(after_sale) -> str:
@@ -78,18 +59,13 @@ class AdminAfterSaleSummary(Shape):
     """An after-sale in an admin list, with its customer's nickname."""
 
     audience = ADMIN
-    id = Int()
-    order_id = Int()
+    model = models.AfterSale
+    answers = (
+        "id order_id order_no user_id user_nickname type status reason amount restocked",
+        "create_time update_time",
+    )
     order_no = Computed(lambda a: a.order.order_no if a.order else "", Str())
-    user_id = Int()
     user_nickname = Computed(_nickname, Str())
-    type = Int()
-    status = Int()
-    reason = Str()
-    amount = Money()
-    restocked = Bool()
-    create_time = Time()
-    update_time = Time()
 
 
 class AfterSaleEvent(Shape):
@@ -97,12 +73,8 @@ class AfterSaleEvent(Shape):
     the same status)."""
 
     audience = ADMIN
-    from_status = Int(allow_none=True)
-    to_status = Int()
-    actor_type = Str()
-    actor_id = Int(allow_none=True)
-    reason = Str()
-    create_time = Time()
+    model = models.AfterSaleEvent
+    answers = "from_status to_status actor_type actor_id reason create_time"
 
 
 class AdminAfterSale(AfterSale):
@@ -111,10 +83,8 @@ class AdminAfterSale(AfterSale):
     it with PUT /v2/aftersale/{id}/refund)."""
 
     audience = ADMIN
-    user_id = Int()
+    answers = "user_id user_nickname handler_id restocked events refunds"
     user_nickname = Computed(_nickname, Str())
-    handler_id = Int(allow_none=True)
-    restocked = Bool()
     events = List(Nested(AfterSaleEvent))
     refunds = List(Nested(OrderRefund))
 

@@ -8,21 +8,31 @@ Audiences are explicit classes, chosen by the view: a shape answers the customer
 as Unix seconds); a subclass that sets `audience = ADMIN` (and usually adds fields) answers the
 admin audience, whose `Time` fields are local "YYYY-MM-DD HH:MM:SS" strings.
 
-    class Notice(Shape):                 # /v1
-        id = Int()
-        title = Str()
-        create_time = Time()
+A shape of a model names the fields it `answers`, in answer order; a name not declared in the
+class is the model column of that name, typed by `column_field` (the column says once whether
+it is an integer, text, money or a time, and whether it may be null). A declared field is one
+that differs: computed, renamed, or typed otherwise than its column. A subclass answers its
+parent's fields, then its own `answers`.
 
-    class AdminNotice(Notice):           # /v2 and /cms
+    class Category(Shape):               # /v1
+        model = models.Category
+        answers = "id name description image"
+        image = ImageUrl(attribute="topic_img")
+
+    class AdminCategory(Category):       # /v2 and /cms
         audience = ADMIN
-        status = Bool()
+        answers = "topic_img_id product_count create_time update_time"
+        product_count = Int()            # a query (column_property), not a column
 """
 
 from decimal import Decimal
 
 from marshmallow import Schema, fields, missing
+from marshmallow.schema import SchemaMeta
+from sqlalchemy import Boolean, Column, Integer, String, inspect
 
 from app.core.timefmt import format_time
+from app.models.base import Money as MoneyColumn
 from app.models.base import money_text
 from app.models.order import absolute_url
 
@@ -38,7 +48,29 @@ def _shape_of(field: fields.Field):
     return parent
 
 
-class Shape(Schema):
+class ShapeMeta(SchemaMeta):
+    """Puts the model columns a shape `answers` among its declared fields, in answer order."""
+
+    @classmethod
+    def get_declared_fields(mcs, klass, cls_fields, inherited_fields, dict_cls=dict):
+        answers = klass.__dict__.get("answers")
+        if answers is not None:
+            cls_fields = _answer_fields(klass, answers, dict(cls_fields))
+        return super().get_declared_fields(klass, cls_fields, inherited_fields, dict_cls)
+
+
+def _answer_fields(klass, answers, declared: dict) -> list[tuple[str, fields.Field]]:
+    names = " ".join(answers).split() if isinstance(answers, tuple) else answers.split()
+    unnamed = set(declared) - set(names)
+    if unnamed:
+        raise TypeError(f"{klass.__name__} declares fields it does not answer: {sorted(unnamed)}")
+    return [
+        (name, declared[name] if name in declared else column_field(klass.model, name))
+        for name in names
+    ]
+
+
+class Shape(Schema, metaclass=ShapeMeta):
     """A response shape (dump only).
 
     `serialize` writes what `Shape().dump(obj)` writes (tests/schemas checks it for every
@@ -47,6 +79,8 @@ class Shape(Schema):
     """
 
     audience = CUSTOMER
+    model = None  # the model whose columns `answers` names
+    answers: str | tuple[str, ...] | None = None  # field names in answer order (see above)
 
     @classmethod
     def _instance(cls) -> "Shape":
@@ -224,6 +258,26 @@ class Computed(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return self.like._serialize(value, attr, obj, **kwargs)
+
+
+def column_field(model, name: str) -> fields.Field:
+    """The field a model column answers as: an integer column named *_time as Time, other
+    integers as Int, text as Str, booleans as Bool, money as Money; null where it may be null."""
+    column = inspect(model).columns[name]
+    kind = column.type
+    if not isinstance(column, Column):  # a column_property: a query, not a stored column
+        raise TypeError(f"{model.__name__}.{name} is not a column, declare its field")
+    if isinstance(kind, Integer):
+        field = Time if name.endswith("_time") else Int
+    elif isinstance(kind, String):
+        field = Str
+    elif isinstance(kind, Boolean):
+        field = Bool
+    elif isinstance(kind, MoneyColumn):
+        field = Money
+    else:
+        raise TypeError(f"{model.__name__}.{name}: no field for {type(kind).__name__}, declare one")
+    return field(allow_none=bool(column.nullable))
 
 
 # ------------------------------------------------------------- collections

@@ -1,6 +1,7 @@
 """Favourite and footprint shapes: a kept or opened product with its live data, flagged when
 it cannot be bought (`invalid`, with `invalid_reason` deleted / off_sale)."""
 
+from app import models
 from app.models.catalog import image_url
 from app.schemas.base import Bool, Computed, Int, List, Money, Nested, Shape, Str, Time
 
@@ -18,15 +19,14 @@ def _product(read, default=None):
 class FavoriteItem(Shape):
     """A product the caller keeps, with its live name, image, price and stock."""
 
-    id = Int()
-    product_id = Int()
+    model = models.Favorite
+    answers = "id product_id name main_image price stock invalid invalid_reason create_time"
     name = Computed(_product(lambda p: p.name, ""), Str())
     main_image = Computed(_live_image, Str())
     price = Computed(_product(lambda p: p.price), Money())
     stock = Computed(_product(lambda p: p.stock, 0), Int())
     invalid = Computed(lambda row: row.invalid_reason is not None, Bool())
     invalid_reason = Str(allow_none=True)
-    create_time = Time()
 
 
 class FavoriteRemoved(Shape):
@@ -38,8 +38,8 @@ class FavoriteRemoved(Shape):
 class FootprintItem(Shape):
     """A product the caller opened; `view_time` is the last time that day."""
 
-    id = Int()
-    product_id = Int()
+    model = models.Footprint
+    answers = "id product_id name main_image price invalid invalid_reason view_time"
     name = Computed(_product(lambda p: p.name, ""), Str())
     main_image = Computed(_live_image, Str())
     price = Computed(_product(lambda p: p.price), Money())

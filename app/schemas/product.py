@@ -1,18 +1,16 @@
 """Product shapes: the customer summary and detail, and the admin views."""
 
+from app import models
 from app.models.review import good_rate
 from app.schemas.base import (
     ADMIN,
-    Bool,
     Computed,
     ImageUrl,
     Int,
     List,
-    Money,
     Nested,
     Shape,
     Str,
-    Time,
 )
 from app.schemas.sku import AdminSku, ProductSpec, Sku
 
@@ -24,21 +22,16 @@ def _image_urls(product) -> list[str]:
 class ProductSummary(Shape):
     """A product in a list."""
 
-    id = Int()
-    name = Str()
-    price = Money()
-    stock = Int()
-    category_id = Int(allow_none=True)
+    model = models.Product
+    answers = "id name price stock category_id main_image summary"
     main_image = ImageUrl(attribute="main_img")
-    summary = Str()
 
 
 class ProductProperty(Shape):
     """A named property of a product ("origin": "Yunnan")."""
 
-    id = Int()
-    name = Str()
-    detail = Str()
+    model = models.ProductProperty
+    answers = "id name detail"
 
 
 class ProductDetail(ProductSummary):
@@ -48,11 +41,11 @@ class ProductDetail(ProductSummary):
 
     `price` is the lowest on-sale SKU price and `stock` the sum of the on-sale SKUs' stock."""
 
+    answers = "images properties specs skus sales review_count good_rate"
     images = Computed(lambda p: _image_urls(p), List(Str()))
     properties = List(Nested(ProductProperty))
     specs = List(Nested(ProductSpec))
     skus = List(Nested(Sku))
-    sales = Int()
     review_count = Int()
     good_rate = Computed(
         lambda p: good_rate(p.good_review_count, p.review_count), Int(allow_none=True)
@@ -62,8 +55,8 @@ class ProductDetail(ProductSummary):
 class ProductImageItem(Shape):
     """A detail image of a product at its position."""
 
-    img_id = Int()
-    order = Int()
+    model = models.ProductImage
+    answers = "img_id order url"
     url = ImageUrl(attribute="img")
 
 
@@ -76,17 +69,14 @@ class ProductImages(Shape):
 class AdminProductProperty(ProductProperty):
     """A product property with its position."""
 
-    order = Int()
+    answers = "order"
 
 
 class AdminProductSummary(ProductSummary):
     """A product in an admin list (off-sale ones included)."""
 
     audience = ADMIN
-    on_sale = Bool()
-    main_img_id = Int(allow_none=True)
-    create_time = Time()
-    update_time = Time()
+    answers = "on_sale main_img_id create_time update_time"
 
 
 class AdminProductDetail(AdminProductSummary):
