@@ -2,8 +2,9 @@
 customer, the events and the refunds."""
 
 from app import models
-from app.schemas.base import ADMIN, Computed, Int, List, Nested, Shape, Str
+from app.schemas.base import ADMIN, Computed, FieldGroup, Int, List, Nested, Shape, Str
 from app.schemas.order import OrderRefund, snap_item_of
+from app.schemas.user import Customer
 
 
 class AfterSaleLine(Shape):
@@ -18,13 +19,19 @@ class AfterSaleLine(Shape):
     spec = Computed(lambda line: line.order_product.spec or "", Str())
 
 
+class OfOrder(FieldGroup):
+    """The order an after-sale is of."""
+
+    order_no = Computed(lambda a: a.order.order_no if a.order else "", Str())
+
+
 def _lines(after_sale) -> list:
     for line in after_sale.lines:
         line.snap = snap_item_of(after_sale.order, line.order_product)
     return after_sale.lines
 
 
-class AfterSale(Shape):
+class AfterSale(OfOrder, Shape):
     """An after-sale. `type`: 1 refund only, 2 return and refund. `status`: 1 pending (waiting
     for the shop), 2 approved (a return: send the goods with PUT /v1/aftersale/{id}/ship),
     3 shipped back, 4 refunding, 5 refunded, 6 rejected (`admin_reason` says why), 7 cancelled,
@@ -37,25 +44,19 @@ class AfterSale(Shape):
         "freight_amount lines carrier tracking_no admin_reason create_time update_time decide_time",
         "ship_time receive_time refund_time cancel_time",
     )
-    order_no = Computed(lambda a: a.order.order_no if a.order else "", Str())
     images = List(Str(), attribute="image_urls")
     lines = Computed(_lines, List(Nested(AfterSaleLine)))
 
 
-class AfterSaleSummary(Shape):
+class AfterSaleSummary(OfOrder, Shape):
     """An after-sale in a list."""
 
     model = models.AfterSale
     answers = "id order_id order_no type status reason amount count create_time update_time"
-    order_no = Computed(lambda a: a.order.order_no if a.order else "", Str())
     count = Computed(lambda a: sum(line.count for line in a.lines), Int())
 
 
-def _nickname(after_sale) -> str:
-    return (after_sale.user.nickname or "") if after_sale.user is not None else ""
-
-
-class AdminAfterSaleSummary(Shape):
+class AdminAfterSaleSummary(OfOrder, Customer, Shape):
     """An after-sale in an admin list, with its customer's nickname."""
 
     audience = ADMIN
@@ -64,8 +65,6 @@ class AdminAfterSaleSummary(Shape):
         "id order_id order_no user_id user_nickname type status reason amount restocked",
         "create_time update_time",
     )
-    order_no = Computed(lambda a: a.order.order_no if a.order else "", Str())
-    user_nickname = Computed(_nickname, Str())
 
 
 class AfterSaleEvent(Shape):
@@ -77,14 +76,13 @@ class AfterSaleEvent(Shape):
     answers = "from_status to_status actor_type actor_id reason create_time"
 
 
-class AdminAfterSale(AfterSale):
+class AdminAfterSale(Customer, AfterSale):
     """An after-sale as staff see it: its customer, who handled it, whether its units are back
     in stock, its events and its refunds (a failed refund shows status ABNORMAL or CLOSED; retry
     it with PUT /v2/aftersale/{id}/refund)."""
 
     audience = ADMIN
     answers = "user_id user_nickname handler_id restocked events refunds"
-    user_nickname = Computed(_nickname, Str())
     events = List(Nested(AfterSaleEvent))
     refunds = List(Nested(OrderRefund))
 

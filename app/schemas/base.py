@@ -9,10 +9,10 @@ as Unix seconds); a subclass that sets `audience = ADMIN` (and usually adds fiel
 admin audience, whose `Time` fields are local "YYYY-MM-DD HH:MM:SS" strings.
 
 A shape of a model names the fields it `answers`, in answer order; a name not declared in the
-class is the model column of that name, typed by `column_field` (the column says once whether
-it is an integer, text, money or a time, and whether it may be null). A declared field is one
-that differs: computed, renamed, or typed otherwise than its column. A subclass answers its
-parent's fields, then its own `answers`.
+class (or in a `FieldGroup` it mixes in) is the model column of that name, typed by
+`column_field` (the column says once whether it is an integer, text, money or a time, and
+whether it may be null). A declared field is one that differs: computed, renamed, or typed
+otherwise than its column. A subclass answers its parent's fields, then its own `answers`.
 
     class Category(Shape):               # /v1
         model = models.Category
@@ -25,6 +25,7 @@ parent's fields, then its own `answers`.
         product_count = Int()            # a query (column_property), not a column
 """
 
+import copy
 from decimal import Decimal
 
 from marshmallow import Schema, fields, missing
@@ -48,8 +49,23 @@ def _shape_of(field: fields.Field):
     return parent
 
 
+class FieldGroup:
+    """Fields several shapes answer alike, as a mixin: a shape that names one of them in
+    `answers` answers it there (the others it does not answer)."""
+
+    group_fields: dict[str, fields.Field] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # kept off the class: a shape mixing the group in must not see them as attributes
+        own = {name: value for name, value in vars(cls).items() if isinstance(value, fields.Field)}
+        for name in own:
+            delattr(cls, name)
+        cls.group_fields = {**cls.group_fields, **own}
+
+
 class ShapeMeta(SchemaMeta):
-    """Puts the model columns a shape `answers` among its declared fields, in answer order."""
+    """Orders a shape's fields: its parent shape's, then those it `answers` (see above)."""
 
     @classmethod
     def get_declared_fields(mcs, klass, cls_fields, inherited_fields, dict_cls=dict):
@@ -64,10 +80,18 @@ def _answer_fields(klass, answers, declared: dict) -> list[tuple[str, fields.Fie
     unnamed = set(declared) - set(names)
     if unnamed:
         raise TypeError(f"{klass.__name__} declares fields it does not answer: {sorted(unnamed)}")
-    return [
-        (name, declared[name] if name in declared else column_field(klass.model, name))
-        for name in names
-    ]
+    grouped = {}
+    for base in reversed(klass.__mro__):
+        grouped.update(vars(base).get("group_fields", {}))
+    return [(name, _answer_field(klass, name, declared, grouped)) for name in names]
+
+
+def _answer_field(klass, name: str, declared: dict, grouped: dict) -> fields.Field:
+    if name in declared:
+        return declared[name]
+    if name in grouped:
+        return copy.deepcopy(grouped[name])
+    return column_field(klass.model, name)
 
 
 class Shape(Schema, metaclass=ShapeMeta):

@@ -4,7 +4,20 @@ coupon's offer on a basket (the order preview)."""
 from app import models
 from app.models.base import now
 from app.models.coupon import CouponStatus
-from app.schemas.base import ADMIN, Bool, Computed, Int, List, Money, Nested, Shape, Str, Time
+from app.schemas.base import (
+    ADMIN,
+    Bool,
+    Computed,
+    FieldGroup,
+    Int,
+    List,
+    Money,
+    Nested,
+    Shape,
+    Str,
+    Time,
+)
+from app.schemas.user import Customer
 
 STATUS_NAMES = {
     CouponStatus.UNUSED: "unused",
@@ -52,16 +65,21 @@ class ClaimableCoupon(Shape):
     can_claim = Bool()
 
 
-class MyCoupon(Shape):
+class HeldCopy(FieldGroup):
+    """A held copy's status now and its own validity window."""
+
+    status = Computed(_status, Str())
+    valid_start = Time()
+    valid_end = Time()
+    claim_time = Time()
+
+
+class MyCoupon(HeldCopy, Shape):
     """A coupon the caller holds: `status` unused / used / expired (an unused copy past
     `valid_end` is expired), its own validity window, the order it was used on."""
 
     model = models.UserCoupon
     answers = "id coupon_id status source valid_start valid_end claim_time use_time order_id coupon"
-    status = Computed(_status, Str())
-    valid_start = Time()
-    valid_end = Time()
-    claim_time = Time()
     coupon = Nested(CouponTemplate)
 
 
@@ -90,7 +108,7 @@ class AdminCouponDetail(AdminCoupon):
     code_count = Int(allow_none=True)
 
 
-class AdminCouponHolder(Shape):
+class AdminCouponHolder(HeldCopy, Customer, Shape):
     """A held copy of a template and its holder."""
 
     audience = ADMIN
@@ -99,11 +117,6 @@ class AdminCouponHolder(Shape):
         "id user_id user_nickname status source valid_start valid_end claim_time use_time",
         "order_id",
     )
-    user_nickname = Computed(lambda h: (h.user.nickname or "") if h.user else "", Str())
-    status = Computed(_status, Str())
-    valid_start = Time()
-    valid_end = Time()
-    claim_time = Time()
 
 
 class AdminCouponCode(Shape):

@@ -21,6 +21,7 @@ from app.schemas.base import (
 )
 from app.schemas.coupon import CouponOffer
 from app.schemas.outbox import ShippingUpload
+from app.schemas.user import Customer
 from app.services.orders import order_coupon
 
 
@@ -133,15 +134,11 @@ class PlacedOrder(Shape):
     placed = fields.Constant(True, data_key="pass")
 
 
-def _nickname(order) -> str:
-    return (order.user.nickname or "") if order.user is not None else ""
-
-
-class AdminOrderSummary(OrderSummary):
+class AdminOrderSummary(Customer, OrderSummary):
     """An order in an admin list, with its customer's nickname."""
 
     audience = ADMIN
-    user_nickname = Computed(_nickname, Str())
+    answers = "user_nickname"
 
 
 class OrderEvent(Shape):
@@ -170,13 +167,12 @@ class OrderRefund(Shape):
     amount = Computed(lambda r: fen_to_yuan(r.amount), Money())
 
 
-class AdminOrderDetail(OrderDetail):
+class AdminOrderDetail(Customer, OrderDetail):
     """An order with its customer, stock state, events, payments and refunds, and the state of
     its WeChat shipping upload (null when none was queued: not paid through WeChat Pay)."""
 
     audience = ADMIN
     answers = "user_nickname stock_released events payments refunds shipping_upload"
-    user_nickname = Computed(_nickname, Str())
     events = List(Nested(OrderEvent))
     payments = List(Nested(OrderPayment))
     refunds = List(Nested(OrderRefund))

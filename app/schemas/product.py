@@ -1,10 +1,12 @@
 """Product shapes: the customer summary and detail, and the admin views."""
 
 from app import models
+from app.models.catalog import image_url
 from app.models.review import good_rate
 from app.schemas.base import (
     ADMIN,
     Computed,
+    FieldGroup,
     ImageUrl,
     Int,
     List,
@@ -13,6 +15,13 @@ from app.schemas.base import (
     Str,
 )
 from app.schemas.sku import AdminSku, ProductSpec, Sku
+
+
+def live_main_image(row) -> str:
+    """The main image of a row's product ("" when the product or its image is gone)."""
+    product = row.product
+    image = product.main_img if product is not None else None
+    return image_url(image if image is not None and image.delete_time is None else None)
 
 
 def _image_urls(product) -> list[str]:
@@ -34,24 +43,6 @@ class ProductProperty(Shape):
     answers = "id name detail"
 
 
-class ProductDetail(ProductSummary):
-    """A product with its detail images (in order), properties, specifications and SKUs,
-    its units sold and its visible reviews' count and good rate (the share of 4 and 5 star
-    reviews in whole percent, rounded down; null without reviews).
-
-    `price` is the lowest on-sale SKU price and `stock` the sum of the on-sale SKUs' stock."""
-
-    answers = "images properties specs skus sales review_count good_rate"
-    images = Computed(lambda p: _image_urls(p), List(Str()))
-    properties = List(Nested(ProductProperty))
-    specs = List(Nested(ProductSpec))
-    skus = List(Nested(Sku))
-    review_count = Int()
-    good_rate = Computed(
-        lambda p: good_rate(p.good_review_count, p.review_count), Int(allow_none=True)
-    )
-
-
 class ProductImageItem(Shape):
     """A detail image of a product at its position."""
 
@@ -60,10 +51,35 @@ class ProductImageItem(Shape):
     url = ImageUrl(attribute="img")
 
 
-class ProductImages(Shape):
+class ProductMedia(FieldGroup):
+    """A product's detail images (as URLs, and as items at their positions) and its
+    specifications."""
+
+    images = Computed(_image_urls, List(Str()))
+    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+    specs = List(Nested(ProductSpec))
+
+
+class ProductDetail(ProductMedia, ProductSummary):
+    """A product with its detail images (in order), properties, specifications and SKUs,
+    its units sold and its visible reviews' count and good rate (the share of 4 and 5 star
+    reviews in whole percent, rounded down; null without reviews).
+
+    `price` is the lowest on-sale SKU price and `stock` the sum of the on-sale SKUs' stock."""
+
+    answers = "images properties specs skus sales review_count good_rate"
+    properties = List(Nested(ProductProperty))
+    skus = List(Nested(Sku))
+    review_count = Int()
+    good_rate = Computed(
+        lambda p: good_rate(p.good_review_count, p.review_count), Int(allow_none=True)
+    )
+
+
+class ProductImages(ProductMedia, Shape):
     """A product's detail images in order (what image edits answer)."""
 
-    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+    answers = "image_items"
 
 
 class AdminProductProperty(ProductProperty):
@@ -79,13 +95,11 @@ class AdminProductSummary(ProductSummary):
     answers = "on_sale main_img_id create_time update_time"
 
 
-class AdminProductDetail(AdminProductSummary):
+class AdminProductDetail(ProductMedia, AdminProductSummary):
     """A product with its detail images, properties, the ids of the themes holding it, its
     specifications and its SKUs."""
 
-    images = Computed(lambda p: _image_urls(p), List(Str()))
-    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+    answers = "images image_items properties theme_ids specs skus"
     properties = List(Nested(AdminProductProperty))
     theme_ids = Computed(lambda p: [theme.id for theme in p.themes], List(Int()))
-    specs = List(Nested(ProductSpec))
     skus = List(Nested(AdminSku))

@@ -1,7 +1,7 @@
 """User shapes: the caller's own profile and permissions, and users as admins see them."""
 
 from app import models
-from app.schemas.base import ADMIN, Bool, Computed, Shape, Str
+from app.schemas.base import ADMIN, Bool, Computed, FieldGroup, Shape, Str
 
 
 class Me(Shape):
@@ -29,3 +29,9 @@ class AdminUser(Me):
 
     audience = ADMIN
     answers = "active last_login_time"
+
+
+class Customer(FieldGroup):
+    """The customer a row belongs to (its `user`), as staff see it."""
+
+    user_nickname = Computed(lambda row: (row.user.nickname or "") if row.user else "", Str())
