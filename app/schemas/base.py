@@ -8,11 +8,13 @@ Audiences are explicit classes, chosen by the view: a shape answers the customer
 as Unix seconds); a subclass that sets `audience = ADMIN` (and usually adds fields) answers the
 admin audience, whose `Time` fields are local "YYYY-MM-DD HH:MM:SS" strings.
 
-A shape of a model names the fields it `answers`, in answer order; a name not declared in the
-class (or in a `FieldGroup` it mixes in) is the model column of that name, typed by
-`column_field` (the column says once whether it is an integer, text, money or a time, and
-whether it may be null). A declared field is one that differs: computed, renamed, or typed
-otherwise than its column. A subclass answers its parent's fields, then its own `answers`.
+A shape may name the fields it `answers`, in answer order. Each name is the field declared in
+the class, else the field of that name of a `FieldGroup` it mixes in (fields several shapes
+answer alike), else the column of that name of the shape's `model`, typed by `column_field`:
+the column says once whether it is an integer, text, money or a time, and whether it may be
+null. So a shape declares only the fields that differ: computed, renamed, or typed otherwise
+than their columns. A subclass answers its parent's fields, then its own `answers`; a shape
+without `answers` answers its declared fields in class order.
 
     class Category(Shape):               # /v1
         model = models.Category
@@ -91,6 +93,8 @@ def _answer_field(klass, name: str, declared: dict, grouped: dict) -> fields.Fie
         return declared[name]
     if name in grouped:
         return copy.deepcopy(grouped[name])
+    if klass.model is None:
+        raise TypeError(f"{klass.__name__} answers {name}: declare it, or give the shape a model")
     return column_field(klass.model, name)
 
 
@@ -287,7 +291,9 @@ class Computed(fields.Field):
 def column_field(model, name: str) -> fields.Field:
     """The field a model column answers as: an integer column named *_time as Time, other
     integers as Int, text as Str, booleans as Bool, money as Money; null where it may be null."""
-    column = inspect(model).columns[name]
+    column = inspect(model).columns.get(name)
+    if column is None:
+        raise TypeError(f"{model.__name__} has no column {name}: declare its field")
     kind = column.type
     if not isinstance(column, Column):  # a column_property: a query, not a stored column
         raise TypeError(f"{model.__name__}.{name} is not a column, declare its field")
