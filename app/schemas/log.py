@@ -18,7 +18,8 @@ class LoginLog(Shape):
     audience = ADMIN
     model = models.LoginLog
     answers = (
-        "id user_id user_name ip_addr location browser os client_type status message create_time",
+        "id user_id user_name ip_addr location browser",
+        "os client_type status message create_time",
     )
 
 
