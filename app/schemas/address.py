@@ -1,18 +1,11 @@
 """Address shapes."""
 
-from app.schemas.base import Bool, Int, Shape, Str, Time
+from app import models
+from app.schemas.base import Shape
 
 
 class Address(Shape):
     """One entry of the caller's address book."""
 
-    id = Int()
-    name = Str()
-    mobile = Str()
-    province = Str()
-    city = Str()
-    country = Str()
-    detail = Str()
-    is_default = Bool()
-    create_time = Time()
-    update_time = Time()
+    model = models.Address
+    answers = "id name mobile province city country detail is_default create_time update_time"

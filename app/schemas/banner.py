@@ -1,23 +1,22 @@
 """Banner shapes: the customer banner and the admin views."""
 
-from app.schemas.base import ADMIN, ImageUrl, Int, List, Nested, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, ImageUrl, List, Nested, Shape
 
 
 class BannerItem(Shape):
     """One slide of a banner; key_word is the product or theme id it links to."""
 
-    id = Int()
-    key_word = Str()
-    type = Int()
+    model = models.BannerItem
+    answers = "id key_word type image"
     image = ImageUrl(attribute="img")
 
 
 class Banner(Shape):
     """A banner with its items in order."""
 
-    id = Int()
-    name = Str()
-    description = Str()
+    model = models.Banner
+    answers = "id name description items"
     items = List(Nested(BannerItem))
 
 
@@ -25,26 +24,17 @@ class AdminBannerItem(Shape):
     """A banner item as admins edit it."""
 
     audience = ADMIN
-    id = Int()
-    banner_id = Int()
-    img_id = Int()
+    model = models.BannerItem
+    answers = "id banner_id img_id image key_word type order create_time update_time"
     image = ImageUrl(attribute="img")
-    key_word = Str()
-    type = Int()
-    order = Int()
-    create_time = Time()
-    update_time = Time()
 
 
 class AdminBanner(Shape):
     """A banner without its items."""
 
     audience = ADMIN
-    id = Int()
-    name = Str()
-    description = Str()
-    create_time = Time()
-    update_time = Time()
+    model = models.Banner
+    answers = "id name description create_time update_time"
 
 
 class AdminBannerDetail(AdminBanner):

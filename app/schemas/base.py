@@ -8,21 +8,34 @@ Audiences are explicit classes, chosen by the view: a shape answers the customer
 as Unix seconds); a subclass that sets `audience = ADMIN` (and usually adds fields) answers the
 admin audience, whose `Time` fields are local "YYYY-MM-DD HH:MM:SS" strings.
 
-    class Notice(Shape):                 # /v1
-        id = Int()
-        title = Str()
-        create_time = Time()
+A shape may name the fields it `answers`, in answer order. Each name is the field declared in
+the class, else the field of that name of a `FieldGroup` it mixes in (fields several shapes
+answer alike), else the column of that name of the shape's `model`, typed by `column_field`:
+the column says once whether it is an integer, text, money or a time, and whether it may be
+null. So a shape declares only the fields that differ: computed, renamed, or typed otherwise
+than their columns. A subclass answers its parent's fields, then its own `answers`; a shape
+without `answers` answers its declared fields in class order.
 
-    class AdminNotice(Notice):           # /v2 and /cms
+    class Category(Shape):               # /v1
+        model = models.Category
+        answers = "id name description image"
+        image = ImageUrl(attribute="topic_img")
+
+    class AdminCategory(Category):       # /v2 and /cms
         audience = ADMIN
-        status = Bool()
+        answers = "topic_img_id product_count create_time update_time"
+        product_count = Int()            # a query (column_property), not a column
 """
 
+import copy
 from decimal import Decimal
 
 from marshmallow import Schema, fields, missing
+from marshmallow.schema import SchemaMeta
+from sqlalchemy import Boolean, Column, Integer, String, inspect
 
 from app.core.timefmt import format_time
+from app.models.base import Money as MoneyColumn
 from app.models.base import money_text
 from app.models.order import absolute_url
 
@@ -38,7 +51,54 @@ def _shape_of(field: fields.Field):
     return parent
 
 
-class Shape(Schema):
+class FieldGroup:
+    """Fields several shapes answer alike, as a mixin: a shape that names one of them in
+    `answers` answers it there (the others it does not answer)."""
+
+    group_fields: dict[str, fields.Field] = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # kept off the class: a shape mixing the group in must not see them as attributes
+        own = {name: value for name, value in vars(cls).items() if isinstance(value, fields.Field)}
+        for name in own:
+            delattr(cls, name)
+        cls.group_fields = {**cls.group_fields, **own}
+
+
+class ShapeMeta(SchemaMeta):
+    """Orders a shape's fields: its parent shape's, then those it `answers` (see above)."""
+
+    @classmethod
+    def get_declared_fields(mcs, klass, cls_fields, inherited_fields, dict_cls=dict):
+        answers = klass.__dict__.get("answers")
+        if answers is not None:
+            cls_fields = _answer_fields(klass, answers, dict(cls_fields))
+        return super().get_declared_fields(klass, cls_fields, inherited_fields, dict_cls)
+
+
+def _answer_fields(klass, answers, declared: dict) -> list[tuple[str, fields.Field]]:
+    names = " ".join(answers).split() if isinstance(answers, tuple) else answers.split()
+    unnamed = set(declared) - set(names)
+    if unnamed:
+        raise TypeError(f"{klass.__name__} declares fields it does not answer: {sorted(unnamed)}")
+    grouped = {}
+    for base in reversed(klass.__mro__):
+        grouped.update(vars(base).get("group_fields", {}))
+    return [(name, _answer_field(klass, name, declared, grouped)) for name in names]
+
+
+def _answer_field(klass, name: str, declared: dict, grouped: dict) -> fields.Field:
+    if name in declared:
+        return declared[name]
+    if name in grouped:
+        return copy.deepcopy(grouped[name])
+    if klass.model is None:
+        raise TypeError(f"{klass.__name__} answers {name}: declare it, or give the shape a model")
+    return column_field(klass.model, name)
+
+
+class Shape(Schema, metaclass=ShapeMeta):
     """A response shape (dump only).
 
     `serialize` writes what `Shape().dump(obj)` writes (tests/schemas checks it for every
@@ -47,6 +107,8 @@ class Shape(Schema):
     """
 
     audience = CUSTOMER
+    model = None  # the model whose columns `answers` names
+    answers: str | tuple[str, ...] | None = None  # field names in answer order (see above)
 
     @classmethod
     def _instance(cls) -> "Shape":
@@ -224,6 +286,28 @@ class Computed(fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return self.like._serialize(value, attr, obj, **kwargs)
+
+
+def column_field(model, name: str) -> fields.Field:
+    """The field a model column answers as: an integer column named *_time as Time, other
+    integers as Int, text as Str, booleans as Bool, money as Money; null where it may be null."""
+    column = inspect(model).columns.get(name)
+    if column is None:
+        raise TypeError(f"{model.__name__} has no column {name}: declare its field")
+    kind = column.type
+    if not isinstance(column, Column):  # a column_property: a query, not a stored column
+        raise TypeError(f"{model.__name__}.{name} is not a column, declare its field")
+    if isinstance(kind, Integer):
+        field = Time if name.endswith("_time") else Int
+    elif isinstance(kind, String):
+        field = Str
+    elif isinstance(kind, Boolean):
+        field = Bool
+    elif isinstance(kind, MoneyColumn):
+        field = Money
+    else:
+        raise TypeError(f"{model.__name__}.{name}: no field for {type(kind).__name__}, declare one")
+    return field(allow_none=bool(column.nullable))
 
 
 # ------------------------------------------------------------- collections

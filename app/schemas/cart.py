@@ -1,6 +1,7 @@
 """Cart shapes: a line with its live catalog data, the cart with its totals, a write's answer."""
 
-from app.schemas.base import Bool, Computed, ImageUrl, Int, List, Money, Nested, Shape, Str, Time
+from app import models
+from app.schemas.base import Bool, Computed, ImageUrl, Int, List, Money, Nested, Shape, Str
 
 
 class CartLine(Shape):
@@ -8,20 +9,18 @@ class CartLine(Shape):
     whether it can be ordered as it stands (`invalid`, with `invalid_reason` deleted / off_sale /
     short_of_stock)."""
 
-    id = Int()
-    product_id = Int()
-    sku_id = Int()
+    model = models.CartItem
+    answers = (
+        "id product_id sku_id name image spec price add_price stock count checked invalid",
+        "invalid_reason create_time",
+    )
     name = Computed(lambda line: line.product.name, Str())
     image = ImageUrl()
     spec = Computed(lambda line: line.sku.spec_text, Str())
     price = Computed(lambda line: line.sku.price, Money())
-    add_price = Money()
     stock = Computed(lambda line: line.sku.stock, Int())
-    count = Int()
-    checked = Bool()
     invalid = Computed(lambda line: line.invalid_reason is not None, Bool())
     invalid_reason = Str(allow_none=True)
-    create_time = Time()
 
 
 class Cart(Shape):

@@ -1,14 +1,14 @@
 """Category shapes: the customer view and the admin view."""
 
-from app.schemas.base import ADMIN, ImageUrl, Int, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, ImageUrl, Int, Shape
 
 
 class Category(Shape):
     """A product category."""
 
-    id = Int()
-    name = Str()
-    description = Str()
+    model = models.Category
+    answers = "id name description image"
     image = ImageUrl(attribute="topic_img")
 
 
@@ -16,7 +16,5 @@ class AdminCategory(Category):
     """A category with its image id and how many live products it holds."""
 
     audience = ADMIN
-    topic_img_id = Int(allow_none=True)
+    answers = "topic_img_id product_count create_time update_time"
     product_count = Int()
-    create_time = Time()
-    update_time = Time()

@@ -2,7 +2,8 @@
 
 from marshmallow import fields
 
-from app.schemas.base import ADMIN, Bool, Int, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Shape
 from app.services.config_params import VALUE_TYPES
 
 
@@ -28,13 +29,7 @@ class Config(Shape):
     """A config parameter."""
 
     audience = ADMIN
-    id = Int()
-    name = Str()
-    key = Str()
+    model = models.Config
+    answers = "id name key value value_type type public remark create_time update_time"
     value = TypedValue(attribute="typed_value")
     value_type = Choice(VALUE_TYPES)
-    type = Bool()
-    public = Bool()
-    remark = Str()
-    create_time = Time()
-    update_time = Time()

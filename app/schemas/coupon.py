@@ -1,9 +1,23 @@
 """Coupon shapes: templates as customers and staff see them, held copies, redeem codes, and a
 coupon's offer on a basket (the order preview)."""
 
+from app import models
 from app.models.base import now
 from app.models.coupon import CouponStatus
-from app.schemas.base import ADMIN, Bool, Computed, Int, List, Money, Nested, Shape, Str, Time
+from app.schemas.base import (
+    ADMIN,
+    Bool,
+    Computed,
+    FieldGroup,
+    Int,
+    List,
+    Money,
+    Nested,
+    Shape,
+    Str,
+    Time,
+)
+from app.schemas.user import Customer
 
 STATUS_NAMES = {
     CouponStatus.UNUSED: "unused",
@@ -23,23 +37,17 @@ class CouponTemplate(Shape):
     (`product_ids`); validity a fixed window (`valid_start`..`valid_end`) or `valid_days` from
     the claim."""
 
-    id = Int()
-    name = Str()
-    description = Str()
-    type = Int()
-    min_amount = Money()
-    amount = Money(allow_none=True)
-    percent = Int(allow_none=True)
-    max_discount = Money(allow_none=True)
-    scope = Str()
+    model = models.Coupon
+    answers = (
+        "id name description type min_amount amount percent max_discount scope category_ids",
+        "product_ids per_user_limit claim_start claim_end valid_start valid_end valid_days",
+    )
     category_ids = List(Int())
     product_ids = List(Int())
-    per_user_limit = Int()
     claim_start = Time(allow_none=True)
     claim_end = Time(allow_none=True)
     valid_start = Time(allow_none=True)
     valid_end = Time(allow_none=True)
-    valid_days = Int(allow_none=True)
 
 
 def _remaining(entry):
@@ -57,19 +65,21 @@ class ClaimableCoupon(Shape):
     can_claim = Bool()
 
 
-class MyCoupon(Shape):
-    """A coupon the caller holds: `status` unused / used / expired (an unused copy past
-    `valid_end` is expired), its own validity window, the order it was used on."""
+class HeldCopy(FieldGroup):
+    """A held copy's status now and its own validity window."""
 
-    id = Int()
-    coupon_id = Int()
     status = Computed(_status, Str())
-    source = Str()
     valid_start = Time()
     valid_end = Time()
     claim_time = Time()
-    use_time = Time(allow_none=True)
-    order_id = Int(allow_none=True)
+
+
+class MyCoupon(HeldCopy, Shape):
+    """A coupon the caller holds: `status` unused / used / expired (an unused copy past
+    `valid_end` is expired), its own validity window, the order it was used on."""
+
+    model = models.UserCoupon
+    answers = "id coupon_id status source valid_start valid_end claim_time use_time order_id coupon"
     coupon = Nested(CouponTemplate)
 
 
@@ -78,12 +88,7 @@ class AdminCoupon(CouponTemplate):
     its kind (claim / new_user / code) and whether it is on."""
 
     audience = ADMIN
-    total = Int(allow_none=True)
-    claimed = Int()
-    enabled = Bool()
-    kind = Str()
-    create_time = Time()
-    update_time = Time()
+    answers = "total claimed enabled kind create_time update_time"
 
 
 class CouponUsage(Shape):
@@ -103,32 +108,23 @@ class AdminCouponDetail(AdminCoupon):
     code_count = Int(allow_none=True)
 
 
-class AdminCouponHolder(Shape):
+class AdminCouponHolder(HeldCopy, Customer, Shape):
     """A held copy of a template and its holder."""
 
     audience = ADMIN
-    id = Int()
-    user_id = Int()
-    user_nickname = Computed(lambda h: (h.user.nickname or "") if h.user else "", Str())
-    status = Computed(_status, Str())
-    source = Str()
-    valid_start = Time()
-    valid_end = Time()
-    claim_time = Time()
-    use_time = Time(allow_none=True)
-    order_id = Int(allow_none=True)
+    model = models.UserCoupon
+    answers = (
+        "id user_id user_nickname status source valid_start valid_end claim_time use_time",
+        "order_id",
+    )
 
 
 class AdminCouponCode(Shape):
     """A redeem code: free until `used_by` redeems it."""
 
     audience = ADMIN
-    id = Int()
-    code = Str()
-    used_by = Int(allow_none=True)
-    used_time = Time(allow_none=True)
-    user_coupon_id = Int(allow_none=True)
-    create_time = Time()
+    model = models.CouponCode
+    answers = "id code used_by used_time user_coupon_id create_time"
 
 
 class CouponGrant(Shape):

@@ -1,34 +1,23 @@
 """Dictionary shapes: dictionary types and their entries, as admins see them."""
 
-from app.schemas.base import ADMIN, Bool, Int, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Shape
 
 
 class DictType(Shape):
     """A dictionary type."""
 
     audience = ADMIN
-    id = Int()
-    name = Str()
-    type = Str()
-    status = Bool()
-    remark = Str()
-    create_time = Time()
-    update_time = Time()
+    model = models.DictType
+    answers = "id name type status remark create_time update_time"
 
 
 class Dict(Shape):
     """A dictionary entry."""
 
     audience = ADMIN
-    id = Int()
-    type = Str()
-    order = Int()
-    label = Str()
-    value = Str()
-    css_class = Str()
-    list_class = Str()
-    is_default = Bool()
-    status = Bool()
-    remark = Str()
-    create_time = Time()
-    update_time = Time()
+    model = models.Dict
+    answers = (
+        "id type order label value css_class list_class is_default status remark create_time",
+        "update_time",
+    )

@@ -1,17 +1,15 @@
 """Page element shapes: named buttons or features the CMS shows per group."""
 
-from app.schemas.base import ADMIN, Int, List, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Int, List, Shape, Str
 
 
 class Element(Shape):
     """A page element of a route."""
 
     audience = ADMIN
-    id = Int()
-    name = Str()
-    sign = Str()
-    route_id = Int()
-    create_time = Time()
+    model = models.Element
+    answers = "id name sign route_id create_time"
 
 
 class Signs(Shape):

@@ -1,6 +1,7 @@
 """File manager shapes: a file or folder, the folder tree, the upload types."""
 
-from app.schemas.base import ADMIN, Bool, Computed, Int, List, Nested, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Computed, Int, List, Nested, Shape, Str
 
 
 class AdminFile(Shape):
@@ -10,24 +11,21 @@ class AdminFile(Shape):
     """
 
     audience = ADMIN
-    id = Int()
+    model = models.File
+    answers = "id parent_id name extension is_folder size url mime_type create_time update_time"
     parent_id = Computed(lambda f: f.parent_id or 0, Int())
-    name = Str()
     extension = Computed(lambda f: "" if f.is_folder else f.extension, Str())
-    is_folder = Bool()
     size = Computed(lambda f: 0 if f.is_folder else f.size, Int())
     url = Str()
     mime_type = Computed(lambda f: "" if f.is_folder else f.mime_type, Str())
-    create_time = Time()
-    update_time = Time()
 
 
 class FolderNode(Shape):
     """A folder with its subfolders, by name; the root is id 0 with an empty name."""
 
-    id = Int()
+    model = models.File
+    answers = "id parent_id name"
     parent_id = Int()
-    name = Str()
 
 
 # A node holds nodes: the field is added once the class exists (before any instance is made).

@@ -1,15 +1,15 @@
 """Group shapes: permission groups, their grants and the permission catalogue."""
 
-from app.schemas.base import Int, List, MapOf, Nested, Shape, Str
+from app import models
+from app.schemas.base import Int, List, MapOf, Nested, Shape
 from app.schemas.user import Permission
 
 
 class Group(Shape):
     """A permission group."""
 
-    id = Int()
-    name = Str()
-    info = Str()
+    model = models.Group
+    answers = "id name info"
 
 
 class GroupDetail(Group):

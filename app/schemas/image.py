@@ -1,13 +1,13 @@
 """Image shapes: an image row of the catalog, as admins see it."""
 
-from app.schemas.base import ADMIN, Int, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Shape, Str
 
 
 class AdminImage(Shape):
     """A stored or network image; url is absolute."""
 
     audience = ADMIN
-    id = Int()
+    model = models.Image
+    answers = "id url source create_time"
     url = Str(attribute="absolute_url")
-    source = Int()
-    create_time = Time()

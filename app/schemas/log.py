@@ -2,8 +2,9 @@
 
 from marshmallow import fields
 
+from app import models
 from app.models.log import OPER_TYPE_LABELS
-from app.schemas.base import ADMIN, Bool, Computed, Int, List, Shape, Str, Time
+from app.schemas.base import ADMIN, Computed, Int, List, Shape, Str
 
 
 def _type_code(row) -> int:
@@ -15,17 +16,11 @@ class LoginLog(Shape):
     """A login attempt."""
 
     audience = ADMIN
-    id = Int()
-    user_id = Int(allow_none=True)
-    user_name = Str()
-    ip_addr = Str()
-    location = Str()
-    browser = Str()
-    os = Str()
-    client_type = Int()
-    status = Bool()
-    message = Str()
-    create_time = Time()
+    model = models.LoginLog
+    answers = (
+        "id user_id user_name ip_addr location browser",
+        "os client_type status message create_time",
+    )
 
 
 class RequestParam(fields.Raw):
@@ -42,42 +37,28 @@ class OperLog(Shape):
     """An admin operation."""
 
     audience = ADMIN
-    id = Int()
-    user_id = Int()
-    user_name = Str()
-    module = Str()
-    auth = Str()
+    model = models.OperLog
+    answers = (
+        "id user_id user_name module auth type type_code path endpoint request_method",
+        "request_param message status_code ip_addr create_time",
+    )
     type = Computed(lambda row: OPER_TYPE_LABELS[_type_code(row)], Str())
     type_code = Computed(_type_code, Int())
-    path = Str()
-    endpoint = Str()
-    request_method = Str()
     request_param = RequestParam()
-    message = Str()
-    status_code = Int()
-    ip_addr = Str()
-    create_time = Time()
 
 
 class ErrorLog(Shape):
     """An unexpected error."""
 
     audience = ADMIN
-    id = Int()
-    request_id = Str()
-    user_id = Int(allow_none=True)
-    method = Str()
-    path = Str()
-    endpoint = Str()
-    exception = Str()
-    message = Str()
-    create_time = Time()
+    model = models.ErrorLog
+    answers = "id request_id user_id method path endpoint exception message create_time"
 
 
 class ErrorLogDetail(ErrorLog):
     """An unexpected error with its traceback and request parameters."""
 
-    traceback = Str()
+    answers = "traceback request_param"
     request_param = RequestParam()
 
 

@@ -1,24 +1,18 @@
 """Notice shapes: the published notice (customers) and the admin view."""
 
-from app.schemas.base import ADMIN, Bool, Int, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Shape
 
 
 class Notice(Shape):
     """A published notice."""
 
-    id = Int()
-    type = Int()
-    title = Str()
-    content = Str()
-    create_time = Time()
-    update_time = Time()
+    model = models.Notice
+    answers = "id type title content create_time update_time"
 
 
 class AdminNotice(Notice):
     """A notice as admins see it (times as local text)."""
 
     audience = ADMIN
-    status = Bool()
-    remark = Str()
-    create_by = Str()
-    update_by = Str()
+    answers = "status remark create_by update_by"

@@ -3,6 +3,7 @@ admin views with the order's events, payments and refunds."""
 
 from marshmallow import fields
 
+from app import models
 from app.models.base import fen_to_yuan
 from app.schemas.base import (
     ADMIN,
@@ -17,27 +18,22 @@ from app.schemas.base import (
     SnapshotUrl,
     Str,
     Text,
-    Time,
 )
 from app.schemas.coupon import CouponOffer
 from app.schemas.outbox import ShippingUpload
+from app.schemas.user import Customer
 from app.services.orders import order_coupon
 
 
 class OrderSummary(Shape):
     """An order in a list; snap_* are the snapshot taken when it was placed."""
 
-    id = Int()
-    order_no = Str()
-    user_id = Int()
-    order_status = Int()
-    snap_name = Str()
+    model = models.Order
+    answers = (
+        "id order_no user_id order_status snap_name snap_img total_count total_price create_time",
+        "expire_time pay_time",
+    )
     snap_img = SnapshotUrl()
-    total_count = Int()
-    total_price = Money()
-    create_time = Time()
-    expire_time = Time()
-    pay_time = Time(allow_none=True)
 
 
 class SnapItem(Shape):
@@ -79,17 +75,15 @@ class OrderLine(Shape):
     and refunds gave back (or are giving back), `refundable_*` what is left; `after_sale_id`
     the open after-sale holding the line (null when none: a new one may be asked)."""
 
+    model = models.OrderProduct
+    answers = (
+        "order_product_id product_id sku_id name spec main_image price count pay_amount",
+        "refunded_count refunded_amount refundable_count refundable_amount after_sale_id",
+    )
     order_product_id = Int(attribute="id")
-    product_id = Int()
-    sku_id = Int(allow_none=True)
     name = Computed(lambda line: line.snap.get("name", ""), Str())
     spec = Text()
     main_image = Computed(lambda line: line.snap.get("main_image", ""), SnapshotUrl())
-    price = Money()
-    count = Int()
-    pay_amount = Money()
-    refunded_count = Int()
-    refunded_amount = Money()
     refundable_count = Int()
     refundable_amount = Money()
     after_sale_id = Int(attribute="open_after_sale_id", allow_none=True)
@@ -117,91 +111,68 @@ class OrderDetail(OrderSummary):
     or are giving back (all of pay_amount once it is REFUNDED). `lines` are its order lines
     with what each can still give back."""
 
+    answers = (
+        "snap_items snap_address goods_amount freight_amount coupon_discount pay_amount",
+        "refunded_amount lines coupon remark cancel_time delivery_time receive_time carrier",
+        "tracking_no update_time",
+    )
     snap_items = Computed(lambda o: o.snap_items or [], List(Nested(SnapItem)))
     snap_address = Computed(lambda o: o.snap_address or {}, Nested(SnapAddress))
-    goods_amount = Money()
-    freight_amount = Money()
-    coupon_discount = Money()
     pay_amount = Money()
-    refunded_amount = Money()
     lines = Computed(_lines, List(Nested(OrderLine)))
     coupon = Computed(order_coupon, Nested(OrderCoupon, allow_none=True))
-    remark = Str()
-    cancel_time = Time(allow_none=True)
-    delivery_time = Time(allow_none=True)
-    receive_time = Time(allow_none=True)
-    carrier = Str(allow_none=True)
-    tracking_no = Str(allow_none=True)
-    update_time = Time()
 
 
 class PlacedOrder(Shape):
     """A new order: pay it before expire_time (Unix seconds)."""
 
+    model = models.Order
+    answers = "order_id order_no create_time expire_time total_price total_count placed"
     order_id = Int(attribute="id")
-    order_no = Str()
     create_time = Int()
     expire_time = Int()
-    total_price = Money()
-    total_count = Int()
     placed = fields.Constant(True, data_key="pass")
 
 
-def _nickname(order) -> str:
-    return (order.user.nickname or "") if order.user is not None else ""
-
-
-class AdminOrderSummary(OrderSummary):
+class AdminOrderSummary(Customer, OrderSummary):
     """An order in an admin list, with its customer's nickname."""
 
     audience = ADMIN
-    user_nickname = Computed(_nickname, Str())
+    answers = "user_nickname"
 
 
 class OrderEvent(Shape):
     """One status change of an order and who made it."""
 
     audience = ADMIN
-    from_status = Int(allow_none=True)
-    to_status = Int()
-    actor_type = Str()
-    actor_id = Int(allow_none=True)
-    reason = Str()
-    create_time = Time()
+    model = models.OrderEvent
+    answers = "from_status to_status actor_type actor_id reason create_time"
 
 
 class OrderPayment(Shape):
     """A WeChat payment received for an order (amount in yuan)."""
 
     audience = ADMIN
-    id = Int()
-    transaction_id = Str()
+    model = models.Payment
+    answers = "id transaction_id amount trade_state success_time needs_refund"
     amount = Computed(lambda p: fen_to_yuan(p.amount), Money())
-    trade_state = Str()
-    success_time = Time(allow_none=True)
-    needs_refund = Bool()
 
 
 class OrderRefund(Shape):
     """A refund of an order (amount in yuan)."""
 
     audience = ADMIN
-    id = Int()
-    out_refund_no = Str()
+    model = models.Refund
+    answers = "id out_refund_no amount status reason success_time create_time"
     amount = Computed(lambda r: fen_to_yuan(r.amount), Money())
-    status = Str()
-    reason = Str()
-    success_time = Time(allow_none=True)
-    create_time = Time()
 
 
-class AdminOrderDetail(OrderDetail):
+class AdminOrderDetail(Customer, OrderDetail):
     """An order with its customer, stock state, events, payments and refunds, and the state of
     its WeChat shipping upload (null when none was queued: not paid through WeChat Pay)."""
 
     audience = ADMIN
-    user_nickname = Computed(_nickname, Str())
-    stock_released = Bool()
+    answers = "user_nickname stock_released events payments refunds shipping_upload"
     events = List(Nested(OrderEvent))
     payments = List(Nested(OrderPayment))
     refunds = List(Nested(OrderRefund))

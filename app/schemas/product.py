@@ -1,20 +1,27 @@
 """Product shapes: the customer summary and detail, and the admin views."""
 
+from app import models
+from app.models.catalog import image_url
 from app.models.review import good_rate
 from app.schemas.base import (
     ADMIN,
-    Bool,
     Computed,
+    FieldGroup,
     ImageUrl,
     Int,
     List,
-    Money,
     Nested,
     Shape,
     Str,
-    Time,
 )
 from app.schemas.sku import AdminSku, ProductSpec, Sku
+
+
+def live_main_image(row) -> str:
+    """The main image of a row's product ("" when the product or its image is gone)."""
+    product = row.product
+    image = product.main_img if product is not None else None
+    return image_url(image if image is not None and image.delete_time is None else None)
 
 
 def _image_urls(product) -> list[str]:
@@ -24,78 +31,75 @@ def _image_urls(product) -> list[str]:
 class ProductSummary(Shape):
     """A product in a list."""
 
-    id = Int()
-    name = Str()
-    price = Money()
-    stock = Int()
-    category_id = Int(allow_none=True)
+    model = models.Product
+    answers = "id name price stock category_id main_image summary"
     main_image = ImageUrl(attribute="main_img")
-    summary = Str()
 
 
 class ProductProperty(Shape):
     """A named property of a product ("origin": "Yunnan")."""
 
-    id = Int()
-    name = Str()
-    detail = Str()
+    model = models.ProductProperty
+    answers = "id name detail"
 
 
-class ProductDetail(ProductSummary):
+class ProductImageItem(Shape):
+    """A detail image of a product at its position."""
+
+    model = models.ProductImage
+    answers = "img_id order url"
+    url = ImageUrl(attribute="img")
+
+
+class ProductMedia(FieldGroup):
+    """A product's detail images (as URLs, and as items at their positions) and its
+    specifications."""
+
+    images = Computed(_image_urls, List(Str()))
+    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+    specs = List(Nested(ProductSpec))
+
+
+class ProductDetail(ProductMedia, ProductSummary):
     """A product with its detail images (in order), properties, specifications and SKUs,
     its units sold and its visible reviews' count and good rate (the share of 4 and 5 star
     reviews in whole percent, rounded down; null without reviews).
 
     `price` is the lowest on-sale SKU price and `stock` the sum of the on-sale SKUs' stock."""
 
-    images = Computed(lambda p: _image_urls(p), List(Str()))
+    answers = "images properties specs skus sales review_count good_rate"
     properties = List(Nested(ProductProperty))
-    specs = List(Nested(ProductSpec))
     skus = List(Nested(Sku))
-    sales = Int()
     review_count = Int()
     good_rate = Computed(
         lambda p: good_rate(p.good_review_count, p.review_count), Int(allow_none=True)
     )
 
 
-class ProductImageItem(Shape):
-    """A detail image of a product at its position."""
-
-    img_id = Int()
-    order = Int()
-    url = ImageUrl(attribute="img")
-
-
-class ProductImages(Shape):
+class ProductImages(ProductMedia, Shape):
     """A product's detail images in order (what image edits answer)."""
 
-    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+    answers = "image_items"
 
 
 class AdminProductProperty(ProductProperty):
     """A product property with its position."""
 
-    order = Int()
+    answers = "order"
 
 
 class AdminProductSummary(ProductSummary):
     """A product in an admin list (off-sale ones included)."""
 
     audience = ADMIN
-    on_sale = Bool()
-    main_img_id = Int(allow_none=True)
-    create_time = Time()
-    update_time = Time()
+    answers = "on_sale main_img_id create_time update_time"
 
 
-class AdminProductDetail(AdminProductSummary):
+class AdminProductDetail(ProductMedia, AdminProductSummary):
     """A product with its detail images, properties, the ids of the themes holding it, its
     specifications and its SKUs."""
 
-    images = Computed(lambda p: _image_urls(p), List(Str()))
-    image_items = Computed(lambda p: p.live_images(), List(Nested(ProductImageItem)))
+    answers = "images image_items properties theme_ids specs skus"
     properties = List(Nested(AdminProductProperty))
     theme_ids = Computed(lambda p: [theme.id for theme in p.themes], List(Int()))
-    specs = List(Nested(ProductSpec))
     skus = List(Nested(AdminSku))

@@ -1,7 +1,8 @@
 """Reconciliation report shapes (admin): a day's counts, and its compared rows."""
 
+from app import models
 from app.models.base import fen_to_yuan
-from app.schemas.base import ADMIN, Computed, Int, Money, Shape, Str, Time
+from app.schemas.base import ADMIN, Computed, Int, Money, Shape, Str
 
 
 def _yuan(column: str):
@@ -19,22 +20,16 @@ class AdminReconcileDay(Shape):
 
     audience = ADMIN
 
-    id = Int()
+    model = models.ReconcileDay
+    answers = (
+        "id bill_date bill_rows bill_order_total bill_refund_total hash_value matched",
+        "missing_local missing_wechat amount_mismatch order_mismatch problems repaired runs",
+        "create_time update_time",
+    )
     bill_date = Computed(lambda day: day.bill_date.isoformat(), Str())
-    bill_rows = Int()
     bill_order_total = Computed(_yuan("bill_order_total"), Money())
     bill_refund_total = Computed(_yuan("bill_refund_total"), Money())
-    hash_value = Str()
-    matched = Int()
-    missing_local = Int()
-    missing_wechat = Int()
-    amount_mismatch = Int()
-    order_mismatch = Int()
     problems = Int()
-    repaired = Int()
-    runs = Int()
-    create_time = Time()
-    update_time = Time()
 
 
 class AdminReconcileItem(Shape):
@@ -42,15 +37,10 @@ class AdminReconcileItem(Shape):
 
     audience = ADMIN
 
-    id = Int()
-    category = Str()
-    kind = Str()
-    transaction_id = Str()
-    out_trade_no = Str()
-    out_refund_no = Str()
-    refund_id = Str()
+    model = models.ReconcileItem
+    answers = (
+        "id category kind transaction_id out_trade_no out_refund_no refund_id bill_amount",
+        "local_amount order_id repair note",
+    )
     bill_amount = Computed(_yuan("bill_amount"), Money(allow_none=True))
     local_amount = Computed(_yuan("local_amount"), Money(allow_none=True))
-    order_id = Int(allow_none=True)
-    repair = Str()
-    note = Str()

@@ -3,11 +3,11 @@ waiting for a review, an uploaded review image, and reviews as staff see them.""
 
 from marshmallow import fields
 
-from app.models.catalog import image_url
+from app import models
 from app.schemas.base import (
     ADMIN,
-    Bool,
     Computed,
+    FieldGroup,
     Int,
     List,
     Money,
@@ -17,30 +17,26 @@ from app.schemas.base import (
     Str,
     Time,
 )
+from app.schemas.product import live_main_image
+from app.schemas.user import Customer
 
 
-def _product_image(review) -> str:
-    """The product's main image ("" when the product or its image is gone)."""
-    product = review.product
-    image = product.main_img if product is not None else None
-    return image_url(image if image is not None and image.delete_time is None else None)
+class ReviewFields(FieldGroup):
+    """What the review shapes answer alike: the images' URLs and the product reviewed."""
+
+    images = List(Str(), attribute="image_urls")
+    product_name = Computed(lambda r: r.product.name if r.product else "", Str())
+    product_image = Computed(live_main_image, Str())
 
 
-class Review(Shape):
+class Review(ReviewFields, Shape):
     """A visible review on the product's page. An anonymous review (or one whose author left)
     shows a masked nickname ("小***") and no avatar."""
 
-    id = Int()
+    model = models.Review
+    answers = "id nickname avatar anonymous rating content images spec reply reply_time create_time"
     nickname = Str(attribute="author_name")
     avatar = Str(attribute="author_avatar")
-    anonymous = Bool()
-    rating = Int()
-    content = Str()
-    images = List(Str(), attribute="image_urls")
-    spec = Str()
-    reply = Str(allow_none=True)
-    reply_time = Time(allow_none=True)
-    create_time = Time()
 
 
 class RatingCount(Shape):
@@ -69,25 +65,14 @@ class ProductReviews(Page(Review)):
     summary = Nested(ReviewSummary)
 
 
-class MyReview(Shape):
+class MyReview(ReviewFields, Shape):
     """One of the caller's reviews with its product; `visible` is false while staff hide it."""
 
-    id = Int()
-    line_id = Int()
-    order_id = Int()
-    product_id = Int()
-    product_name = Computed(lambda r: r.product.name if r.product else "", Str())
-    product_image = Computed(_product_image, Str())
-    sku_id = Int(allow_none=True)
-    spec = Str()
-    rating = Int()
-    content = Str()
-    images = List(Str(), attribute="image_urls")
-    anonymous = Bool()
-    visible = Bool()
-    reply = Str(allow_none=True)
-    reply_time = Time(allow_none=True)
-    create_time = Time()
+    model = models.Review
+    answers = (
+        "id line_id order_id product_id product_name product_image sku_id spec rating content",
+        "images anonymous visible reply reply_time create_time",
+    )
 
 
 class PendingLine(Shape):
@@ -115,28 +100,14 @@ class ReviewUpload(Shape):
     url = Str()
 
 
-class AdminReview(Shape):
+class AdminReview(ReviewFields, Customer, Shape):
     """A review as staff see it: its author's real nickname (also when it is anonymous), its
     product and order line, and whether it is shown."""
 
     audience = ADMIN
-    id = Int()
-    user_id = Int()
-    user_nickname = Computed(lambda r: (r.user.nickname or "") if r.user else "", Str())
-    product_id = Int()
-    product_name = Computed(lambda r: r.product.name if r.product else "", Str())
-    order_id = Int()
-    line_id = Int()
-    sku_id = Int(allow_none=True)
-    spec = Str()
-    rating = Int()
-    content = Str()
-    images = List(Str(), attribute="image_urls")
-    anonymous = Bool()
-    has_image = Bool()
-    visible = Bool()
-    reply = Str(allow_none=True)
-    reply_time = Time(allow_none=True)
-    reply_user_id = Int(allow_none=True)
-    create_time = Time()
-    update_time = Time()
+    model = models.Review
+    answers = (
+        "id user_id user_nickname product_id product_name order_id line_id sku_id spec rating",
+        "content images anonymous has_image visible reply reply_time reply_user_id create_time",
+        "update_time",
+    )

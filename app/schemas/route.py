@@ -2,7 +2,8 @@
 
 from marshmallow import fields
 
-from app.schemas.base import Bool, Computed, Int, List, Nested, Shape, Str
+from app import models
+from app.schemas.base import Computed, List, Nested, Shape, Str
 from app.schemas.element import Element
 
 
@@ -30,13 +31,8 @@ class RouteMeta(Shape):
 class RouteNode(Shape):
     """A route placed in the tree, with the routes below it (`[]` for a leaf)."""
 
-    id = Int()
-    parent_id = Int()
-    order = Int()
-    name = Str()
-    path = Str()
-    component = Str(allow_none=True)
-    hidden = Bool()
+    model = models.Route
+    answers = "id parent_id order name path component hidden meta children"
     meta = Computed(lambda node: node, Nested(RouteMeta))
     children = Children()
 

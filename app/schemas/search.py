@@ -1,6 +1,7 @@
 """Search shapes: hot keywords and the caller's search history (results are ProductSummary)."""
 
-from app.schemas.base import Int, List, Shape, Str, Time
+from app import models
+from app.schemas.base import List, Shape, Str
 
 
 class Keywords(Shape):
@@ -12,6 +13,5 @@ class Keywords(Shape):
 class SearchKeyword(Shape):
     """A keyword the caller searched."""
 
-    id = Int()
-    keyword = Str()
-    create_time = Time()  # the latest search of it
+    model = models.SearchHistory
+    answers = "id keyword create_time"

@@ -2,7 +2,8 @@
 
 from marshmallow import fields
 
-from app.schemas.base import ADMIN, Bool, Computed, ImageUrl, Int, List, Money, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Bool, Computed, ImageUrl, List, Shape, Str
 
 
 class ProductSpec(Shape):
@@ -16,12 +17,10 @@ class Sku(Shape):
     """One sold combination: `specs` names one value of every specification ({} for a product
     without specifications)."""
 
-    id = Int()
+    model = models.Sku
+    answers = "id specs price stock image on_sale"
     specs = fields.Dict(keys=Str(), values=Str())
-    price = Money()
-    stock = Int()
     image = ImageUrl(attribute="img")
-    on_sale = Bool()
 
 
 class AdminSku(Sku):
@@ -29,13 +28,7 @@ class AdminSku(Sku):
 
     audience = ADMIN
 
-    product_id = Int()
-    spec_text = Str()
-    sales = Int()
-    img_id = Int(allow_none=True)
-    code = Str()
-    create_time = Time()
-    update_time = Time()
+    answers = "product_id spec_text sales img_id code create_time update_time"
 
 
 class LowStockSku(AdminSku):

@@ -1,7 +1,7 @@
 """Stats shapes (admin): the overview, a trend, the best sellers. Amounts are money text,
 days YYYY-MM-DD in the shop's time zone (`timezone`)."""
 
-from app.schemas.base import ADMIN, Int, List, Money, Nested, Shape, Str
+from app.schemas.base import ADMIN, FieldGroup, Int, List, Money, Nested, Shape, Str
 
 
 class StatsPeriod(Shape):
@@ -52,64 +52,75 @@ class StatsOverview(Shape):
     )
 
 
-class StatsPoint(Shape):
+class Days(FieldGroup):
+    """The shop's time zone, and the first and last day of a range."""
+
+    timezone = Str()
+    start_date = Str()
+    end_date = Str()
+
+
+class Tally(FieldGroup):
+    """How many, and how much (`amount` is null for a metric that only counts)."""
+
+    count = Int()
+    amount = Money(allow_none=True)
+
+
+class Sold(FieldGroup):
+    """What a best seller sold: units, and their amount at the lines' prices."""
+
+    units = Int()
+    amount = Money()
+
+
+class StatsPoint(Days, Tally, Shape):
     """One bucket: `date` is its first day (the day, the ISO week's Monday, the month's 1st);
     start_date..end_date the days of the range it covers. `amount` is null for counts only."""
 
     audience = ADMIN
 
+    answers = "date start_date end_date count amount"
     date = Str()
-    start_date = Str()
-    end_date = Str()
-    count = Int()
-    amount = Money(allow_none=True)
 
 
-class StatsTrend(Shape):
+class StatsTrend(Days, Tally, Shape):
     """A metric per bucket, every bucket of the range present: gmv (paid orders, paid amount),
     orders (placed), customers (new), refunds (succeeded, refunded amount)."""
 
     audience = ADMIN
 
-    timezone = Str()
+    answers = "timezone metric granularity start_date end_date count amount points"
     metric = Str()
     granularity = Str()
-    start_date = Str()
-    end_date = Str()
-    count = Int()
-    amount = Money(allow_none=True)
     points = List(Nested(StatsPoint))
 
 
-class StatsTopSku(Shape):
+class StatsTopSku(Sold, Shape):
     """A SKU of a best seller (sku_id null on lines older than SKUs; spec as the lines say)."""
 
     audience = ADMIN
 
+    answers = "sku_id spec units amount"
     sku_id = Int(allow_none=True)
     spec = Str()
-    units = Int()
-    amount = Money()
 
 
-class StatsTopProduct(Shape):
+class StatsTopProduct(Sold, Shape):
     audience = ADMIN
 
+    answers = "product_id name units amount skus"
     product_id = Int()
     name = Str()
-    units = Int()
-    amount = Money()
     skus = List(Nested(StatsTopSku))
 
 
-class StatsTop(Shape):
+class StatsTop(Days, Shape):
     """The best sellers of the orders paid in the last `days` days (lines at their price)."""
 
     audience = ADMIN
 
-    timezone = Str()
+    answers = "timezone by days start_date end_date items"
     by = Str()
     days = Int()
-    start_date = Str()
-    end_date = Str()
     items = List(Nested(StatsTopProduct))

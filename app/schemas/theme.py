@@ -1,15 +1,15 @@
 """Theme shapes: a theme, and a theme with its on-sale products; the admin views."""
 
-from app.schemas.base import ADMIN, Computed, ImageUrl, Int, List, Nested, Shape, Str, Time
+from app import models
+from app.schemas.base import ADMIN, Computed, ImageUrl, Int, List, Nested, Shape
 from app.schemas.product import AdminProductSummary, ProductSummary
 
 
 class Theme(Shape):
     """A theme (a curated product collection)."""
 
-    id = Int()
-    name = Str()
-    description = Str()
+    model = models.Theme
+    answers = "id name description topic_img_url head_img_url"
     topic_img_url = ImageUrl(attribute="topic_img")
     head_img_url = ImageUrl(attribute="head_img")
 
@@ -24,10 +24,7 @@ class AdminTheme(Theme):
     """A theme with its image ids."""
 
     audience = ADMIN
-    topic_img_id = Int(allow_none=True)
-    head_img_id = Int(allow_none=True)
-    create_time = Time()
-    update_time = Time()
+    answers = "topic_img_id head_img_id create_time update_time"
 
 
 class AdminThemeDetail(AdminTheme):

@@ -13,7 +13,14 @@ from app.core.forms import (
     StringField,
     UnixTimeField,
 )
-from app.validators.user import email_field, mobile_field, username_field
+from app.validators.user import (
+    confirm_password_field,
+    email_field,
+    mobile_field,
+    nickname_field,
+    password_field,
+    username_field,
+)
 
 SIGN_PATTERN = r"[A-Za-z0-9._:-]+"
 
@@ -21,17 +28,29 @@ SIGN_PATTERN = r"[A-Za-z0-9._:-]+"
 # ------------------------------------------------------------------- people
 
 
+# Unlike the account forms' check_not_blank and check_equal (validators/user.py), the staff
+# forms report these next to a field's other errors.
+def _refuse_blank(field) -> None:
+    if field.data is not None and not field.data.strip():
+        raise ValidationError("May not be only white space.")
+
+
+def _refuse_unequal(field, other) -> None:
+    if field.data != other.data:
+        raise ValidationError(f"Must equal {other.name}.")
+
+
 class AdminListForm(PageForm):
     group_id = IntegerField(min_value=1)
 
 
 class AdminCreateForm(BaseForm):
-    nickname = StringField(required=True, min_length=1, max_length=24)
+    nickname = nickname_field(required=True)
     username = username_field()
     email = email_field()
     mobile = mobile_field()
-    password = StringField(required=True, min_length=8, max_length=64, trim=False)
-    confirm_password = StringField(required=True, max_length=64, trim=False)
+    password = password_field(required=True)
+    confirm_password = confirm_password_field()
     group_id = IntegerField(required=True, min_value=1)
 
     def validate_username(self, field):
@@ -39,12 +58,10 @@ class AdminCreateForm(BaseForm):
             raise ValidationError("Give at least one of username, email, mobile.")
 
     def validate_password(self, field):
-        if field.data is not None and not field.data.strip():
-            raise ValidationError("May not be only white space.")
+        _refuse_blank(field)
 
     def validate_confirm_password(self, field):
-        if field.data != self.password.data:
-            raise ValidationError("Must equal password.")
+        _refuse_unequal(field, self.password)
 
 
 AdminUpdateForm = AdminCreateForm.partial(
@@ -56,16 +73,14 @@ AdminUpdateForm = AdminCreateForm.partial(
 
 
 class PasswordResetForm(BaseForm):
-    new_password = StringField(required=True, min_length=8, max_length=64, trim=False)
-    confirm_password = StringField(required=True, max_length=64, trim=False)
+    new_password = password_field(required=True)
+    confirm_password = confirm_password_field()
 
     def validate_new_password(self, field):
-        if field.data is not None and not field.data.strip():
-            raise ValidationError("May not be only white space.")
+        _refuse_blank(field)
 
     def validate_confirm_password(self, field):
-        if field.data != self.new_password.data:
-            raise ValidationError("Must equal new_password.")
+        _refuse_unequal(field, self.new_password)
 
 
 class UserListForm(PageForm):

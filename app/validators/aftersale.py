@@ -22,14 +22,8 @@ from app.models.aftersale import (
     TYPES,
     AfterSaleStatus,
 )
-from app.validators.order import TRACKING_PATTERN
-from app.validators.review import PLAIN_TEXT, PLAIN_TEXT_MESSAGE, ImageKeyListField
-
-
-def _text(max_length: int, **kwargs) -> StringField:
-    return StringField(
-        max_length=max_length, pattern=PLAIN_TEXT, pattern_message=PLAIN_TEXT_MESSAGE, **kwargs
-    )
+from app.validators.order import carrier_field, tracking_no_field
+from app.validators.review import ImageKeyListField, plain_text_field
 
 
 class AfterSaleLineForm(BaseForm):
@@ -53,8 +47,8 @@ class AfterSaleCreateForm(BaseForm):
         max_count=Setting("ORDER_MAX_LINES"),
         description="the order lines and units to give back, each line once",
     )
-    reason = _text(REASON_MAX, required=True, min_length=1)
-    description = _text(DESCRIPTION_MAX, default="")
+    reason = plain_text_field(REASON_MAX, required=True, min_length=1)
+    description = plain_text_field(DESCRIPTION_MAX, default="")
     images = ImageKeyListField(
         default=list, max_count=IMAGES_MAX, description="keys from POST /v1/aftersale/image"
     )
@@ -66,14 +60,8 @@ class AfterSaleCreateForm(BaseForm):
 
 
 class AfterSaleShipForm(BaseForm):
-    carrier = StringField(required=True, min_length=1, max_length=50)
-    tracking_no = StringField(
-        required=True,
-        min_length=1,
-        max_length=50,
-        pattern=TRACKING_PATTERN,
-        pattern_message="Use letters, digits and '-'.",
-    )
+    carrier = carrier_field(required=True)
+    tracking_no = tracking_no_field(required=True)
 
 
 class AdminAfterSaleListForm(PageForm):
@@ -85,11 +73,11 @@ class AdminAfterSaleListForm(PageForm):
 
 
 class AfterSaleApproveForm(BaseForm):
-    reason = _text(ADMIN_REASON_MAX, default="", description="shown to the customer")
+    reason = plain_text_field(ADMIN_REASON_MAX, default="", description="shown to the customer")
 
 
 class AfterSaleRejectForm(BaseForm):
-    reason = _text(
+    reason = plain_text_field(
         ADMIN_REASON_MAX, required=True, min_length=1, description="shown to the customer"
     )
 

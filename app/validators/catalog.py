@@ -15,14 +15,16 @@ from app.core.forms import (
 from app.models.catalog import SKU_MAX, SPEC_MAX, SPEC_VALUES_MAX, STOCK_MAX
 
 # A spec name or value: no ":" or ";", which separate the spec text "颜色:红;尺码:M".
-SPEC_WORD_MESSAGE = 'Must be 1 to 20 characters without ":" or ";".'
+SPEC_WORD_MAX = 20
+SPEC_WORD_PATTERN = "[^:;]+"
+SPEC_WORD_MESSAGE = f'Must be 1 to {SPEC_WORD_MAX} characters without ":" or ";".'
 
 
 def _spec_word(value) -> str:
     if not isinstance(value, str):
         raise ValueError(SPEC_WORD_MESSAGE)
     value = value.strip()
-    if not 1 <= len(value) <= 20 or ":" in value or ";" in value:
+    if not 1 <= len(value) <= SPEC_WORD_MAX or ":" in value or ";" in value:
         raise ValueError(SPEC_WORD_MESSAGE)
     try:
         value.encode("utf-8")
@@ -42,7 +44,12 @@ class SpecValuesField(JSONField):
         return [_spec_word(item) for item in value]
 
     def schema(self):
-        items = {"type": "string", "minLength": 1, "maxLength": 20, "pattern": "^[^:;]+$"}
+        items = {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": SPEC_WORD_MAX,
+            "pattern": f"^{SPEC_WORD_PATTERN}$",
+        }
         return {**super().schema(), "items": items, "minItems": 1, "maxItems": SPEC_VALUES_MAX}
 
 
@@ -83,6 +90,13 @@ class AllProductsByCategoryForm(BaseForm):
     category_id = IntegerField(required=True, min_value=1)
 
 
+class _NamedForm(BaseForm):
+    """The name and description a category, a theme and a banner are created with."""
+
+    name = StringField(required=True, min_length=1, max_length=50)
+    description = StringField(max_length=255, default="")
+
+
 # ---------------------------------------------------------------- categories
 
 
@@ -90,9 +104,7 @@ class CategoryQueryForm(PageForm):
     keyword = StringField(max_length=50, description="name contains")
 
 
-class CategoryCreateForm(BaseForm):
-    name = StringField(required=True, min_length=1, max_length=50)
-    description = StringField(max_length=255, default="")
+class CategoryCreateForm(_NamedForm):
     topic_img_id = IntegerField(min_value=1, nullable=True)
 
 
@@ -117,8 +129,8 @@ class SpecItemForm(BaseForm):
     name = StringField(
         required=True,
         min_length=1,
-        max_length=20,
-        pattern=r"[^:;]+",
+        max_length=SPEC_WORD_MAX,
+        pattern=SPEC_WORD_PATTERN,
         pattern_message=SPEC_WORD_MESSAGE,
     )
     values = SpecValuesField(required=True)
@@ -193,9 +205,7 @@ class ProductImagesForm(BaseForm):
     img_ids = IdListField(required=True, max_count=50)
 
 
-class PropertyCreateForm(BaseForm):
-    name = StringField(max_length=30, default="")
-    detail = StringField(required=True, min_length=1, max_length=255)
+class PropertyCreateForm(PropertyItemForm):
     order = IntegerField(min_value=0, description="default after the last")
 
 
@@ -205,9 +215,7 @@ PropertyUpdateForm = PropertyCreateForm.partial(order={"description": ""})
 # -------------------------------------------------------------------- themes
 
 
-class ThemeCreateForm(BaseForm):
-    name = StringField(required=True, min_length=1, max_length=50)
-    description = StringField(max_length=255, default="")
+class ThemeCreateForm(_NamedForm):
     topic_img_id = IntegerField(min_value=1, nullable=True)
     head_img_id = IntegerField(min_value=1, nullable=True)
     product_ids = IdListField(max_count=200, default=list)
@@ -227,9 +235,8 @@ class ThemeProductForm(BaseForm):
 # ------------------------------------------------------------------- banners
 
 
-class BannerCreateForm(BaseForm):
-    name = StringField(required=True, min_length=1, max_length=50)
-    description = StringField(max_length=255, default="")
+class BannerCreateForm(_NamedForm):
+    """A banner is only its name and description; its items are rows of their own."""
 
 
 BannerUpdateForm = BannerCreateForm.partial()

@@ -19,6 +19,16 @@ from app.models.system import KEY_PATTERN, VALUE_TYPES
 LIST_CLASSES = ("", "default", "primary", "success", "info", "warning", "danger")
 URL_PATTERN = r"(https?://|/)\S*"
 
+
+def _remark() -> StringField:
+    """The staff's note on a notice, a dictionary row or a config parameter."""
+    return StringField(max_length=255, default="")
+
+
+def _dict_type_filter() -> StringField:
+    return StringField(max_length=64, description="dictionary type; absent: all")
+
+
 # ------------------------------------------------------------------- articles
 
 
@@ -68,7 +78,7 @@ class NoticeCreateForm(BaseForm):
         required=True, min_length=1, max_length=20000, trim=False, description="HTML"
     )
     status = BooleanField(default=True)
-    remark = StringField(max_length=255, default="")
+    remark = _remark()
 
 
 NoticeUpdateForm = NoticeCreateForm.partial()
@@ -91,18 +101,18 @@ class DictTypeCreateForm(BaseForm):
         pattern_message="Use only a-z, 0-9 and _.",
     )
     status = BooleanField(default=True)
-    remark = StringField(max_length=255, default="")
+    remark = _remark()
 
 
 DictTypeUpdateForm = DictTypeCreateForm.partial()
 
 
 class DictListForm(PageForm):
-    type = StringField(max_length=64, description="dictionary type; absent: all")
+    type = _dict_type_filter()
 
 
 class DictAllForm(BaseForm):
-    type = StringField(max_length=64, description="dictionary type; absent: all")
+    type = _dict_type_filter()
 
 
 class DictCreateForm(BaseForm):
@@ -114,7 +124,7 @@ class DictCreateForm(BaseForm):
     list_class = EnumField(choices=LIST_CLASSES, default="")
     is_default = BooleanField(default=False)
     status = BooleanField(default=True)
-    remark = StringField(max_length=255, default="")
+    remark = _remark()
 
 
 DictUpdateForm = DictCreateForm.partial()
@@ -142,7 +152,7 @@ class ConfigCreateForm(BaseForm):
     value_type = EnumField(choices=VALUE_TYPES, default="str")
     type = BooleanField(default=False, description="built-in")
     public = BooleanField(default=False, description="readable without a token")
-    remark = StringField(max_length=255, default="")
+    remark = _remark()
 
 
 ConfigUpdateForm = ConfigCreateForm.partial()

@@ -104,18 +104,26 @@ class AdminOrderByUserForm(PageForm):
 TRACKING_PATTERN = r"[A-Za-z0-9-]{1,50}"
 
 
-class DeliveryForm(BaseForm):
-    carrier = StringField(
-        min_length=1,
-        max_length=50,
-        description="required for express delivery (logistics_type 1): a name or id of "
-        "WeChat's delivery company list, e.g. 顺丰速运 or SF",
-    )
-    tracking_no = StringField(
+def carrier_field(**kwargs) -> StringField:
+    return StringField(min_length=1, max_length=50, **kwargs)
+
+
+def tracking_no_field(**kwargs) -> StringField:
+    return StringField(
         min_length=1,
         max_length=50,
         pattern=TRACKING_PATTERN,
         pattern_message="Use letters, digits and '-'.",
+        **kwargs,
+    )
+
+
+class DeliveryForm(BaseForm):
+    carrier = carrier_field(
+        description="required for express delivery (logistics_type 1): a name or id of "
+        "WeChat's delivery company list, e.g. 顺丰速运 or SF",
+    )
+    tracking_no = tracking_no_field(
         description="required for express delivery (logistics_type 1)",
     )
     logistics_type = EnumField(

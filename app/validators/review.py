@@ -45,12 +45,10 @@ class ImageKeyListField(JSONField):
         return {**super().schema(), "items": items, "maxItems": self.max_count}
 
 
-def _text(**kwargs) -> StringField:
+def plain_text_field(max_length: int, **kwargs) -> StringField:
+    """Text a customer writes (a review, an after-sale reason): no control characters."""
     return StringField(
-        max_length=CONTENT_MAX,
-        pattern=PLAIN_TEXT,
-        pattern_message=PLAIN_TEXT_MESSAGE,
-        **kwargs,
+        max_length=max_length, pattern=PLAIN_TEXT, pattern_message=PLAIN_TEXT_MESSAGE, **kwargs
     )
 
 
@@ -59,7 +57,9 @@ class ReviewCreateForm(BaseForm):
         required=True, min_value=1, description="an order line from GET /v1/review/pending"
     )
     rating = IntegerField(required=True, min_value=RATING_MIN, max_value=RATING_MAX)
-    content = _text(default="", description="plain text (trimmed); may be empty")
+    content = plain_text_field(
+        CONTENT_MAX, default="", description="plain text (trimmed); may be empty"
+    )
     images = ImageKeyListField(default=list, description="keys from POST /v1/review/image")
     anonymous = BooleanField(default=False, description="sign with a masked nickname")
 
@@ -71,7 +71,7 @@ class ProductReviewsForm(PageForm):
 
 
 class ReviewReplyForm(BaseForm):
-    content = _text(required=True, min_length=1)
+    content = plain_text_field(CONTENT_MAX, required=True, min_length=1)
 
 
 class AdminReviewListForm(PageForm):

@@ -49,8 +49,20 @@ def mobile_field(**kwargs) -> StringField:
     )
 
 
+PASSWORD_MAX = 64
+
+
 def password_field(**kwargs) -> StringField:
-    return StringField(min_length=8, max_length=64, trim=False, **kwargs)
+    return StringField(min_length=8, max_length=PASSWORD_MAX, trim=False, **kwargs)
+
+
+def confirm_password_field() -> StringField:
+    """The new password typed again: compared with it, not checked on its own."""
+    return StringField(required=True, max_length=PASSWORD_MAX, trim=False)
+
+
+def nickname_field(**kwargs) -> StringField:
+    return StringField(min_length=1, max_length=24, **kwargs)
 
 
 def check_not_blank(field) -> None:
@@ -74,8 +86,8 @@ class UserCreateForm(BaseForm):
     email = email_field()
     mobile = mobile_field()
     password = password_field(required=True)
-    confirm_password = StringField(required=True, max_length=64, trim=False)
-    nickname = StringField(min_length=1, max_length=24)
+    confirm_password = confirm_password_field()
+    nickname = nickname_field()
 
     def validate_username(self, field):
         if not field.errors and not any(
@@ -91,7 +103,7 @@ class UserCreateForm(BaseForm):
 
 
 class UserUpdateForm(BaseForm):
-    nickname = StringField(min_length=1, max_length=24)
+    nickname = nickname_field()
     username = username_field(nullable=True)
     email = email_field(nullable=True)
     mobile = mobile_field(nullable=True)
@@ -100,13 +112,13 @@ class UserUpdateForm(BaseForm):
 class PasswordChangeForm(BaseForm):
     old_password = StringField(
         min_length=1,
-        max_length=64,
+        max_length=PASSWORD_MAX,
         trim=False,
         nullable=True,
         description="required when the account has a password",
     )
     new_password = password_field(required=True)
-    confirm_password = StringField(required=True, max_length=64, trim=False)
+    confirm_password = confirm_password_field()
 
     def validate_new_password(self, field):
         check_not_blank(field)
