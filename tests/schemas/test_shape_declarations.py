@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from app import models
-from app.schemas.base import ADMIN, FieldGroup, Int, Shape, Str, column_field
+from app.schemas.base import ADMIN, Bool, FieldGroup, Int, Money, Shape, Str, Time, column_field
 
 
 def test_column_fields_follow_the_column_type_and_nullability():
