@@ -7,11 +7,18 @@ A 409 whose body holds error code 50020 (out of stock) is counted under "409-500
 holding 33010 (cart lines already checked out) under "404-33010", a 409 holding 52070 (the
 coupon was used by an earlier request) under "409-52070".
 
+With "sequential": true in the spec, the requests are sent in list order, each once, wrapping
+around when the list is exhausted (wrk: each thread takes every n-th, n the thread count), and a
+201 repeating an earlier 201 body (an Idempotency-Key replay) is counted under "201-replay".
+The Python generator tells replays by their Idempotency-Key and also reports
+"replay_mismatch": the keys whose 201 answers differ (wrk: null, it cannot tell).
+
 Python generator, standalone:  python bench/loadgen.py SPEC.json
 SPEC = {"host", "port", "duration", "concurrency", "requests": [[method, path, headers, body]]}
 """
 
 import http.client
+import itertools
 import json
 import random
 import shutil
@@ -52,15 +59,24 @@ function setup(thread)
   thread:set("tid", #threads)
 end
 
+local sequential, stride = %(sequential)s, %(threads)d
+local seen = {}
+
 function init(args)
   math.randomseed(os.time() * 100 + (tid or 0))
   formatted = {}
   for i, r in ipairs(reqs) do
     formatted[i] = wrk.format(r[1], r[2], r[3], r[4])
   end
+  nextindex = tid or 1
 end
 
 function request()
+  if sequential then
+    local r = formatted[(nextindex - 1) %% #formatted + 1]
+    nextindex = nextindex + stride
+    return r
+  end
   return formatted[math.random(#formatted)]
 end
 
@@ -69,6 +85,10 @@ function response(status, headers, body)
   if status == 409 and body and body:find("50020", 1, true) then key = "409-50020" end
   if status == 404 and body and body:find("33010", 1, true) then key = "404-33010" end
   if status == 409 and body and body:find("52070", 1, true) then key = "409-52070" end
+  if sequential and status == 201 and body then
+    if seen[body] then key = "201-replay" end
+    seen[body] = true
+  end
   statuses[key] = (statuses[key] or 0) + 1
 end
 
@@ -92,8 +112,12 @@ end
 def run_wrk(spec: dict, workdir: Path) -> dict:
     lines = "\n".join(_lua_request(*request) for request in spec["requests"])
     script = workdir / f"wrk-{random.getrandbits(32):08x}.lua"
-    script.write_text(LUA_TEMPLATE % {"requests": lines}, encoding="utf-8")
-    threads = max(1, min(2, spec["concurrency"]))
+    threads = wrk_threads(spec["concurrency"])
+    sequential = "true" if spec.get("sequential") else "false"
+    script.write_text(
+        LUA_TEMPLATE % {"requests": lines, "sequential": sequential, "threads": threads},
+        encoding="utf-8",
+    )
     command = [
         "wrk",
         f"-t{threads}",
@@ -117,6 +141,7 @@ def run_wrk(spec: dict, workdir: Path) -> dict:
                 "p99_ms": raw["p99_us"] / 1000,
                 "statuses": raw["statuses"],
                 "socket_errors": raw["socket_errors"],
+                "replay_mismatch": None,
             }
     raise RuntimeError(f"wrk gave no result: {done.stdout[-500:]} {done.stderr[-500:]}")
 
@@ -124,13 +149,18 @@ def run_wrk(spec: dict, workdir: Path) -> dict:
 # ------------------------------------------------------------------------------------- Python
 
 
-def _worker(spec, deadline, results, lock):
+def wrk_threads(concurrency: int) -> int:
+    return max(1, min(2, concurrency))
+
+
+def _worker(spec, deadline, results, lock, turn):
     rng = random.Random()
-    latencies, statuses, socket_errors = [], {}, 0
+    latencies, statuses, socket_errors, answers = [], {}, 0, {}
     connection = None
     requests = spec["requests"]
     while time.perf_counter() < deadline:
-        method, path, headers, body = requests[rng.randrange(len(requests))]
+        index = next(turn) % len(requests) if turn is not None else rng.randrange(len(requests))
+        method, path, headers, body = requests[index]
         started = time.perf_counter()
         try:
             if connection is None:
@@ -155,23 +185,42 @@ def _worker(spec, deadline, results, lock):
             key = "404-33010"
         if response.status == 409 and COUPON_USED in payload:
             key = "409-52070"
+        if turn is not None and response.status == 201 and "Idempotency-Key" in headers:
+            answers.setdefault(headers["Idempotency-Key"], []).append(payload)
+            continue  # counted once every thread is done (`_count_replays`)
         statuses[key] = statuses.get(key, 0) + 1
     if connection is not None:
         connection.close()
     with lock:
         results["latencies"].extend(latencies)
         results["socket_errors"] += socket_errors
+        for key, bodies in answers.items():
+            results["answers"].setdefault(key, []).extend(bodies)
         for key, count in statuses.items():
             results["statuses"][key] = results["statuses"].get(key, 0) + count
 
 
+def _count_replays(results: dict) -> list[str]:
+    """The 201s of keyed requests: the first per key under "201", the others (which must repeat
+    its body) under "201-replay"; answers the keys whose 201 bodies differ."""
+    statuses, mismatched = results["statuses"], []
+    for key, bodies in results["answers"].items():
+        statuses["201"] = statuses.get("201", 0) + 1
+        if len(bodies) > 1:
+            statuses["201-replay"] = statuses.get("201-replay", 0) + len(bodies) - 1
+        if len(set(bodies)) > 1:
+            mismatched.append(key)
+    return mismatched
+
+
 def run_python(spec: dict) -> dict:
-    results = {"latencies": [], "statuses": {}, "socket_errors": 0}
+    results = {"latencies": [], "statuses": {}, "socket_errors": 0, "answers": {}}
     lock = threading.Lock()
     started = time.perf_counter()
     deadline = started + spec["duration"]
+    turn = itertools.count() if spec.get("sequential") else None  # next() is atomic
     workers = [
-        threading.Thread(target=_worker, args=(spec, deadline, results, lock))
+        threading.Thread(target=_worker, args=(spec, deadline, results, lock, turn))
         for _ in range(spec["concurrency"])
     ]
     for worker in workers:
@@ -180,6 +229,7 @@ def run_python(spec: dict) -> dict:
         worker.join()
     elapsed = time.perf_counter() - started
     latencies = sorted(results["latencies"])
+    mismatched = _count_replays(results)
 
     def percentile(p: float) -> float:
         if not latencies:
@@ -194,6 +244,7 @@ def run_python(spec: dict) -> dict:
         "p99_ms": percentile(99),
         "statuses": results["statuses"],
         "socket_errors": results["socket_errors"],
+        "replay_mismatch": len(mismatched) if spec.get("sequential") else None,
     }
 
 

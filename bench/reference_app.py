@@ -3,22 +3,30 @@
 The physical limit of a correct placement on this machine, served by gunicorn with
 deploy/gunicorn.conf.py beside the shop in the same bench run (`bench/run.py`, scenario
 "order (reference)"). It takes the shop's body (`{products: [{product_id, sku_id?, count}],
-address_id?}`) and Bearer tokens, and places the order the way the shop must:
+address_id?, user_coupon_id?}`) and Bearer tokens, and places the order the way the shop
+must:
 
-    1  SELECT  the token's user (live, active, token version) and the delivery address
-    1  SELECT  the products with their live SKUs and images (deleted rows too, to say why)
+    1  SELECT  the token's user (live, active, token version), the delivery address and the
+               two freight parameters (scalar subqueries)
+   (1  SELECT  the caller's user_coupon with its template, when the body names one)
+    1  SELECT  the products with their live SKUs, categories and images (deleted rows too)
     n  UPDATE  product_sku SET stock = stock - k WHERE id = ? AND stock >= k ... (ascending ids)
     m  UPDATE  product, the same guard, for the products' derived stock (ascending ids)
-    1  INSERT  order (the amount columns included)
-    1  INSERT  order_product, every line in one statement
+    1  INSERT  order (the amounts: goods, freight, coupon discount, total; the coupon's id)
+    1  INSERT  order_product, every line in one statement (pay_amount: its share of the discount
+               taken off)
     1  INSERT  order_event
+   (1  UPDATE  user_coupon SET status = used ... WHERE unused and valid now: the coupon claim)
     1  COMMIT
 
-so 2 + n + m + 3 statements (9 for two lines of one SKU each), then the COMMIT. A coupon claim
-will be one guarded UPDATE more, in `claim_coupon`. The order number's uniqueness is left to its
-UNIQUE key (a duplicate is retried with a new number). One connection per worker, opened on first
-use and reused; a connection error drops it, so the next request opens a new one (no ping per
-request).
+so 2 + n + m + 3 statements (9 for two lines of one SKU each), then the COMMIT; a coupon adds
+its SELECT and its guarded UPDATE (11). Freight and the coupon arithmetic are the shop's: the
+parameters parsed by `amounts_of`, freight by `freight_for`, the discount shared by
+`pricing.allocate` (pure functions of Decimals, imported; no ORM object per request), the offer
+(scope, threshold, amount or percent, the 0.01 floor) in `coupon_offer`. The order number's
+uniqueness is left to its UNIQUE key (a duplicate is retried with a new number). One connection
+per worker, opened on first use and reused; a connection error drops it, so the next request
+opens a new one (no ping per request).
 
 What it leaves out on purpose (the shop does them, they are not part of the placement): the
 per-user order rate limit, the request id and security headers, the idempotency key, cart lines.
@@ -31,7 +39,7 @@ import os
 import secrets
 import time
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -39,9 +47,14 @@ import pymysql
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.config import load_config
+from app.services.config_params import amounts_of
+from app.services.coupons import pricing
+from app.services.orders.quote import FREIGHT_KEYS, freight_for
 
 ACCESS_TOKEN_SALT = "mini-shop.access-token"  # app/core/auth.py
 UNPAID = 1
+UNUSED, USED, EXPIRED = 1, 2, 3  # user_coupon.status (app/models/coupon.py CouponStatus)
+DISCOUNT, NO_THRESHOLD = 2, 3  # coupon.type
 DUPLICATE_KEY = 1062
 
 # The shop's own settings (config.ini + environment): secret, token lifetime, time zone, caps.
@@ -154,8 +167,9 @@ def _positive(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
-def read_body(environ) -> tuple[dict[tuple[int, int | None], int], int | None]:
-    """Counts per (product_id, sku_id or None), first-seen order, and the address id."""
+def read_body(environ) -> tuple[dict[tuple[int, int | None], int], int | None, int | None]:
+    """Counts per (product_id, sku_id or None), first-seen order, the address id and the
+    user coupon id."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = json.loads(environ["wsgi.input"].read(length) or b"null")
@@ -167,6 +181,9 @@ def read_body(environ) -> tuple[dict[tuple[int, int | None], int], int | None]:
     address_id = body.get("address_id")
     if address_id is not None and not _positive(address_id):
         raise Refused(400, 1000, "address_id: a positive integer")
+    user_coupon_id = body.get("user_coupon_id")
+    if user_coupon_id is not None and not _positive(user_coupon_id):
+        raise Refused(400, 1000, "user_coupon_id: a positive integer")
     counts: dict[tuple[int, int | None], int] = {}
     per_product: dict[int, int] = {}
     for item in items:
@@ -184,7 +201,7 @@ def read_body(environ) -> tuple[dict[tuple[int, int | None], int], int | None]:
         or sum(per_product.values()) > SETTINGS["ORDER_MAX_TOTAL_COUNT"]
     ):
         raise Refused(400, 1000, "products: over the order caps")
-    return counts, address_id
+    return counts, address_id, user_coupon_id
 
 
 # ------------------------------------------------------------------------- placement
@@ -207,6 +224,7 @@ def _image_url(url: str | None, source: int | None, deleted) -> str:
 
 USER_AND_ADDRESS = """
 SELECT u.delete_time, u.active, u.token_version,
+       (SELECT value FROM config WHERE `key` = %s), (SELECT value FROM config WHERE `key` = %s),
        a.id, a.name, a.mobile, a.province, a.city, a.country, a.detail
 FROM user u
 LEFT JOIN address a ON a.id = (
@@ -217,7 +235,8 @@ WHERE u.id = %s"""
 
 PRODUCTS_AND_SKUS = """
 SELECT p.id, p.name, p.on_sale, p.delete_time, mi.url, mi.source, mi.delete_time,
-       s.id, s.spec_text, s.price, s.stock, s.on_sale, si.url, si.source, si.delete_time
+       s.id, s.spec_text, s.price, s.stock, s.on_sale, si.url, si.source, si.delete_time,
+       p.category_id
 FROM product p
 LEFT JOIN image mi ON mi.id = p.main_img_id
 LEFT JOIN product_sku s ON s.product_id = p.id AND s.delete_time IS NULL
@@ -227,22 +246,25 @@ ORDER BY p.id, s.id"""
 
 
 def user_and_address(cursor, uid: int, version, address_id: int | None) -> tuple:
-    """The token's user checked (401 unless live, active and of this token version) and the
-    caller's address: `address_id` (anyone else's is 404 / 60010) or the default one."""
+    """The token's user checked (401 unless live, active and of this token version), the
+    freight parameters ({key: Decimal}, as the shop parses them) and the caller's address:
+    `address_id` (anyone else's is 404 / 60010) or the default one. A missing address is
+    answered as the Refused to raise, once the coupon is checked (the shop's order)."""
     where = "id = %s" if address_id is not None else "is_default = 1"
-    params = (address_id, uid) if address_id is not None else (uid,)
+    params = (*FREIGHT_KEYS, *([address_id] if address_id is not None else []), uid)
     DB.execute(cursor, USER_AND_ADDRESS.format(address=where), params)
     row = cursor.fetchone()
     if row is None or row[0] is not None or not row[1]:
         raise Refused(401, 1002, "Invalid token")
     if version != (row[2] or 0):
         raise Refused(401, 1002, "Token revoked")
-    if row[3] is None:
+    freight = amounts_of(FREIGHT_KEYS, dict(zip(FREIGHT_KEYS, row[3:5], strict=True)))
+    if row[5] is None:
         if address_id is not None:
-            raise Refused(404, 60010, "Address not found")
-        raise Refused(400, 60030, "Add a delivery address before placing an order")
+            return Refused(404, 60010, "Address not found"), freight
+        return Refused(400, 60030, "Add a delivery address before placing an order"), freight
     keys = ("name", "mobile", "province", "city", "country", "detail")
-    return dict(zip(keys, row[4:], strict=True))
+    return dict(zip(keys, row[6:], strict=True)), freight
 
 
 def quote(cursor, counts: dict) -> list[dict]:
@@ -278,6 +300,7 @@ def quote(cursor, counts: dict) -> list[dict]:
         image = _image_url(*sku[12:15]) or _image_url(*product[4:7])
         lines[sku[7]] = {
             "product_id": product_id,
+            "category_id": product[15],
             "sku_id": sku[7],
             "name": product[1],
             "spec": sku[8],
@@ -320,26 +343,109 @@ def reserve(cursor, lines: list[dict]) -> None:
                 raise out_of_stock(lines)
 
 
-def claim_coupon(cursor, user_id: int, user_coupon_id: int, goods_amount: Decimal) -> Decimal:
-    """The coupon claim, to be written once the coupon schema lands: one guarded UPDATE of the
-    caller's user_coupon row (unused, live, within its dates, threshold met by goods_amount)
-    marking it used, refusing when rowcount != 1, answering the discount. Not faked here: a body
-    naming a coupon is refused until then."""
-    raise Refused(400, 1000, "coupons: not in the reference yet")
+HELD_COUPON = """
+SELECT uc.status, uc.valid_start, uc.valid_end, c.type, c.min_amount, c.amount, c.percent,
+       c.max_discount, c.scope, c.category_ids, c.product_ids
+FROM user_coupon uc
+JOIN coupon c ON c.id = uc.coupon_id
+WHERE uc.id = %s AND uc.user_id = %s"""
+
+
+def held_coupon(cursor, user_id: int, user_coupon_id: int) -> tuple:
+    """The caller's copy with its template (another user's id, or none: 404 / 52060)."""
+    DB.execute(cursor, HELD_COUPON, (user_coupon_id, user_id))
+    row = cursor.fetchone()
+    if row is None:
+        raise Refused(404, 52060, "Coupon not found among yours")
+    return row
+
+
+def _scope_ids(value) -> list:
+    """A JSON column (text on MariaDB)."""
+    return json.loads(value) if isinstance(value, (str, bytes)) else (value or [])
+
+
+def _in_scope(line: dict, scope: str, category_ids: list, product_ids: list) -> bool:
+    """app/models/coupon.py `Coupon.in_scope`, for a line."""
+    if scope == "product":
+        return line["product_id"] in product_ids
+    if scope == "category":
+        return line["category_id"] is not None and line["category_id"] in category_ids
+    return True
+
+
+def coupon_offer(held: tuple, user_coupon_id: int, lines: list[dict], room: Decimal, at: int):
+    """What the copy takes off these lines, and the indexes of the lines it applies to; refused
+    as the shop refuses it (409 / 52070, reason used, expired, not_started, scope, threshold).
+    `room`: the most it may take (goods + freight - 0.01)."""
+    status, valid_start, valid_end, kind, min_amount, amount, percent, max_discount = held[:8]
+    scope, category_ids, product_ids = held[8], _scope_ids(held[9]), _scope_ids(held[10])
+    eligible = [
+        index
+        for index, line in enumerate(lines)
+        if _in_scope(line, scope, category_ids, product_ids)
+    ]
+    eligible_amount = sum((lines[i]["price"] * lines[i]["count"] for i in eligible), pricing.ZERO)
+    threshold = pricing.ZERO if kind == NO_THRESHOLD else min_amount
+    if status == USED:
+        refusal = pricing.USED, "This coupon has been used"
+    elif status == EXPIRED or valid_end <= at:
+        refusal = pricing.EXPIRED, "This coupon has expired"
+    elif valid_start > at:
+        refusal = pricing.NOT_STARTED, "This coupon is not valid yet"
+    elif not eligible:
+        refusal = pricing.SCOPE, "No product of this order is in scope"
+    elif eligible_amount < threshold:
+        short = threshold - eligible_amount
+        refusal = pricing.THRESHOLD, f"Needs {threshold:.2f} of products in scope; {short:.2f} more"
+    else:
+        if kind == DISCOUNT:
+            off = eligible_amount * (100 - percent) / 100
+            off = off.quantize(pricing.CENT, ROUND_HALF_UP)
+            off = off if max_discount is None else min(off, max_discount)
+        else:
+            off = amount
+        return max(pricing.ZERO, min(off, eligible_amount, room)), eligible
+    code, reason = refusal
+    return Refused(
+        409,
+        52070,
+        f"This coupon cannot be used on this order: {reason}",
+        {"user_coupon_id": user_coupon_id, "reason": code},
+    )
+
+
+def claim_coupon(cursor, user_id: int, user_coupon_id: int, order_id: int, at: int) -> None:
+    """The coupon claim: one guarded UPDATE of the caller's copy (still unused and valid now)
+    marking it used on the order; of two orders racing for one copy exactly one gets it (the
+    other: 409 / 52070, the caller rolls back)."""
+    taken = DB.execute(
+        cursor,
+        "UPDATE user_coupon SET status = %s, order_id = %s, use_time = %s, update_time = %s"
+        " WHERE id = %s AND user_id = %s AND status = %s AND valid_start <= %s AND valid_end > %s",
+        (USED, order_id, at, at, user_coupon_id, user_id, UNUSED, at, at),
+    )
+    if taken != 1:
+        raise Refused(
+            409,
+            52070,
+            "This coupon has been used or has expired",
+            {"user_coupon_id": user_coupon_id, "reason": pricing.USED},
+        )
 
 
 ORDER_INSERT = """
 INSERT INTO `order` (order_no, user_id, order_status, snap_name, snap_img, snap_items,
     snap_address, total_count, total_price, goods_amount, freight_amount, coupon_discount,
-    remark, expire_time, stock_released, create_time, update_time)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s, %s)"""
+    user_coupon_id, remark, expire_time, stock_released, create_time, update_time)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, %s, %s)"""
 
 
-def write_order(cursor, user_id: int, lines: list[dict], address: dict, discount: Decimal):
-    """The order, its lines (one multi-row INSERT) and its first event; answers the 201 data."""
-    at = int(time.time())
-    goods = sum((line["price"] * line["count"] for line in lines), Decimal("0.00"))
-    total = max(goods - discount, Decimal("0.01")) if discount else goods
+def write_order(cursor, user_id: int, lines: list[dict], address: dict, amounts: dict, at: int):
+    """The order, its lines (one multi-row INSERT) and its first event; answers the 201 data.
+    `amounts`: goods, freight, discount, the lines' shares of it and the coupon's id."""
+    goods, freight, discount = amounts["goods"], amounts["freight"], amounts["discount"]
+    total = goods + freight - discount
     total_count = sum(line["count"] for line in lines)
     items = [
         {
@@ -376,8 +482,9 @@ def write_order(cursor, user_id: int, lines: list[dict], address: dict, discount
                     total_count,
                     total,
                     goods,
-                    Decimal("0.00"),
+                    freight,
                     discount,
+                    amounts["user_coupon_id"],
                     "",
                     expire,
                     at,
@@ -391,12 +498,10 @@ def write_order(cursor, user_id: int, lines: list[dict], address: dict, discount
     else:
         raise Refused(409, 1010, "The resource was changed by another request, try again")
     order_id = cursor.lastrowid
-    # Lines' pay_amount: price * count until a discount exists (then its largest-remainder
-    # allocation goes here, as in the shop).
     values = ",".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(lines))
     params = []
-    for line in lines:
-        amount = line["price"] * line["count"]
+    for line, share in zip(lines, amounts["shares"], strict=True):
+        amount = line["price"] * line["count"] - share
         params += [
             order_id,
             line["product_id"],
@@ -429,18 +534,47 @@ def write_order(cursor, user_id: int, lines: list[dict], address: dict, discount
     }
 
 
+def price(lines: list[dict], freight_values: dict, held, user_coupon_id, at: int) -> dict:
+    """The shop's amounts (app/services/orders/quote.py `_price`): goods, freight (free at or
+    above free_min), the coupon's discount shared over its lines by the largest remainder."""
+    goods = sum((line["price"] * line["count"] for line in lines), pricing.ZERO)
+    freight = freight_for(goods, freight_values)
+    shares = [pricing.ZERO] * len(lines)
+    discount = pricing.ZERO
+    if held is not None:
+        room = max(pricing.ZERO, goods + freight - pricing.PAY_MIN)
+        offer = coupon_offer(held, user_coupon_id, lines, room, at)
+        if isinstance(offer, Refused):
+            raise offer
+        discount, eligible = offer
+        totals = [lines[index]["price"] * lines[index]["count"] for index in eligible]
+        for index, share in zip(eligible, pricing.allocate(discount, totals), strict=True):
+            shares[index] = share
+    return {
+        "goods": goods,
+        "freight": freight,
+        "discount": discount,
+        "shares": shares,
+        "user_coupon_id": user_coupon_id,
+    }
+
+
 def place(environ) -> dict:
     uid, version = token_uid(_bearer(environ))
-    counts, address_id = read_body(environ)
+    counts, address_id, user_coupon_id = read_body(environ)
     cursor = DB.cursor()
     try:
-        address = user_and_address(cursor, uid, version, address_id)
+        address, freight = user_and_address(cursor, uid, version, address_id)
+        held = None if user_coupon_id is None else held_coupon(cursor, uid, user_coupon_id)
+        if isinstance(address, Refused):
+            raise address
         lines = quote(cursor, counts)
+        at = int(time.time())
+        amounts = price(lines, freight, held, user_coupon_id, at)
         reserve(cursor, lines)
-        discount = Decimal("0.00")
-        # The one place the coupon joins the placement, inside the transaction, after the
-        # stock: claim_coupon(cursor, uid, user_coupon_id, goods_amount).
-        data = write_order(cursor, uid, lines, address, discount)
+        data = write_order(cursor, uid, lines, address, amounts, at)
+        if user_coupon_id is not None:
+            claim_coupon(cursor, uid, user_coupon_id, data["order_id"], at)
         DB.commit()
         return data
     except Refused:

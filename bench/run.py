@@ -192,18 +192,27 @@ class WorkerCpu:
 # ---------------------------------------------------------------------------------- workload
 
 
-def endpoints(info: dict, rng: random.Random) -> list[dict]:
-    """The load: per endpoint, a list of [method, path, headers, body] picked at random."""
+KEY_TWINS = 0.1  # the share of "order key" requests sent twice with the same key and body
+REFERENCE, COUPON_REFERENCE = "order (reference)", "order coupon (reference)"
+
+
+def endpoints(info: dict, rng: random.Random, keyed: int = 3000) -> list[dict]:
+    """The load: per endpoint, a list of [method, path, headers, body] picked at random (in
+    order for "sequential" ones). An order endpoint's "compare" names the reference run its
+    requests/s are compared to. `keyed`: how many "order key" requests to list."""
     get = {"Accept": "application/json"}
     themes = info["theme_ids"]
     products = info["product_ids"]
     categories = info["category_ids"]
 
-    def order_request(customer, **extra):
+    def order_lines():
         lines = {pid: rng.randint(1, 3) for pid in rng.sample(info["order_product_ids"], 2)}
         if info["hot_product_ids"] and rng.random() < 0.1:
             lines[rng.choice(info["hot_product_ids"])] = rng.randint(1, 2)
-        body = {"products": [{"product_id": p, "count": c} for p, c in lines.items()], **extra}
+        return [{"product_id": p, "count": c} for p, c in lines.items()]
+
+    def order_request(customer, lines=None, **extra):
+        body = {"products": lines or order_lines(), **extra}
         return [
             "POST",
             "/v1/order",
@@ -213,14 +222,22 @@ def endpoints(info: dict, rng: random.Random) -> list[dict]:
 
     orders = [order_request(rng.choice(info["customers"])) for _ in range(3000)]
     # The same orders with a coupon: each held copy listed once (a copy drawn again answers
-    # 409 / 52070, counted as "coupon used", not as an error).
+    # 409 / 52070, counted as "coupon used", not as an error). The copies are split in two
+    # halves per customer, the shop's and the reference's, placing the same lines.
     held = info.get("coupons") or {}
-    couponed = [
-        order_request(customer, user_coupon_id=held_id)
-        for customer in info["customers"]
-        for held_id in held.get(customer["id"], [])
-    ]
-    rng.shuffle(couponed)
+    couponed, couponed_reference = [], []
+    for customer in info["customers"]:
+        copies = held.get(customer["id"], [])
+        half = len(copies) // 2
+        for shop_copy, reference_copy in zip(copies[:half], copies[half:], strict=False):
+            lines = order_lines()
+            couponed.append(order_request(customer, lines, user_coupon_id=shop_copy))
+            couponed_reference.append(order_request(customer, lines, user_coupon_id=reference_copy))
+    order = rng.sample(range(len(couponed)), len(couponed))
+    couponed = [couponed[index] for index in order]
+    couponed_reference = [couponed_reference[index] for index in order]
+    order_plan = {"order": True, "compare": REFERENCE}
+    coupon_plan = {"order": True, "coupon": True, "compare": COUPON_REFERENCE}
     return [
         {"name": "health", "requests": [["GET", "/health", get, None]]},
         {"name": "banner", "requests": [["GET", f"/v1/banner/{info['banner_id']}", get, None]]},
@@ -248,16 +265,53 @@ def endpoints(info: dict, rng: random.Random) -> list[dict]:
         },
         {"name": "search", "requests": searches(info, rng, get, logged_in=False)},
         {"name": "search logged in", "requests": searches(info, rng, get, logged_in=True)},
-        {"name": "order", "requests": orders, "order": True},
+        {"name": "order", "requests": orders, **order_plan},
         # The same orders placed by the raw-driver reference (bench/reference_app.py).
-        {"name": "order (reference)", "requests": orders, "order": True, "reference": True},
+        {"name": REFERENCE, "requests": orders, **order_plan, "reference": True},
         *(
-            [{"name": "order coupon", "requests": couponed, "order": True, "coupon": True}]
+            [
+                {"name": "order coupon", "requests": couponed, **coupon_plan},
+                {
+                    "name": COUPON_REFERENCE,
+                    "requests": couponed_reference,
+                    **coupon_plan,
+                    "reference": True,
+                },
+            ]
             if couponed
             else []
         ),
+        keyed_orders(orders, rng, keyed, order_plan),
         *cart_endpoints(info, rng),
     ]
+
+
+def keyed_orders(orders: list, rng: random.Random, count: int, plan: dict) -> dict:
+    """ "order key": the orders of "order" (cycled to `count`), each with its own
+    Idempotency-Key, sent in list order; about KEY_TWINS of them listed again a few places
+    later (an even number of places, so that wrk's thread sending the first sends the twin
+    too), whose answer must be the first's 201 body ("201-replay"). The two placements
+    counted in-process ("probe") have keys of their own: the load never replays them."""
+
+    def keyed(index: int) -> list:
+        method, path, headers, body = orders[index % len(orders)]
+        return [method, path, {**headers, "Idempotency-Key": f"bench-{index}"}, body]
+
+    slots: list = [None] * (count + int(count * KEY_TWINS) + 32)
+    position = 0
+    for index in range(count):
+        while slots[position] is not None:
+            position += 1
+        slots[position] = keyed(index)
+        twin = position + 2 * rng.randint(1, 8)
+        if rng.random() < KEY_TWINS:
+            while twin < len(slots) and slots[twin] is not None:
+                twin += 2
+            if twin < len(slots):
+                slots[twin] = slots[position]
+    requests = [slot for slot in slots if slot is not None]
+    probe = [keyed(count), keyed(count + 1)]
+    return {"name": "order key", "requests": requests, "probe": probe, "sequential": True, **plan}
 
 
 def cart_endpoints(info: dict, rng: random.Random) -> list[dict]:
@@ -288,7 +342,13 @@ def cart_endpoints(info: dict, rng: random.Random) -> list[dict]:
     return [
         {"name": "cart", "requests": lists},
         {"name": "order preview", "requests": previews},
-        {"name": "order from cart", "requests": checkouts, "order": True, "cart": True},
+        {
+            "name": "order from cart",
+            "requests": checkouts,
+            "order": True,
+            "cart": True,
+            "compare": REFERENCE,
+        },
     ]
 
 
@@ -328,7 +388,8 @@ def count_statements(app, endpoint: dict) -> dict:
 
     from app.extensions import cache, db
 
-    method, path, headers, body = endpoint["requests"][0]
+    requests = endpoint.get("probe") or endpoint["requests"]
+    method, path, headers, body = requests[0]
     counts, statuses = [], []
     with app.app_context():
         engine = db.engine
@@ -343,7 +404,7 @@ def count_statements(app, endpoint: dict) -> dict:
         client = app.test_client()
         for attempt in range(2):
             if endpoint.get("order") and attempt:
-                method, path, headers, body = endpoint["requests"][1]
+                method, path, headers, body = requests[1]
             seen["n"] = 0
             response = client.open(path, method=method, headers=headers, data=body)
             counts.append(seen["n"])
@@ -527,6 +588,7 @@ def summarize(name: str, result: dict, order: bool = False) -> dict:
     sold_out = statuses.get("409-50020", 0)
     gone = statuses.get("404-33010", 0)  # cart lines already checked out
     used = statuses.get("409-52070", 0)  # a coupon already used by an earlier request
+    replays = statuses.get("201-replay", 0)  # an Idempotency-Key's first answer, again
     errors = sum(statuses.values()) - good - sold_out - gone - used + result["socket_errors"]
     return {
         "endpoint": name,
@@ -538,6 +600,8 @@ def summarize(name: str, result: dict, order: bool = False) -> dict:
         "sold_out": sold_out if order else None,
         "gone": gone or None,
         "coupon_used": used or None,
+        "replays": replays or None,
+        "replay_mismatch": result.get("replay_mismatch"),
         "statuses": statuses,
         "tool": result["tool"],
     }
@@ -545,14 +609,14 @@ def summarize(name: str, result: dict, order: bool = False) -> dict:
 
 def print_table(rows: list[dict]) -> None:
     header = (
-        f"{'endpoint':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
         f"{'SQL/req':>10}{'CPU ms':>8}{'vs ceiling':>12}{'vs ref':>8}"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         if row.get("missing"):
-            print(f"{row['endpoint']:<18}{'(route not found: skipped)':>57}")
+            print(f"{row['endpoint']:<26}{'(route not found: skipped)':>57}")
             continue
         sql = "-" if row.get("sql_cold") is None else f"{row['sql_cold']}/{row['sql_warm']}"
         ratio = "-" if row.get("ratio") is None else f"{row['ratio'] * 100:.0f}%"
@@ -561,14 +625,21 @@ def print_table(rows: list[dict]) -> None:
         extra = f"  sold out: {row['sold_out']}" if row.get("sold_out") is not None else ""
         extra += f"  lines gone: {row['gone']}" if row.get("gone") else ""
         extra += f"  coupon used: {row['coupon_used']}" if row.get("coupon_used") else ""
+        extra += f"  replays: {row['replays']}" if row.get("replays") else ""
         print(
-            f"{row['endpoint']:<18}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
+            f"{row['endpoint']:<26}{row['rps']:>9.0f}{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
             f"{row['errors']:>8}{sql:>10}{cpu:>8}{ratio:>12}{vs_ref:>8}{extra}"
         )
     print("SQL/req: statements with an empty cache / on the next identical request.")
     print("CPU ms: gunicorn workers' CPU (utime + stime from /proc) per answered request.")
     print("vs ceiling: requests/s over the mean of the two ceiling runs (first and last).")
-    print("vs ref: an order scenario's requests/s over the raw-driver reference's (same orders).")
+    print("vs ref: an order scenario's requests/s over its raw-driver reference's (same orders):")
+    compared: dict[str, list[str]] = {}
+    for row in rows:
+        if row.get("compare") not in (None, row["endpoint"]):
+            compared.setdefault(row["compare"], []).append(row["endpoint"])
+    for reference, names in compared.items():
+        print(f"  {', '.join(names)}: vs {reference}")
 
 
 # -------------------------------------------------------------------------------------- main
@@ -648,9 +719,10 @@ def main(argv=None) -> int:
     )
 
     info["carts"] = seed_carts(app, info["customers"], info["order_product_ids"], lines=10)
-    info["coupons"] = seed_coupons(app, info["customers"], copies=3)
+    info["coupons"] = seed_coupons(app, info["customers"], copies=4)
     rng = random.Random(11)
-    plan = endpoints(info, rng)
+    # Enough "order key" requests not to wrap around (wrk's Lua caps a script's constants).
+    plan = endpoints(info, rng, keyed=min(20000, max(3000, 400 * args.duration)))
     if args.only:
         wanted = {name.strip() for name in args.only.split(",")}
         plan = [endpoint for endpoint in plan if endpoint["name"] in wanted]
@@ -680,6 +752,8 @@ def main(argv=None) -> int:
     rows = []
     for endpoint in plan:
         row = {"endpoint": endpoint["name"], "missing": endpoint in missing}
+        if endpoint.get("compare"):
+            row["compare"] = endpoint["compare"]
         if endpoint.get("reference"):
             row["missing"] = False
             row.update(count_reference_statements(endpoint, settings))
@@ -733,9 +807,9 @@ def main(argv=None) -> int:
                 carts_before = cart_rows(app)
             server = reference if endpoint.get("reference") else shop
             cpu = WorkerCpu(server)
-            result = loadgen.drive(
-                spec(server.port, endpoint["requests"], args.duration), workdir, tool
-            )
+            phase = spec(server.port, endpoint["requests"], args.duration)
+            phase["sequential"] = endpoint.get("sequential", False)
+            result = loadgen.drive(phase, workdir, tool)
             row.update(summarize(endpoint["name"], result, endpoint.get("order", False)))
             row["cpu_ms"] = cpu.ms_per_request(result["requests"])
             if endpoint.get("order"):
@@ -744,6 +818,10 @@ def main(argv=None) -> int:
                 if endpoint.get("cart"):
                     oversell.update(cart_check(app, carts_before, last_order))
                     oversell["ok"] &= oversell["cart_lines_removed"] == oversell["order_lines"]
+                if endpoint.get("sequential"):
+                    oversell["replays"] = row["replays"] or 0
+                    oversell["replay_mismatch"] = result.get("replay_mismatch")
+                    oversell["ok"] &= not oversell["replay_mismatch"]
                 if endpoint.get("coupon"):
                     oversell.update(coupon_check(app, last_order))
                     oversell["ok"] &= not (
@@ -768,17 +846,10 @@ def main(argv=None) -> int:
     for row in rows:
         if not row["missing"]:
             row["ratio"] = row["rps"] / ceiling_rps
-    reference_rps = next(
-        (
-            row["rps"]
-            for row, e in zip(rows, plan, strict=True)
-            if e.get("reference") and row["rps"]
-        ),
-        None,
-    )
-    for row, endpoint in zip(rows, plan, strict=True):
-        if endpoint.get("order") and reference_rps and "rps" in row:
-            row["vs_reference"] = row["rps"] / reference_rps
+    reference_rps = {row["endpoint"]: row.get("rps") for row in rows if not row["missing"]}
+    for row in rows:
+        if row.get("compare") and reference_rps.get(row["compare"]) and "rps" in row:
+            row["vs_reference"] = row["rps"] / reference_rps[row["compare"]]
     ceiling_rows = [
         dict(results[key], ratio=results[key]["rps"] / ceiling_rps, sql_cold=None, sql_warm=None)
         for key in ("ceiling", "ceiling_end")
@@ -795,6 +866,11 @@ def main(argv=None) -> int:
                 f" {oversell['coupons_used_twice']}, not marked used:"
                 f" {len(oversell['coupon_not_marked'])}, amounts unbalanced:"
                 f" {len(oversell['amounts_unbalanced'])}"
+            )
+        if "replays" in oversell:
+            mismatch = oversell["replay_mismatch"]
+            removed = f"; replays: {oversell['replays']}, replays with another body: " + (
+                "not told by wrk" if mismatch is None else str(mismatch)
             )
         if "cart_lines_removed" in oversell:
             removed = (
