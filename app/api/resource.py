@@ -61,6 +61,10 @@ def guarded(*decorators):
     return combined
 
 
+def _ids(rule: str) -> list[str]:
+    return re.findall(r"<int:(\w+)>", rule)
+
+
 def _validated(form):
     return form().validate_or_raise()
 
@@ -78,7 +82,7 @@ class Resource:
         bp: Blueprint,
         module: str = "",
         *,
-        shape,
+        shape=None,
         missing=(),
         prefix: str = "",
         public: bool = False,
@@ -92,6 +96,10 @@ class Resource:
         self.missing, self.prefix = list(missing), prefix
         self.public, self.cache = public, cache
         self.key, self.one = key, f"/<int:{key}>"  # the path parameter of one row
+
+    def _path(self, rule=None) -> dict:
+        """The documented path ids of `rule` (the `<int:...>` in it), of one row by default."""
+        return path_ids(*_ids(rule)) if rule else path_ids(self.key)
 
     def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
         guard = _guard(perm, self.module)
@@ -107,12 +115,12 @@ class Resource:
     def view(self, method, rule, endpoint, perm, summary, description, run, **documented):
         """Any other view of one service call: `run(*path values[, form])`, the form being the
         documented `query` or `body` form, validated first. The `<int:...>` ids of the rule are
-        documented as path parameters, and a write answers 201 (POST, PUT) or 202 (DELETE)
-        unless `status` says otherwise."""
-        ids = re.findall(r"<int:(\w+)>", rule)
-        if ids:
-            documented.setdefault("path", path_ids(*ids))
+        documented as path parameters, the answer is the resource's shape unless `data` says
+        otherwise, and a write answers 201 (POST, PUT) or 202 (DELETE) unless `status` does."""
+        if _ids(rule):
+            documented.setdefault("path", self._path(rule))
         documented.setdefault("status", _WRITE_STATUS.get(method, 200))
+        documented.setdefault("data", self.shape)
         form = documented.get("query") or documented.get("body")
         call = run if form is None else (lambda *path: run(*path, _validated(form)))
         return self._add(method, rule, endpoint, perm, summary, description, call, **documented)
@@ -137,7 +145,7 @@ class Resource:
             description,
             fetch,
             data=data or self.shape,
-            path=path_ids(self.key),
+            path=self._path(),
             errors=errors,
         )
 
@@ -182,13 +190,15 @@ class Resource:
         data=None,
         errors=None,
         author=False,
+        rule=None,
     ):
-        """PUT /<int:id>: `change(id, [caller,] fields sent)`, answered 201."""
+        """PUT /<int:id> (or `rule`, a row under it): `change(*path ids, [caller,] fields sent)`,
+        answered 201."""
         errors = self.missing if errors is None else errors
-        run = lambda id: change(id, *_caller(author), _validated(form).present())  # noqa: E731
+        run = lambda *ids: change(*ids, *_caller(author), _validated(form).present())  # noqa: E731
         return self._add(
             "PUT",
-            self.one,
+            rule or self.one,
             endpoint,
             perm,
             summary,
@@ -197,21 +207,22 @@ class Resource:
             body=form,
             data=data or self.shape,
             status=201,
-            path=path_ids(self.key),
+            path=self._path(rule),
             errors=errors,
         )
 
-    def delete(self, endpoint, perm, summary, description, remove, *, errors=None):
-        """DELETE /<int:id>: `remove(id)`, answered 202 with the id."""
+    def delete(self, endpoint, perm, summary, description, remove, *, errors=None, rule=None):
+        """DELETE /<int:id> (or `rule`, a row under it): `remove(*path ids)`, answered 202 with
+        the last id."""
         errors = self.missing if errors is None else errors
 
-        def run(id):
-            remove(id)
-            return {"id": id}
+        def run(*ids):
+            remove(*ids)
+            return {"id": ids[-1]}
 
         return self._add(
             "DELETE",
-            self.one,
+            rule or self.one,
             endpoint,
             perm,
             summary,
@@ -219,7 +230,7 @@ class Resource:
             run,
             data=Id,
             status=202,
-            path=path_ids(self.key),
+            path=self._path(rule),
             errors=errors,
         )
 
