@@ -43,6 +43,7 @@ from app.services.access.guards import (
 )
 from app.services.access.menus import (
     group_menu,
+    menu_for,
     menu_route_ids,
     own_menu,
     set_menu,
