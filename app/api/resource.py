@@ -20,16 +20,29 @@ from collections.abc import Callable
 from flask import Blueprint
 
 from app.core.auth import current_user, permission
-from app.core.docs import doc, path_id_list, path_ids
+from app.core.docs import doc, path_id_list, path_ids, upload_doc
 from app.core.forms import PageForm, ids_in_path
+from app.core.limits import limit_upload
 from app.schemas.base import Page
 from app.schemas.common import Id, Ids
 
 _WRITE_STATUS = {"POST": 201, "PUT": 201, "DELETE": 202}
 
 
-def declare(bp, method, rule, endpoint, guard, summary, description, run: Callable, **documented):
-    """Register `run` as the view `endpoint` of `bp`: route, guard, @doc, in that order."""
+def declare(
+    bp,
+    method,
+    rule,
+    endpoint,
+    guard,
+    summary,
+    description,
+    run: Callable,
+    document=doc,
+    **documented,
+):
+    """Register `run` as the view `endpoint` of `bp`: route, guard, @doc (or `document`), in
+    that order."""
 
     def view(**path):
         return run(*path.values())
@@ -37,7 +50,7 @@ def declare(bp, method, rule, endpoint, guard, summary, description, run: Callab
     view.__name__ = view.__qualname__ = endpoint
     view.__module__ = bp.import_name
     view.__doc__ = description
-    bp.route(rule, methods=[method])(guard(doc(summary, **documented)(view)))
+    bp.route(rule, methods=[method])(guard(document(summary, **documented)(view)))
     return view
 
 
@@ -124,6 +137,38 @@ class Resource:
         form = documented.get("query") or documented.get("body")
         call = run if form is None else (lambda *path: run(*path, _validated(form)))
         return self._add(method, rule, endpoint, perm, summary, description, call, **documented)
+
+    def upload(
+        self,
+        rule,
+        endpoint,
+        perm,
+        summary,
+        description,
+        store,
+        *,
+        data=None,
+        multiple=False,
+        errors=(),
+    ):
+        """POST `rule`: `store(*path ids)` keeps the multipart `file` parts of the request (one
+        image, or several files when `multiple`), rate-limited as uploads, answered 201."""
+        rule = self.prefix + rule
+        return declare(
+            self.bp,
+            "POST",
+            rule,
+            endpoint,
+            _then(_guard(perm, self.module), limit_upload),
+            summary,
+            description,
+            store,
+            document=upload_doc,
+            data=data or self.shape,
+            path=self._path(rule) if _ids(rule) else None,
+            multiple=multiple,
+            errors=errors,
+        )
 
     def list(self, endpoint, perm, summary, description, page, *, form=PageForm, data=None):
         """GET /list: `page(form)` answers one page (a query form, PageForm by default)."""
