@@ -41,8 +41,8 @@ def declare(
     document=doc,
     **documented,
 ):
-    """Register `run` as the view `endpoint` of `bp`: route, guard, @doc (or `document`), in
-    that order."""
+    """Register `run` as the view `endpoint` of `bp`: route (`rule`, or each of a tuple of
+    rules, in that order), guard, @doc (or `document`), in that order."""
 
     def view(**path):
         return run(*path.values())
@@ -50,7 +50,9 @@ def declare(
     view.__name__ = view.__qualname__ = endpoint
     view.__module__ = bp.import_name
     view.__doc__ = description
-    bp.route(rule, methods=[method])(guard(document(summary, **documented)(view)))
+    registered = guard(document(summary, **documented)(view))
+    for one in (rule,) if isinstance(rule, str) else rule:
+        bp.route(one, methods=[method])(registered)
     return view
 
 
@@ -80,6 +82,11 @@ def _ids(rule: str) -> list[str]:
 
 def _validated(form):
     return form().validate_or_raise()
+
+
+def caller_id() -> int:
+    """The id of the logged-in caller, for the service verbs that take it."""
+    return current_user().id
 
 
 def _caller(author: bool) -> tuple:
@@ -120,18 +127,20 @@ class Resource:
             guard = _then(guard, self.cache)
         if self.public:
             documented.setdefault("auth", False)
-        rule = self.prefix + rule
+        rule = self.prefix + rule if isinstance(rule, str) else tuple(self.prefix + r for r in rule)
         return declare(
             self.bp, method, rule, endpoint, guard, summary, description, run, **documented
         )
 
     def view(self, method, rule, endpoint, perm, summary, description, run, **documented):
         """Any other view of one service call: `run(*path values[, form])`, the form being the
-        documented `query` or `body` form, validated first. The `<int:...>` ids of the rule are
+        documented `query` or `body` form, validated first. `rule` may be a tuple of rules
+        answering the same view (registered in that order). The `<int:...>` ids of the rule are
         documented as path parameters, the answer is the resource's shape unless `data` says
         otherwise, and a write answers 201 (POST, PUT) or 202 (DELETE) unless `status` does."""
-        if _ids(rule):
-            documented.setdefault("path", self._path(rule))
+        first = rule if isinstance(rule, str) else rule[0]
+        if _ids(first):
+            documented.setdefault("path", self._path(first))
         documented.setdefault("status", _WRITE_STATUS.get(method, 200))
         documented.setdefault("data", self.shape)
         form = documented.get("query") or documented.get("body")
