@@ -44,8 +44,8 @@ def declare(
     """Register `run` as the view `endpoint` of `bp`: route (`rule`, or each of a tuple of
     rules, in that order), guard, @doc (or `document`), in that order."""
 
-    def view(**path):
-        return run(*path.values())
+    def view(*ids, **path):  # Flask passes the path values by name, a wrapper may by position
+        return run(*ids, *path.values())
 
     view.__name__ = view.__qualname__ = endpoint
     view.__module__ = bp.import_name
