@@ -3,8 +3,7 @@ returned goods, restock, retry a refund."""
 
 from flask import Blueprint
 
-from app.api.resource import Resource
-from app.core.auth import current_user
+from app.api.resource import Resource, caller_id
 from app.core.exceptions import (
     AfterSaleNotFound,
     AfterSaleStatusConflict,
@@ -40,10 +39,6 @@ REFUND_ERRORS = [
 
 def _page(form):
     return aftersale.admin_after_sale_page(form, **{name: form[name].data for name in FILTERS})
-
-
-def _me() -> int:
-    return current_user().id
 
 
 after_sales = Resource(bp, MODULE, shape=AdminAfterSale, missing=[AfterSaleNotFound])
@@ -83,7 +78,7 @@ after_sales.view(
     """Approve a pending after-sale: a refund only is refunded at once through WeChat Pay (a
     WeChat error answers 502 and leaves it REFUND_FAILED, to retry); a return waits for its
     goods.""",
-    lambda id, form: aftersale.approve_after_sale(id, _me(), form.reason.data or ""),
+    lambda id, form: aftersale.approve_after_sale(id, caller_id(), form.reason.data or ""),
     body=AfterSaleApproveForm,
     errors=REFUND_ERRORS,
 )
@@ -94,7 +89,7 @@ after_sales.view(
     REVIEW,
     "Reject an after-sale",
     "Reject an after-sale not refunded yet, with the reason the customer sees.",
-    lambda id, form: aftersale.reject_after_sale(id, _me(), form.reason.data),
+    lambda id, form: aftersale.reject_after_sale(id, caller_id(), form.reason.data),
     body=AfterSaleRejectForm,
     errors=[AfterSaleNotFound, AfterSaleStatusConflict],
 )
@@ -106,7 +101,7 @@ after_sales.view(
     "Confirm the returned goods arrived",
     """Confirm the goods of an approved return arrived and refund them (`restock`: put them
     back into stock too).""",
-    lambda id, form: aftersale.receive_after_sale(id, _me(), restock=form.restock.data),
+    lambda id, form: aftersale.receive_after_sale(id, caller_id(), restock=form.restock.data),
     body=AfterSaleReceiveForm,
     errors=REFUND_ERRORS,
 )
@@ -117,7 +112,7 @@ after_sales.view(
     REFUND,
     "Retry an after-sale's refund",
     "Ask WeChat Pay again for a refund that failed, or that WeChat never answered.",
-    lambda id: aftersale.retry_refund(id, _me()),
+    lambda id: aftersale.retry_refund(id, caller_id()),
     errors=REFUND_ERRORS,
 )
 after_sales.view(
@@ -128,6 +123,6 @@ after_sales.view(
     "Put an after-sale's units back into stock",
     """Put the units of a refunded return (or of a never shipped order) back into their SKUs'
     stock, exactly once.""",
-    lambda id: aftersale.restock_after_sale(id, _me()),
+    lambda id: aftersale.restock_after_sale(id, caller_id()),
     errors=[AfterSaleNotFound, AfterSaleStatusConflict],
 )

@@ -2,8 +2,7 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource
-from app.core.auth import current_user
+from app.api.resource import Resource, caller_id
 from app.core.exceptions import Duplicated, FileNotFound, InvalidFileMove, ParameterException
 from app.core.pagination import paginate
 from app.schemas.base import ArrayOf, Items, Page
@@ -25,13 +24,9 @@ READ = "查询文件列表"
 UPLOAD = "上传文件"
 
 
-def _me() -> int:
-    return current_user().id
-
-
 def _upload_into(parent_id: int):
     files.folder(parent_id)  # 404 before reading the parts
-    return files.upload(parent_id, uploads.files_from_request(), _me())
+    return files.upload(parent_id, uploads.files_from_request(), caller_id())
 
 
 def _targets(form) -> tuple[int, list[int]]:
@@ -126,7 +121,7 @@ tree.view(
     "新建文件夹",
     "Create a folder",
     "Create a folder.",
-    lambda form: files.create_folder(form.parent_id.data, form.filename.data, _me()),
+    lambda form: files.create_folder(form.parent_id.data, form.filename.data, caller_id()),
     body=FolderCreateForm,
     errors=[FileNotFound, Duplicated],
 )
