@@ -117,20 +117,13 @@ class Resource:
         self.public, self.cache = public, cache
         self.key, self.one = key, f"/<int:{key}>"  # the path parameter of one row
 
-    def _path(self, rule=None) -> dict:
-        """The documented path ids of `rule` (the `<int:...>` in it), of one row by default."""
-        return path_ids(*_ids(rule)) if rule else path_ids(self.key)
-
-    def _add(self, method, rule, endpoint, perm, summary, description, run, **documented):
+    def _guard(self, perm):
+        """The access of a view, with the resource's cache inside it (outside @doc)."""
         guard = _guard(perm, self.module)
-        if self.cache is not None:  # inside the guard, outside @doc
-            guard = _then(guard, self.cache)
-        if self.public:
-            documented.setdefault("auth", False)
-        rule = self.prefix + rule if isinstance(rule, str) else tuple(self.prefix + r for r in rule)
-        return declare(
-            self.bp, method, rule, endpoint, guard, summary, description, run, **documented
-        )
+        return guard if self.cache is None else _then(guard, self.cache)
+
+    def _rule(self, rule):
+        return self.prefix + rule if isinstance(rule, str) else tuple(self.prefix + r for r in rule)
 
     def view(self, method, rule, endpoint, perm, summary, description, run, **documented):
         """Any other view of one service call: `run(*path values[, form])`, the form being the
@@ -138,14 +131,19 @@ class Resource:
         answering the same view (registered in that order). The `<int:...>` ids of the rule are
         documented as path parameters, the answer is the resource's shape unless `data` says
         otherwise, and a write answers 201 (POST, PUT) or 202 (DELETE) unless `status` does."""
-        first = rule if isinstance(rule, str) else rule[0]
-        if _ids(first):
-            documented.setdefault("path", self._path(first))
+        ids = _ids(rule if isinstance(rule, str) else rule[0])
+        if ids:
+            documented.setdefault("path", path_ids(*ids))
         documented.setdefault("status", _WRITE_STATUS.get(method, 200))
         documented.setdefault("data", self.shape)
+        if self.public:
+            documented.setdefault("auth", False)
         form = documented.get("query") or documented.get("body")
         call = run if form is None else (lambda *path: run(*path, _validated(form)))
-        return self._add(method, rule, endpoint, perm, summary, description, call, **documented)
+        guard, rule = self._guard(perm), self._rule(rule)
+        return declare(
+            self.bp, method, rule, endpoint, guard, summary, description, call, **documented
+        )
 
     def upload(
         self,
@@ -162,7 +160,7 @@ class Resource:
     ):
         """POST `rule`: `store(*path ids)` keeps the multipart `file` parts of the request (one
         image, or several files when `multiple`), rate-limited as uploads, answered 201."""
-        rule = self.prefix + rule
+        rule = self._rule(rule)
         return declare(
             self.bp,
             "POST",
@@ -174,34 +172,24 @@ class Resource:
             store,
             document=upload_doc,
             data=data or self.shape,
-            path=self._path(rule) if _ids(rule) else None,
+            path=path_ids(*_ids(rule)) if _ids(rule) else None,
             multiple=multiple,
             errors=errors,
         )
 
+    def _or_missing(self, errors):
+        return self.missing if errors is None else errors
+
     def list(self, endpoint, perm, summary, description, page, *, form=PageForm, data=None):
         """GET /list: `page(form)` answers one page (a query form, PageForm by default)."""
-        run = lambda: page(_validated(form))  # noqa: E731
-        data = data or Page(self.shape)
-        return self._add(
-            "GET", "/list", endpoint, perm, summary, description, run, query=form, data=data
-        )
+        words = endpoint, perm, summary, description
+        return self.view("GET", "/list", *words, page, query=form, data=data or Page(self.shape))
 
     def get(self, endpoint, perm, summary, description, fetch, *, data=None, errors=None):
         """GET /<int:id>: `fetch(id)`."""
-        errors = self.missing if errors is None else errors
-        return self._add(
-            "GET",
-            self.one,
-            endpoint,
-            perm,
-            summary,
-            description,
-            fetch,
-            data=data or self.shape,
-            path=self._path(),
-            errors=errors,
-        )
+        words = endpoint, perm, summary, description
+        errors = self._or_missing(errors)
+        return self.view("GET", self.one, *words, fetch, data=data or self.shape, errors=errors)
 
     def create(
         self,
@@ -217,20 +205,9 @@ class Resource:
         author=False,
     ):
         """POST: `make([caller,] form.data)`, answered 201."""
-        run = lambda: make(*_caller(author), _validated(form).data)  # noqa: E731
-        return self._add(
-            "POST",
-            "",
-            endpoint,
-            perm,
-            summary,
-            description,
-            run,
-            body=form,
-            data=data or self.shape,
-            status=201,
-            errors=errors,
-        )
+        words = endpoint, perm, summary, description
+        run = lambda form: make(*_caller(author), form.data)  # noqa: E731
+        return self.view("POST", "", *words, run, body=form, data=data or self.shape, errors=errors)
 
     def update(
         self,
@@ -248,62 +225,39 @@ class Resource:
     ):
         """PUT /<int:id> (or `rule`, a row under it): `change(*path ids, [caller,] fields sent)`,
         answered 201."""
-        errors = self.missing if errors is None else errors
-        run = lambda *ids: change(*ids, *_caller(author), _validated(form).present())  # noqa: E731
-        return self._add(
-            "PUT",
-            rule or self.one,
-            endpoint,
-            perm,
-            summary,
-            description,
-            run,
-            body=form,
-            data=data or self.shape,
-            status=201,
-            path=self._path(rule),
-            errors=errors,
-        )
+        words = endpoint, perm, summary, description
+
+        def run(*path):
+            *ids, validated = path
+            return change(*ids, *_caller(author), validated.present())
+
+        rule, data, errors = rule or self.one, data or self.shape, self._or_missing(errors)
+        return self.view("PUT", rule, *words, run, body=form, data=data, errors=errors)
 
     def delete(self, endpoint, perm, summary, description, remove, *, errors=None, rule=None):
         """DELETE /<int:id> (or `rule`, a row under it): `remove(*path ids)`, answered 202 with
         the last id."""
-        errors = self.missing if errors is None else errors
+        words = endpoint, perm, summary, description
 
         def run(*ids):
             remove(*ids)
             return {"id": ids[-1]}
 
-        return self._add(
-            "DELETE",
-            rule or self.one,
-            endpoint,
-            perm,
-            summary,
-            description,
-            run,
-            data=Id,
-            status=202,
-            path=self._path(rule),
-            errors=errors,
-        )
+        errors = self._or_missing(errors)
+        return self.view("DELETE", rule or self.one, *words, run, data=Id, errors=errors)
 
     def delete_many(
         self, endpoint, perm, summary, description, remove, *, errors=None, field_errors=False
     ):
         """DELETE /<ids>: `remove(ids)` of one id or a comma list, answered 202 with the ids."""
-        errors = self.missing if errors is None else errors
+        words = endpoint, perm, summary, description
         run = lambda ids: {"ids": remove(ids_in_path(ids, field_errors=field_errors))}  # noqa: E731
-        return self._add(
+        return self.view(
             "DELETE",
             "/<ids>",
-            endpoint,
-            perm,
-            summary,
-            description,
+            *words,
             run,
             data=Ids,
-            status=202,
             path=path_id_list("ids"),
-            errors=errors,
+            errors=self._or_missing(errors),
         )
