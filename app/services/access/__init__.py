@@ -116,6 +116,7 @@ __all__ = [
     "guard_user_target",
     "list_groups",
     "live_permissions",
+    "menu_for",
     "menu_route_ids",
     "migrate_group",
     "node_children",
