@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from app.core.exceptions import CategoryInUse, CategoryNotFound, Duplicated
+from app.core.exceptions import CategoryInUse, CategoryNotFound
 from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.extensions import db
@@ -11,6 +11,7 @@ from app.models import Category, Product
 from app.models.base import now
 from app.services.catalog.cache import commit
 from app.services.catalog.lookups import one, require_image
+from app.services.unique import ensure_free
 
 
 def _with_product_count():
@@ -28,11 +29,7 @@ def admin_category(category_id: int) -> Category:
 
 
 def _check_category_name(name: str, own_id: int | None = None) -> None:
-    statement = select(Category.id).where(Category.name == name)
-    if own_id is not None:
-        statement = statement.where(Category.id != own_id)
-    if db.session.scalar(statement) is not None:
-        raise Duplicated("A category with this name already exists")
+    ensure_free(Category, Category.name == name, "A category with this name already exists", own_id)
 
 
 def create_category(name: str, description: str = "", topic_img_id: int | None = None) -> Category:
