@@ -6,12 +6,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Coupon, UserCoupon
-from app.models.base import now
+from app.models import Coupon
+from app.models.coupon import SCOPE_ALL, SCOPE_CATEGORY
 from app.seed.orders import DEMO_USER_ID
+from app.services import coupons
 
 TEA_CATEGORY_ID = 6  # 粗茶 (app/seed/catalog.py)
-# name, description, type, min_amount, amount, percent, max_discount, scope ids, total, kind
+# name, description, type, min_amount, amount, percent, max_discount, category ids, total, kind
 TEMPLATES = [
     ("满99减10", "全场通用，满99元减10元", 1, "99.00", "10.00", None, None, None, 1000, "claim"),
     (
@@ -54,62 +55,38 @@ TEMPLATES = [
 VALID_DAYS = 30
 
 
+COLUMNS = (
+    "name",
+    "description",
+    "type",
+    "min_amount",
+    "amount",
+    "percent",
+    "max_discount",
+    "category_ids",
+    "total",
+    "kind",
+)
+
+
+def _template(row: tuple) -> dict:
+    """The create_template values of a TEMPLATES row."""
+    values = dict(zip(COLUMNS, row, strict=True))
+    money = {field: values[field] for field in ("min_amount", "amount", "max_discount")}
+    values |= {field: Decimal(value) for field, value in money.items() if value}
+    return values | {
+        "scope": SCOPE_CATEGORY if values["category_ids"] else SCOPE_ALL,
+        "category_ids": values["category_ids"] or [],
+        "valid_days": VALID_DAYS,
+    }
+
+
 def seed_coupons() -> None:
-    """Load the demo coupon templates and the demo customer's copy (idempotent)."""
+    """Load the demo coupon templates and the demo customer's copy through the coupon service
+    (idempotent: the grant skips a customer who holds the copy)."""
     names = set(db.session.scalars(select(Coupon.name)))
-    for (
-        name,
-        description,
-        kind_type,
-        min_amount,
-        amount,
-        percent,
-        cap,
-        ids,
-        total,
-        kind,
-    ) in TEMPLATES:
-        if name in names:
-            continue
-        db.session.add(
-            Coupon(
-                name=name,
-                description=description,
-                type=kind_type,
-                min_amount=Decimal(min_amount),
-                amount=Decimal(amount) if amount else None,
-                percent=percent,
-                max_discount=Decimal(cap) if cap else None,
-                scope="category" if ids else "all",
-                category_ids=ids or [],
-                product_ids=[],
-                total=total,
-                claimed=0,
-                per_user_limit=1,
-                valid_days=VALID_DAYS,
-                enabled=True,
-                kind=kind,
-            )
-        )
-    db.session.flush()
-    shop_wide = db.session.scalar(select(Coupon).where(Coupon.name == TEMPLATES[0][0]))
-    held = db.session.scalar(
-        select(UserCoupon.id).where(
-            UserCoupon.user_id == DEMO_USER_ID, UserCoupon.coupon_id == shop_wide.id
-        )
-    )
-    if held is None:
-        at = now()
-        db.session.add(
-            UserCoupon(
-                user_id=DEMO_USER_ID,
-                coupon_id=shop_wide.id,
-                status=1,
-                valid_start=at,
-                valid_end=at + VALID_DAYS * 86400,
-                source="grant",
-                create_time=at,
-            )
-        )
-        shop_wide.claimed += 1
-    db.session.commit()
+    for row in TEMPLATES:
+        if row[0] not in names:
+            coupons.create_template(_template(row))
+    shop_wide = db.session.scalar(select(Coupon.id).where(Coupon.name == TEMPLATES[0][0]))
+    coupons.grant(shop_wide, [DEMO_USER_ID])
