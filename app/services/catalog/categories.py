@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Category, Product
 from app.models.base import now
 from app.services.catalog.cache import commit
-from app.services.catalog.lookups import one, require_image
+from app.services.catalog.lookups import by_id, one, require_image
 from app.services.unique import ensure_free
 
 
@@ -42,7 +42,7 @@ def create_category(name: str, description: str = "", topic_img_id: int | None =
 
 
 def update_category(category_id: int, fields: dict) -> Category:
-    category = one(select(Category).where(Category.id == category_id), CategoryNotFound)
+    category = by_id(Category, category_id, CategoryNotFound)
     if "name" in fields:
         _check_category_name(fields["name"], category.id)
         category.name = fields["name"]
@@ -57,7 +57,7 @@ def update_category(category_id: int, fields: dict) -> Category:
 
 
 def delete_category(category_id: int) -> None:
-    category = one(select(Category).where(Category.id == category_id), CategoryNotFound)
+    category = by_id(Category, category_id, CategoryNotFound)
     in_use = db.session.scalar(select(Product.id).where(Product.category_id == category_id))
     if in_use is not None:
         raise CategoryInUse()

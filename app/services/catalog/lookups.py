@@ -16,6 +16,11 @@ def one(statement, error):
     return row
 
 
+def by_id(model, row_id: int, error, *options):
+    """The row `row_id` of `model`, loaded with `options`, or `error` raised."""
+    return one(select(model).where(model.id == row_id).options(*options), error)
+
+
 def next_position(column, *where) -> int:
     """One past the largest `column` among the rows `where` selects (1 for none)."""
     last = db.session.scalar(select(func.max(column)).where(*where))
