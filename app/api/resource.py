@@ -84,6 +84,11 @@ def _validated(form):
     return form().validate_or_raise()
 
 
+def values_of(form, names) -> dict:
+    """The validated values of the form's fields `names`, by name."""
+    return {name: form[name].data for name in names}
+
+
 def caller_id() -> int:
     """The id of the logged-in caller, for the service verbs that take it."""
     return current_user().id

@@ -3,7 +3,7 @@ withdraws the request, and sends returned goods back."""
 
 from flask import Blueprint
 
-from app.api.resource import Resource, caller_id
+from app.api.resource import Resource, caller_id, values_of
 from app.core.auth import current_user, login_required
 from app.core.exceptions import (
     AfterSaleCountTooLarge,
@@ -37,9 +37,7 @@ mine.view(
     """Ask for money back on units of one of the caller's paid, delivered or received orders
     (received: within the `shop.aftersale.days` parameter's days), with or without returning
     the goods; the amount is computed from the lines' paid shares.""",
-    lambda form: aftersale.create_after_sale(
-        caller_id(), {name: form[name].data for name in CREATE_FIELDS}
-    ),
+    lambda form: aftersale.create_after_sale(caller_id(), values_of(form, CREATE_FIELDS)),
     body=AfterSaleCreateForm,
     errors=[
         OrderNotFound,

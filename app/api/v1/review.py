@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource, caller_id
+from app.api.resource import Resource, caller_id, values_of
 from app.core.auth import current_user, login_required, public
 from app.core.exceptions import (
     ContentRefused,
@@ -46,7 +46,7 @@ mine.view(
     "Review an order line",
     "Review one line of the caller's received order, once, within the review period.",
     lambda form: review.create_review(
-        caller_id(), form.line_id.data, {name: form[name].data for name in REVIEW_FIELDS}
+        caller_id(), form.line_id.data, values_of(form, REVIEW_FIELDS)
     ),
     body=ReviewCreateForm,
     errors=[

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g
 
-from app.api.resource import Resource, guarded
+from app.api.resource import Resource, guarded, values_of
 from app.core.auth import current_user, login_required, public
 from app.core.docs import answer
 from app.core.exceptions import (
@@ -79,7 +79,7 @@ me.view(
     guarded(public, limit_register),
     "Register an account",
     "Register a customer account (it does not log in).",
-    lambda form: account.register(**{name: form[name].data for name in REGISTER_FIELDS}),
+    lambda form: account.register(**values_of(form, REGISTER_FIELDS)),
     body=UserCreateForm,
     errors=[Duplicated, TooManyRequests],
     auth=False,

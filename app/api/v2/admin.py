@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource, guarded
+from app.api.resource import Resource, guarded, values_of
 from app.core.auth import current_user, super_required
 from app.core.exceptions import (
     AtLeastOneLoginMethod,
@@ -58,9 +58,7 @@ admins.view(
     _changing(groups=("group_id",)),
     "Create an admin",
     "Create a staff user in a group.",
-    lambda form: access.create_admin(
-        current_user(), **{name: form[name].data for name in CREATE_FIELDS}
-    ),
+    lambda form: access.create_admin(current_user(), **values_of(form, CREATE_FIELDS)),
     body=AdminCreateForm,
     errors=[GroupNotFound, Duplicated],
 )

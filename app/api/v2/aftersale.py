@@ -3,7 +3,7 @@ returned goods, restock, retry a refund."""
 
 from flask import Blueprint
 
-from app.api.resource import Resource, caller_id
+from app.api.resource import Resource, caller_id, values_of
 from app.core.exceptions import (
     AfterSaleNotFound,
     AfterSaleStatusConflict,
@@ -38,7 +38,7 @@ REFUND_ERRORS = [
 
 
 def _page(form):
-    return aftersale.admin_after_sale_page(form, **{name: form[name].data for name in FILTERS})
+    return aftersale.admin_after_sale_page(form, **values_of(form, FILTERS))
 
 
 after_sales = Resource(bp, MODULE, shape=AdminAfterSale, missing=[AfterSaleNotFound])

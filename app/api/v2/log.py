@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource
+from app.api.resource import Resource, values_of
 from app.core.auth import super_required
 from app.core.exceptions import LogNotFound
 from app.core.forms import PageForm
@@ -72,15 +72,7 @@ def _clear(rows, endpoint: str) -> None:
 # ------------------------------------------------------------------ login log
 
 
-def _login_page(form):
-    statement = oper_log.login_log_statement(
-        start=form.start.data,
-        end=form.end.data,
-        username=form.username.data,
-        status=form.status.data,
-    )
-    return paginate(statement, form)
-
+LOGIN_FILTERS = ("start", "end", "username", "status")
 
 logins = _log_table(LoginLog, "/login", "login log", LOGIN_READ, shapes.LoginLog)
 logins.list(
@@ -88,7 +80,7 @@ logins.list(
     LOGIN_READ,
     "List login attempts",
     "List login attempts, newest first.",
-    _login_page,
+    lambda form: paginate(oper_log.login_log_statement(**values_of(form, LOGIN_FILTERS)), form),
     form=LoginLogListForm,
 )
 _show(logins, "get_login_log", "Get a login attempt", "Show one login attempt.")
@@ -99,16 +91,7 @@ _clear(logins, "clear_login_logs")
 # -------------------------------------------------------------- operation log
 
 
-def _oper_page(form):
-    statement = oper_log.oper_log_statement(
-        start=form.start.data,
-        end=form.end.data,
-        username=form.username.data,
-        keyword=form.keyword.data,
-        method=form.method.data,
-    )
-    return paginate(statement, form)
-
+OPER_FILTERS = ("start", "end", "username", "keyword", "method")
 
 opers = _log_table(OperLog, "/oper", "operation log", OPER_READ, shapes.OperLog)
 opers.view(
@@ -118,7 +101,7 @@ opers.view(
     OPER_READ,
     "Search the operation log",
     "Search admin operations, newest first.",
-    _oper_page,
+    lambda form: paginate(oper_log.oper_log_statement(**values_of(form, OPER_FILTERS)), form),
     query=OperLogListForm,
     data=Page(shapes.OperLog),
 )
@@ -141,18 +124,14 @@ _clear(opers, "clear_oper_logs")
 # ------------------------------------------------------------------ error log
 
 
+ERROR_FILTERS = ("start", "end", "keyword")
 errors = _log_table(ErrorLog, "/error", "error log", ERROR_READ, shapes.ErrorLogDetail)
 errors.list(
     "list_error_logs",
     ERROR_READ,
     "List unexpected errors",
     "List unexpected errors, newest first.",
-    lambda form: paginate(
-        oper_log.error_log_statement(
-            start=form.start.data, end=form.end.data, keyword=form.keyword.data
-        ),
-        form,
-    ),
+    lambda form: paginate(oper_log.error_log_statement(**values_of(form, ERROR_FILTERS)), form),
     form=ErrorLogListForm,
     data=Page(shapes.ErrorLog),
 )

@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource
+from app.api.resource import Resource, values_of
 from app.core.auth import current_user
 from app.core.exceptions import ContentRefused, ReviewNotFound, ReviewReplied
 from app.schemas.review import AdminReview
@@ -24,7 +24,7 @@ reviews.list(
     "查询评价列表",
     "List reviews",
     "List every review (hidden ones too), newest first, with filters and a text search.",
-    lambda form: review.admin_review_page(form, **{name: form[name].data for name in FILTERS}),
+    lambda form: review.admin_review_page(form, **values_of(form, FILTERS)),
     form=AdminReviewListForm,
 )
 reviews.get(
