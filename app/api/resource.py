@@ -10,8 +10,9 @@ registers `GET /<int:id>` as endpoint `get_notice`, guarded by the permission (n
 documented by `@doc` (summary, the shape, the `id` path parameter, the errors) and described by
 the docstring given, exactly as the hand-written stack of decorators would. The service verbs
 take the path id and the validated form's data (`form.data` on create, the fields sent on
-update: `form.present()`); `author=True` passes the caller first. Views that do more than one
-service call are still written by hand beside these.
+update: `form.present()`); `author=True` passes the caller first. `Resource.view` declares any
+other view of one service call and `Resource.upload` a multipart upload; views that answer
+otherwise (a stream, a file, a hand-made response) are still written by hand beside these.
 """
 
 import re
@@ -41,8 +42,8 @@ def declare(
     document=doc,
     **documented,
 ):
-    """Register `run` as the view `endpoint` of `bp`: route (`rule`, or each of a tuple of
-    rules, in that order), guard, @doc (or `document`), in that order."""
+    """Register `run` as the view `endpoint` of `bp`: route (`rule`, or each rule of a tuple
+    in turn), guard, then @doc (or `document`)."""
 
     def view(*ids, **path):  # Flask passes the path values by name, a wrapper may by position
         return run(*ids, *path.values())
