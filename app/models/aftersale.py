@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.urls import upload_url
 from app.extensions import db
-from app.models.base import CreateTimeMixin, Money, TimestampMixin
+from app.models.base import Money, StatusEventMixin, TimestampMixin
 
 TYPE_REFUND = 1  # refund only (仅退款)
 TYPE_RETURN = 2  # return the goods, then refund (退货退款)
@@ -141,13 +141,8 @@ class AfterSaleLine(db.Model):
     order_product = relationship("OrderProduct", lazy="joined")
 
 
-class AfterSaleEvent(CreateTimeMixin, db.Model):
+class AfterSaleEvent(StatusEventMixin, db.Model):
     __tablename__ = "after_sale_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     after_sale_id: Mapped[int] = mapped_column(ForeignKey("after_sale.id"), index=True)
-    from_status: Mapped[int | None] = mapped_column(SmallInteger)
-    to_status: Mapped[int] = mapped_column(SmallInteger)
-    actor_type: Mapped[str] = mapped_column(String(16))
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(255), default="", server_default="")

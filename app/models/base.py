@@ -3,7 +3,7 @@
 import time
 from decimal import Decimal
 
-from sqlalchemy import Integer, Numeric, event
+from sqlalchemy import Integer, Numeric, SmallInteger, String, event
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, with_loader_criteria
 from sqlalchemy.types import TypeDecorator
 
@@ -63,6 +63,17 @@ class TimestampMixin(CreateTimeMixin):
             self.create_time = now()
         if self.update_time is None:
             self.update_time = self.create_time
+
+
+class StatusEventMixin(CreateTimeMixin):
+    """One status move of a row with a status machine: from (None: created) and to, who moved
+    it (`actor_type`, `actor_id`) and why, when. The table adds its id and the row it follows."""
+
+    from_status: Mapped[int | None] = mapped_column(SmallInteger)
+    to_status: Mapped[int] = mapped_column(SmallInteger)
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class SoftDeleteMixin:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 from app.core.exceptions import OrderStatusConflict
 from app.core.urls import public_base_url
 from app.extensions import db
-from app.models.base import CreateTimeMixin, Money, TimestampMixin
+from app.models.base import CreateTimeMixin, Money, StatusEventMixin, TimestampMixin
 
 
 class OrderStatus(enum.IntEnum):
@@ -164,16 +164,11 @@ class OrderProduct(db.Model):
         return self.pay_amount - self.refunded_amount
 
 
-class OrderEvent(CreateTimeMixin, db.Model):
+class OrderEvent(StatusEventMixin, db.Model):
     __tablename__ = "order_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), index=True)
-    from_status: Mapped[int | None] = mapped_column(SmallInteger)
-    to_status: Mapped[int] = mapped_column(SmallInteger)
-    actor_type: Mapped[str] = mapped_column(String(16))
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class Payment(CreateTimeMixin, db.Model):

@@ -6,7 +6,7 @@ natural key (image url, category/product/theme/banner name); an existing row is 
 
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from app.extensions import db
 from app.models import (
@@ -23,6 +23,7 @@ from app.models import (
     theme_product,
 )
 from app.models.base import now
+from app.seed.rows import add_missing, existing
 from app.services.catalog import invalidate_catalog
 from app.services.sku import spec_text
 
@@ -91,7 +92,7 @@ IMAGES = {
     69: "/product-vg@3.png",
 }
 
-# id, name, topic_img_id
+CATEGORY_COLUMNS = ("id", "name", "topic_img_id")
 CATEGORIES = [
     (2, "果味", 6),
     (3, "蔬菜", 5),
@@ -187,30 +188,18 @@ BANNER_ITEMS = [
 ]
 
 
-def _existing(column) -> set:
-    return set(db.session.scalars(select(column).execution_options(include_deleted=True)))
-
-
 def _seed_images() -> None:
-    known = _existing(Image.url)
-    for image_id, url in IMAGES.items():
-        if url not in known:
-            db.session.add(Image(id=image_id, url=url, source=1))
+    add_missing(Image, ("id", "url"), IMAGES.items(), "url", deleted=True, source=1)
     db.session.flush()
 
 
 def _seed_categories() -> None:
-    known = _existing(Category.name)
-    for category_id, name, topic_img_id in CATEGORIES:
-        if name not in known:
-            db.session.add(
-                Category(id=category_id, name=name, description="", topic_img_id=topic_img_id)
-            )
+    add_missing(Category, CATEGORY_COLUMNS, CATEGORIES, "name", deleted=True, description="")
     db.session.flush()
 
 
 def _seed_products(seeded_at: int) -> None:
-    known = _existing(Product.name)
+    known = existing(Product.name, deleted=True)
     for product_id, name, category_id, price, stock, main_img_id in PRODUCTS:
         if name in known:
             continue
@@ -266,7 +255,7 @@ def _seed_skus(product_id: int, price: str, stock: int, created: int) -> None:
 
 
 def _seed_themes(seeded_at: int) -> None:
-    known = _existing(Theme.name)
+    known = existing(Theme.name, deleted=True)
     for theme_id, name, description, topic_img_id, head_img_id, product_ids in THEMES:
         if name in known:
             continue
@@ -291,7 +280,7 @@ def _seed_themes(seeded_at: int) -> None:
 
 def _seed_banner() -> None:
     banner_id, name, description = BANNER
-    if name in _existing(Banner.name):
+    if name in existing(Banner.name, deleted=True):
         return
     db.session.add(Banner(id=banner_id, name=name, description=description))
     db.session.flush()

@@ -1,14 +1,13 @@
 """Demo content: articles and notices."""
 
-from sqlalchemy import select
-
 from app.extensions import db
 from app.models import Article, Notice, User
+from app.seed.rows import add_missing
 
 AUTHOR_ID = 1
 
+ARTICLE_COLUMNS = ("type", "title", "summary", "content", "views")
 ARTICLES = [
-    # type, title, summary, content, views
     (
         1,
         "小店上新：应季水果到货",
@@ -32,42 +31,26 @@ ARTICLES = [
     ),
 ]
 
+NOTICE_AUTHOR = "Boss"
+NOTICE_COLUMNS = ("type", "title", "content")
 NOTICES = [
-    # type, title, content, create_by
-    (2, "新版本发布", "<p>商城后台已升级到新版本，欢迎体验。</p>", "Boss"),
-    (1, "系统维护通知", "<p>系统将于周日凌晨0:00至2:00进行维护，期间暂停下单。</p>", "Boss"),
+    (2, "新版本发布", "<p>商城后台已升级到新版本，欢迎体验。</p>"),
+    (1, "系统维护通知", "<p>系统将于周日凌晨0:00至2:00进行维护，期间暂停下单。</p>"),
 ]
 
 
 def seed_content() -> None:
     """Load the demo content (idempotent: rows are found by title)."""
-    titles = set(db.session.scalars(select(Article.title)))
     if db.session.get(User, AUTHOR_ID) is not None:
-        for kind, title, summary, content, views in ARTICLES:
-            if title not in titles:
-                db.session.add(
-                    Article(
-                        author_id=AUTHOR_ID,
-                        type=kind,
-                        title=title,
-                        summary=summary,
-                        content=content,
-                        img="",
-                        views=views,
-                    )
-                )
-    titles = set(db.session.scalars(select(Notice.title)))
-    for kind, title, content, create_by in NOTICES:
-        if title not in titles:
-            db.session.add(
-                Notice(
-                    type=kind,
-                    title=title,
-                    content=content,
-                    status=True,
-                    remark="",
-                    create_by=create_by,
-                    update_by=create_by,
-                )
-            )
+        add_missing(Article, ARTICLE_COLUMNS, ARTICLES, "title", author_id=AUTHOR_ID, img="")
+    add_missing(
+        Notice,
+        NOTICE_COLUMNS,
+        NOTICES,
+        "title",
+        status=True,
+        remark="",
+        create_by=NOTICE_AUTHOR,
+        update_by=NOTICE_AUTHOR,
+    )
     db.session.commit()

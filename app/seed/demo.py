@@ -12,6 +12,7 @@ from app.seed.coupons import seed_coupons
 from app.seed.orders import seed_orders
 from app.seed.reviews import seed_reviews
 from app.seed.search import seed_search
+from app.services import address as address_book
 
 ACCOUNTS = [
     # id, email, nickname, username, mobile, auth, group_id
@@ -62,6 +63,7 @@ GROUPS = [
     (6, "测试1", "测试分组", [], [1, 3]),
 ]
 
+# user id, then the address book's fields (name, mobile, province, city, country, detail)
 ADDRESSES = [
     (1, "巴拿巴", "13799999999", "浙江", "杭州", "滨江", "塞浦路斯9栋7单元101室"),
     (2, "小叶", "13777777777", "浙江", "杭州", "西湖", "文三路77号"),
@@ -103,21 +105,11 @@ def seed_accounts() -> None:
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
     db.session.flush()
-    for user_id, name, mobile, province, city, country, detail in ADDRESSES:
+    for user_id, *fields in ADDRESSES:
         has_address = db.session.scalar(select(Address.id).where(Address.user_id == user_id))
         if has_address is None and db.session.get(User, user_id) is not None:
-            db.session.add(
-                Address(
-                    user_id=user_id,
-                    name=name,
-                    mobile=mobile,
-                    province=province,
-                    city=city,
-                    country=country,
-                    detail=detail,
-                    is_default=True,
-                )
-            )
+            fields = dict(zip(address_book.ADDRESS_FIELDS, fields, strict=True))
+            address_book.create_address(user_id, fields, make_default=True)
     db.session.commit()
 
 

@@ -4,9 +4,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Config, Dict, DictType, File, Route
+from app.seed.rows import add_missing
 from app.services.access import sync_permissions
 
-# id, parent, order, name, title, path, component, icon, hidden
+ROUTE_COLUMNS = ("id", "parent_id", "order", "name", "title", "path", "component", "icon", "hidden")
 ROUTES = [
     (1, 0, 0, "Main", "首页", "/main", None, "fa fa-th-large", False),
     (3, 1, 0, "Home", "主页面", "/home", "home/index", "fa fa-align-justify", False),
@@ -234,6 +235,7 @@ ROUTES = [
     ),
 ]
 
+CONFIG_COLUMNS = ("id", "name", "key", "value", "value_type", "remark")
 CONFIGS = [
     (
         1,
@@ -281,6 +283,7 @@ CONFIGS = [
     ),
 ]
 
+DICT_TYPE_COLUMNS = ("id", "name", "type", "remark")
 DICT_TYPES = [
     (1, "用户性别", "sys_user_sex", "用户性别列表"),
     (2, "菜单状态", "sys_show_hide", "菜单状态列表"),
@@ -329,48 +332,12 @@ DICTS = [
 ARTICLE_FOLDER_ID = 68
 
 
-def _existing(column) -> set:
-    return set(db.session.scalars(select(column)))
-
-
 def seed_system(app) -> None:
     """Load the system data; rows found by their natural key are left as they are."""
     sync_permissions(app)
-    names = _existing(Route.name)
-    for rid, parent, order, name, title, path, component, icon, hidden in ROUTES:
-        if name not in names:
-            db.session.add(
-                Route(
-                    id=rid,
-                    parent_id=parent,
-                    order=order,
-                    name=name,
-                    title=title,
-                    path=path,
-                    component=component,
-                    icon=icon,
-                    hidden=hidden,
-                )
-            )
-    keys = _existing(Config.key)
-    for cid, name, key, value, value_type, remark in CONFIGS:
-        if key not in keys:
-            db.session.add(
-                Config(
-                    id=cid,
-                    name=name,
-                    key=key,
-                    value=value,
-                    value_type=value_type,
-                    type=True,
-                    public=True,
-                    remark=remark,
-                )
-            )
-    types = _existing(DictType.type)
-    for tid, name, kind, remark in DICT_TYPES:
-        if kind not in types:
-            db.session.add(DictType(id=tid, name=name, type=kind, status=True, remark=remark))
+    add_missing(Route, ROUTE_COLUMNS, ROUTES, "name")
+    add_missing(Config, CONFIG_COLUMNS, CONFIGS, "key", type=True, public=True)
+    add_missing(DictType, DICT_TYPE_COLUMNS, DICT_TYPES, "type", status=True)
     entries = {tuple(row) for row in db.session.execute(select(Dict.type, Dict.value))}
     for kind, order, label, value, list_class, is_default, remark in DICTS:
         if (kind, value) not in entries:

@@ -27,6 +27,7 @@ from app.services.login_log import write_login_log
 from app.services.orders import cancel_user_unpaid_orders
 from app.services.search.history import forget_history
 from app.services.tokens import revoke_user_tokens, token_pair
+from app.services.unique import ensure_free
 from app.services.wechat_platform import security
 
 USERNAME, EMAIL, MOBILE = 100, 101, 102
@@ -122,7 +123,9 @@ TYPE_FIELDS = {USERNAME: "username", EMAIL: "email", MOBILE: "mobile"}
 DUPLICATE_MESSAGE = "An account with these details already exists"
 
 
-def ensure_identifiers_free(values: dict, user_id: int | None = None) -> None:
+def ensure_identifiers_free(
+    values: dict, user_id: int | None = None, *, message: str = DUPLICATE_MESSAGE
+) -> None:
     """409 / 2001 if another live user holds any given user name, email or mobile.
 
     The message never says which one, so registration cannot be used to probe accounts.
@@ -136,13 +139,8 @@ def ensure_identifiers_free(values: dict, user_id: int | None = None) -> None:
             conditions.append(func.lower(column) == value.lower())
         else:
             conditions.append(column == value)
-    if not conditions:
-        return
-    query = select(User.id).where(or_(*conditions))
-    if user_id is not None:
-        query = query.where(User.id != user_id)
-    if db.session.scalar(query.limit(1)) is not None:
-        raise Duplicated(DUPLICATE_MESSAGE)
+    if conditions:
+        ensure_free(User, or_(*conditions), message, user_id)
 
 
 def _lower(email: str | None) -> str | None:

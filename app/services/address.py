@@ -82,10 +82,15 @@ def create_address(user_id: int, fields: dict, make_default: bool = False) -> Ad
     return address
 
 
+def _locked_own(user_id: int, address_id: int) -> Address:
+    """One of the user's addresses, with the user's address book locked."""
+    _lock_owner(user_id)
+    return get_own_address(user_id, address_id)
+
+
 def update_address(user_id: int, address_id: int, fields: dict, make_default: bool) -> Address:
     """Change the listed fields; `make_default` False never clears the current default."""
-    _lock_owner(user_id)
-    address = get_own_address(user_id, address_id)
+    address = _locked_own(user_id, address_id)
     for field, value in _writable(fields).items():
         setattr(address, field, value)
     if make_default:
@@ -95,8 +100,7 @@ def update_address(user_id: int, address_id: int, fields: dict, make_default: bo
 
 
 def set_default_address(user_id: int, address_id: int) -> Address:
-    _lock_owner(user_id)
-    address = get_own_address(user_id, address_id)
+    address = _locked_own(user_id, address_id)
     _make_default(address)
     db.session.commit()
     return address
@@ -104,8 +108,7 @@ def set_default_address(user_id: int, address_id: int) -> Address:
 
 def delete_address(user_id: int, address_id: int) -> None:
     """Soft-delete; a deleted default passes to the most recently updated remaining address."""
-    _lock_owner(user_id)
-    address = get_own_address(user_id, address_id)
+    address = _locked_own(user_id, address_id)
     address.soft_delete()
     if address.is_default:
         successor = db.session.scalar(

@@ -13,7 +13,9 @@ from app.core.exceptions import (
     Duplicated,
     NoticeNotFound,
 )
+from app.core.filters import keyword_filter
 from app.core.forms import INT_LIMIT
+from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Article, Dict, DictType, Notice
 from app.models.base import assign
@@ -221,6 +223,16 @@ def create_article(author, values: dict) -> Article:
     return article
 
 
+def _newest_first(model, *where):
+    return select(model).where(*where).order_by(model.create_time.desc(), model.id.desc())
+
+
+def article_page(form, kind: int = 0, keyword: str | None = None) -> dict:
+    """A page of articles, newest first: of one type (0: all), with `keyword` in the title."""
+    statement = _newest_first(Article, *([Article.type == kind] if kind else []))
+    return paginate(keyword_filter(statement, keyword, Article.title), form)
+
+
 def get_article(article_id: int) -> Article:
     return _get(Article, article_id, ArticleNotFound)
 
@@ -275,6 +287,15 @@ def create_notice(editor, values: dict) -> Notice:
     db.session.add(notice)
     db.session.commit()
     return notice
+
+
+def notice_page(form, kind=None, status=None, keyword: str | None = None) -> dict:
+    """A page of notices, newest first: of one type, one status (None: any), with `keyword` in
+    the title."""
+    where = [] if kind is None else [Notice.type == kind]
+    if status is not None:
+        where.append(Notice.status.is_(status))
+    return paginate(keyword_filter(_newest_first(Notice, *where), keyword, Notice.title), form)
 
 
 def get_notice(notice_id: int, *, published_only: bool = False) -> Notice:

@@ -33,6 +33,11 @@ def tree_node(file_id: int) -> File:
     return row
 
 
+def get_node(file_id: int) -> File:
+    """A file or folder to show: a live row of the tree, or the root folder for id 0."""
+    return File.root() if file_id == ROOT else tree_node(file_id)
+
+
 def folder(folder_id: int) -> File | None:
     """The live folder (None for the root); a missing folder or a file is 404 / 10360."""
     if folder_id == ROOT:

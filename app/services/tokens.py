@@ -6,7 +6,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from app.core.auth import issue_access_token
+from app.core.auth import decode_access_token, issue_access_token, user_for_payload
 from app.core.exceptions import RefreshTokenInvalid, RefreshTokenReused
 from app.extensions import db
 from app.models import RefreshToken, User
@@ -62,6 +62,26 @@ def revoke_user_tokens(user: User) -> None:
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=now())
     )
+
+
+def revoke_everywhere(user: User) -> int:
+    """Log the user out of every session (committed); answers the user's id."""
+    revoke_user_tokens(user)
+    db.session.commit()
+    return user.id
+
+
+def describe_access_token(token: str) -> dict:
+    """Whom a valid access token belongs to, its scope, client type and lifetime."""
+    payload, issued = decode_access_token(token)
+    user_for_payload(payload)
+    return {
+        "uid": payload["uid"],
+        "scope": payload.get("scope", "user"),
+        "type": payload.get("type"),
+        "create_at": issued,
+        "expire_in": issued + current_app.config["TOKEN_EXPIRES_IN"],
+    }
 
 
 def rotate(refresh_token: str) -> dict:

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource
-from app.core.auth import current_user, login_required
+from app.api.resource import Resource, caller_id
+from app.core.auth import login_required
 from app.core.exceptions import AddressLimitReached, AddressNotFound
 from app.schemas.address import Address
 from app.schemas.base import Items
@@ -13,12 +13,8 @@ from app.validators.address import AddressCreateForm, AddressUpdateForm
 bp = Blueprint("address", __name__, url_prefix="/address")
 
 
-def _me() -> int:
-    return current_user().id
-
-
 def _default_address():
-    address = address_book.default_address(_me())
+    address = address_book.default_address(caller_id())
     if address is None:
         raise AddressNotFound()
     return address
@@ -26,11 +22,13 @@ def _default_address():
 
 def _create(form):
     fields = form.present() | {"country": form.country.data}
-    return address_book.create_address(_me(), fields, form.is_default.data)
+    return address_book.create_address(caller_id(), fields, form.is_default.data)
 
 
 def _update(address_id, form):
-    return address_book.update_address(_me(), address_id, form.present(), form.is_default.data)
+    return address_book.update_address(
+        caller_id(), address_id, form.present(), form.is_default.data
+    )
 
 
 addresses = Resource(bp, shape=Address, missing=[AddressNotFound], key="address_id")
@@ -41,7 +39,7 @@ addresses.view(
     login_required,
     "My addresses",
     "List the caller's addresses, the default first.",
-    lambda: {"items": address_book.list_addresses(_me())},
+    lambda: {"items": address_book.list_addresses(caller_id())},
     data=Items(Address),
 )
 addresses.view(
@@ -60,7 +58,7 @@ addresses.get(
     login_required,
     "One of my addresses",
     "Answer one of the caller's addresses.",
-    lambda address_id: address_book.get_own_address(_me(), address_id),
+    lambda address_id: address_book.get_own_address(caller_id(), address_id),
 )
 addresses.view(
     "POST",
@@ -93,7 +91,7 @@ addresses.view(
     login_required,
     "Make an address the default",
     "Make one of the caller's addresses the default.",
-    lambda address_id: address_book.set_default_address(_me(), address_id),
+    lambda address_id: address_book.set_default_address(caller_id(), address_id),
     data=Address,
     errors=[AddressNotFound],
 )
@@ -102,5 +100,5 @@ addresses.delete(
     login_required,
     "Delete an address",
     "Delete one of the caller's addresses.",
-    lambda address_id: address_book.delete_address(_me(), address_id),
+    lambda address_id: address_book.delete_address(caller_id(), address_id),
 )

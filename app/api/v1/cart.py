@@ -2,20 +2,18 @@
 
 from flask import Blueprint
 
-from app.core.auth import current_user, login_required
-from app.core.docs import answer, doc, path_id_list, path_ids
+from app.api.resource import Resource, caller_id
+from app.core.auth import login_required
+from app.core.docs import answer
 from app.core.exceptions import (
     CartFull,
     CartItemNotFound,
     CartItemUnavailable,
     CartSkuNotFound,
     CartSkuRequired,
-    ParameterException,
     ProductNotFound,
 )
-from app.core.forms import parse_id_list
 from app.schemas.cart import Cart, CartChange, CartCount
-from app.schemas.common import Ids
 from app.services import cart
 from app.validators.cart import CartAddForm, CartCheckForm, CartUpdateForm
 
@@ -26,84 +24,66 @@ def _answer(change: cart.CartChange):
     return answer(change, msg=change.message) if change.message else change
 
 
-@bp.get("")
-@login_required
-@doc("My cart", data=Cart)
-def get_cart():
-    """List the caller's cart lines, newest first, with the totals of the checked valid lines."""
-    return cart.cart_view(current_user().id)
-
-
-@bp.get("/count")
-@login_required
-@doc("My cart's badge number", data=CartCount)
-def count_cart():
-    """Answer the units in the caller's cart (the sum of every line's count)."""
-    return {"count": cart.count_units(current_user().id)}
-
-
-@bp.post("")
-@login_required
-@doc(
+lines = Resource(bp, shape=CartChange, missing=[CartItemNotFound], key="item_id")
+lines.view(
+    "GET",
+    "",
+    "get_cart",
+    login_required,
+    "My cart",
+    "List the caller's cart lines, newest first, with the totals of the checked valid lines.",
+    lambda: cart.cart_view(caller_id()),
+    data=Cart,
+)
+lines.view(
+    "GET",
+    "/count",
+    "count_cart",
+    login_required,
+    "My cart's badge number",
+    "Answer the units in the caller's cart (the sum of every line's count).",
+    lambda: {"count": cart.count_units(caller_id())},
+    data=CartCount,
+)
+lines.view(
+    "POST",
+    "",
+    "add_to_cart",
+    login_required,
     "Add to my cart",
+    "Add units of a SKU, merged into its line; a capped count is said in `msg` and `capped`.",
+    lambda form: _answer(
+        cart.add_line(caller_id(), form.product_id.data, form.sku_id.data, form.count.data)
+    ),
     body=CartAddForm,
-    data=CartChange,
-    status=201,
     errors=[ProductNotFound, CartSkuRequired, CartSkuNotFound, CartItemUnavailable, CartFull],
 )
-def add_to_cart():
-    """Add units of a SKU, merged into its line; a capped count is said in `msg` and `capped`."""
-    form = CartAddForm().validate_or_raise()
-    change = cart.add_line(
-        current_user().id, form.product_id.data, form.sku_id.data, form.count.data
-    )
-    return _answer(change)
-
-
-@bp.put("/check")
-@login_required
-@doc(
+lines.view(
+    "PUT",
+    "/check",
+    "check_cart_lines",
+    login_required,
     "Check or uncheck cart lines",
+    "Check or uncheck the lines listed (all must be the caller's), or every line.",
+    lambda form: cart.set_checked(caller_id(), form.value("ids"), form.checked.data),
     body=CartCheckForm,
     data=Cart,
-    status=201,
     errors=[CartItemNotFound],
 )
-def check_cart_lines():
-    """Check or uncheck the lines listed (all must be the caller's), or every line."""
-    form = CartCheckForm().validate_or_raise()
-    return cart.set_checked(current_user().id, form.value("ids"), form.checked.data)
-
-
-@bp.put("/<int:item_id>")
-@login_required
-@doc(
+lines.update(
+    "update_cart_line",
+    login_required,
     "Change a cart line",
-    body=CartUpdateForm,
-    data=CartChange,
-    status=201,
-    path=path_ids("item_id"),
+    "Change the count and/or the check mark of one of the caller's lines.",
+    CartUpdateForm,
+    lambda item_id, fields: _answer(cart.update_line(caller_id(), item_id, fields)),
     errors=[CartItemNotFound, CartItemUnavailable],
 )
-def update_cart_line(item_id: int):
-    """Change the count and/or the check mark of one of the caller's lines."""
-    form = CartUpdateForm().validate_or_raise()
-    return _answer(cart.update_line(current_user().id, item_id, form.present()))
-
-
-@bp.delete("/<ids>")
-@login_required
-@doc(
+lines.delete_many(
+    "delete_cart_lines",
+    login_required,
     "Delete cart lines",
-    data=Ids,
-    status=202,
-    path=path_id_list("ids"),
-    errors=[CartItemNotFound],
+    "Delete one line or a comma list of them; all must be the caller's, or none goes.",
+    lambda ids: cart.delete_lines(caller_id(), ids),
+    field_errors=True,
 )
-def delete_cart_lines(ids: str):
-    """Delete one line or a comma list of them; all must be the caller's, or none goes."""
-    try:
-        id_list = parse_id_list(ids, min_count=1)
-    except ValueError as error:
-        raise ParameterException(f"ids: {error}", errors={"ids": [str(error)]}) from None
-    return {"ids": cart.delete_lines(current_user().id, id_list)}

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from app.core.auth import current_user, login_required
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource, caller_id, guarded
+from app.core.auth import login_required
 from app.core.exceptions import (
     CouponCodeNotFound,
     CouponCodeUsed,
@@ -27,49 +27,47 @@ bp = Blueprint("coupon", __name__, url_prefix="/coupon")
 CLAIM_ERRORS = [CouponNotClaimable, CouponOff, CouponLimitReached, CouponSoldOut]
 
 
-@bp.get("")
-@login_required
-@doc("List coupons to claim", data=Items(ClaimableCoupon))
-def list_claimable_coupons():
-    """List the coupons open for claims now, newest first, with how many the caller holds."""
-    return {"items": coupons.claimable(current_user().id, now())}
-
-
-@bp.post("/<int:id>/claim")
-@login_required
-@doc(
+mine = Resource(bp, shape=MyCoupon, missing=[CouponNotFound])
+mine.view(
+    "GET",
+    "",
+    "list_claimable_coupons",
+    login_required,
+    "List coupons to claim",
+    "List the coupons open for claims now, newest first, with how many the caller holds.",
+    lambda: {"items": coupons.claimable(caller_id(), now())},
+    data=Items(ClaimableCoupon),
+)
+mine.view(
+    "POST",
+    "/<int:id>/claim",
+    "claim_coupon",
+    login_required,
     "Claim a coupon",
-    data=MyCoupon,
-    status=201,
-    path=path_ids("id"),
+    "Claim one copy of a claimable coupon, within its quantity and per-customer limit.",
+    lambda id: coupons.claim(caller_id(), id),
     errors=[CouponNotFound, *CLAIM_ERRORS],
 )
-def claim_coupon(id):
-    """Claim one copy of a claimable coupon, within its quantity and per-customer limit."""
-    return coupons.claim(current_user().id, id)
-
-
-@bp.post("/redeem")
-@login_required
-@limit_redeem
-@doc(
+mine.view(
+    "POST",
+    "/redeem",
+    "redeem_coupon",
+    guarded(login_required, limit_redeem),
     "Redeem a coupon code",
+    "Turn a single-use redeem code into a coupon of the caller's.",
+    lambda form: coupons.redeem(caller_id(), form.code.data),
     body=CouponRedeemForm,
-    data=MyCoupon,
-    status=201,
     errors=[CouponCodeNotFound, CouponCodeUsed, *CLAIM_ERRORS, TooManyRequests],
 )
-def redeem_coupon():
-    """Turn a single-use redeem code into a coupon of the caller's."""
-    form = CouponRedeemForm().validate_or_raise()
-    return coupons.redeem(current_user().id, form.code.data)
-
-
-@bp.get("/mine")
-@login_required
-@doc("List my coupons", query=MyCouponsForm, data=Page(MyCoupon))
-def list_my_coupons():
+mine.view(
+    "GET",
+    "/mine",
+    "list_my_coupons",
+    login_required,
+    "List my coupons",
     """List the caller's coupons of one status: unused (default, soonest to end first), used
-    or expired (newest first)."""
-    form = MyCouponsForm().validate_or_raise()
-    return paginate(coupons.mine_query(current_user().id, form.status.data, now()), form)
+    or expired (newest first).""",
+    lambda form: paginate(coupons.mine_query(caller_id(), form.status.data, now()), form),
+    query=MyCouponsForm,
+    data=Page(MyCoupon),
+)

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource
-from app.core.auth import current_user, login_required
+from app.api.resource import Resource, caller_id
+from app.core.auth import login_required
 from app.core.exceptions import FavoriteNotFound, ProductNotFound
 from app.core.forms import PageForm
 from app.schemas.base import FlagMap, Page
@@ -14,10 +14,6 @@ from app.validators.favorite import FavoriteAddForm, FavoriteCheckForm
 bp = Blueprint("favorite", __name__, url_prefix="/favorite")
 
 
-def _me() -> int:
-    return current_user().id
-
-
 favorites = Resource(bp, shape=FavoriteItem, missing=[FavoriteNotFound], key="product_id")
 favorites.view(
     "GET",
@@ -26,7 +22,7 @@ favorites.view(
     login_required,
     "List my favourites",
     "List the products the caller keeps, newest first; deleted or off-sale ones flagged.",
-    lambda form: favorite.favorite_page(_me(), form),
+    lambda form: favorite.favorite_page(caller_id(), form),
     query=PageForm,
     data=Page(FavoriteItem),
 )
@@ -37,7 +33,7 @@ favorites.view(
     login_required,
     "Tell which products I keep",
     "Answer, for each product id asked about, whether the caller keeps it.",
-    lambda form: favorite.favorite_flags(_me(), form.product_ids.data),
+    lambda form: favorite.favorite_flags(caller_id(), form.product_ids.data),
     query=FavoriteCheckForm,
     data=FlagMap('{"<product id>": true or false} for every id asked about'),
 )
@@ -48,7 +44,7 @@ favorites.view(
     login_required,
     "Keep a product",
     "Keep an on-sale product; keeping it again answers the same row.",
-    lambda form: favorite.add_favorite(_me(), form.product_id.data),
+    lambda form: favorite.add_favorite(caller_id(), form.product_id.data),
     body=FavoriteAddForm,
     data=FavoriteItem,
     errors=[ProductNotFound],
@@ -60,7 +56,7 @@ favorites.view(
     login_required,
     "Stop keeping a product",
     "Remove a product from the caller's favourites.",
-    lambda product_id: {"product_id": favorite.remove_favorite(_me(), product_id)},
+    lambda product_id: {"product_id": favorite.remove_favorite(caller_id(), product_id)},
     data=FavoriteRemoved,
     errors=[FavoriteNotFound],
 )

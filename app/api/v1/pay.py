@@ -5,9 +5,9 @@ import traceback
 
 from flask import Blueprint, jsonify, request
 
+from app.api.resource import Resource, guarded
 from app.core import metrics
 from app.core.auth import current_user, login_required, public
-from app.core.docs import doc
 from app.core.errors import record_error
 from app.core.exceptions import (
     APIException,
@@ -40,13 +40,18 @@ NOTIFY_RESPONSES = {
 _LOGGED = (NotifySignatureInvalid, NotifyDataMismatch, NotifyOrderUnknown)
 
 
-@bp.post("/pre_order")
-@login_required
-@limit_prepay
-@doc(
+mine = Resource(bp)
+mine.view(
+    "POST",
+    "/pre_order",
+    "pre_order",
+    guarded(login_required, limit_prepay),
     "Get the wx.requestPayment parameters of my order",
+    "Create (or reuse) the WeChat prepay of an unpaid order and sign it.",
+    lambda form: payment.pre_order(current_user(), form.id.data),
     body=PayOrderForm,
     data=PayParameters,
+    status=200,
     errors=[
         OrderNotFound,
         OrderStatusConflict,
@@ -57,24 +62,19 @@ _LOGGED = (NotifySignatureInvalid, NotifyDataMismatch, NotifyOrderUnknown)
         TooManyRequests,
     ],
 )
-def pre_order():
-    """Create (or reuse) the WeChat prepay of an unpaid order and sign it."""
-    form = PayOrderForm().validate_or_raise()
-    return payment.pre_order(current_user(), form.id.data)
-
-
-@bp.post("/query")
-@login_required
-@doc(
+mine.view(
+    "POST",
+    "/query",
+    "query_payment",
+    login_required,
     "Ask WeChat for my order's payment state",
+    "Ask WeChat whether an unpaid order was paid, and apply it.",
+    lambda form: payment.query_order(current_user(), form.id.data),
     body=PayOrderForm,
     data=OrderSummary,
+    status=200,
     errors=[OrderNotFound, PayNotConfigured, WeChatPayError],
 )
-def query_payment():
-    """Ask WeChat whether an unpaid order was paid, and apply it."""
-    form = PayOrderForm().validate_or_raise()
-    return payment.query_order(current_user(), form.id.data)
 
 
 def _fail(message: str, status: int, headers: dict | None = None):
@@ -119,27 +119,28 @@ def _wechat_answer(handler):
     return "", 204
 
 
-@bp.post("/notify")
-@public
-@doc(
+notifications = Resource(bp, public=True)
+notifications.view(
+    "POST",
+    "/notify",
+    "pay_notify",
+    public,
     "WeChat payment notification",
+    "Apply a verified WeChat payment notification.",
+    lambda: _wechat_answer(payment.handle_pay_notification),
     raw_body=WechatNotification,
     responses=NOTIFY_RESPONSES,
-    auth=False,
+    status=200,
 )
-def pay_notify():
-    """Apply a verified WeChat payment notification."""
-    return _wechat_answer(payment.handle_pay_notification)
-
-
-@bp.post("/refund_notify")
-@public
-@doc(
+notifications.view(
+    "POST",
+    "/refund_notify",
+    "refund_notify",
+    public,
     "WeChat refund notification",
+    "Apply a verified WeChat refund notification.",
+    lambda: _wechat_answer(payment.handle_refund_notification),
     raw_body=WechatNotification,
     responses=NOTIFY_RESPONSES,
-    auth=False,
+    status=200,
 )
-def refund_notify():
-    """Apply a verified WeChat refund notification."""
-    return _wechat_answer(payment.handle_refund_notification)

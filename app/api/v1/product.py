@@ -4,8 +4,8 @@ from functools import wraps
 
 from flask import Blueprint
 
+from app.api.resource import Resource, guarded
 from app.core.auth import current_user, public
-from app.core.docs import doc, path_ids
 from app.core.exceptions import CategoryNotFound, ProductNotFound
 from app.schemas.base import Items, Page
 from app.schemas.product import ProductDetail, ProductSummary
@@ -18,64 +18,6 @@ from app.validators.catalog import (
 from app.validators.search import ProductSearchForm
 
 bp = Blueprint("product", __name__, url_prefix="/product")
-
-
-@bp.get("/recent")
-@public
-@catalog.cached_read
-@doc(
-    "List the newest products",
-    query=RecentProductsForm,
-    data=Items(ProductSummary),
-    auth=False,
-)
-def list_recent_products():
-    """List the newest on-sale products."""
-    form = RecentProductsForm().validate_or_raise()
-    return catalog.recent_products(form.count.data)
-
-
-@bp.get("/by_category")
-@bp.get("/list/by_category")  # the original's path
-@public
-@catalog.cached_read
-@doc(
-    "List a category's products, paginated",
-    query=ProductsByCategoryForm,
-    data=Page(ProductSummary),
-    errors=[CategoryNotFound],
-    auth=False,
-)
-def list_products_by_category():
-    """List the on-sale products of a category a page at a time."""
-    form = ProductsByCategoryForm().validate_or_raise()
-    return catalog.products_by_category_page(form.category_id.data, form)
-
-
-@bp.get("/all/by_category")
-@public
-@catalog.cached_read
-@doc(
-    "List a category's products (at most 100)",
-    query=AllProductsByCategoryForm,
-    data=Items(ProductSummary),
-    errors=[CategoryNotFound],
-    auth=False,
-)
-def list_all_products_by_category():
-    """List up to 100 on-sale products of a category."""
-    form = AllProductsByCategoryForm().validate_or_raise()
-    return catalog.all_products_by_category(form.category_id.data)
-
-
-@bp.get("/search")
-@public
-@doc("Search products", query=ProductSearchForm, data=Page(ProductSummary), auth=False)
-def search_products():
-    """Search on-sale products by name or summary; a token, when sent, records the search."""
-    form = ProductSearchForm().validate_or_raise()
-    user = current_user()
-    return search.search_products(form, user.id if user is not None else None)
 
 
 def _records_footprint(view):
@@ -96,17 +38,65 @@ def _records_footprint(view):
     return recording
 
 
-@bp.get("/<int:id>")
-@public
-@_records_footprint
-@catalog.cached_read
-@doc(
-    "Get an on-sale product",
-    data=ProductDetail,
-    path=path_ids("id"),
-    errors=[ProductNotFound],
-    auth=False,
+def _caller_id():
+    user = current_user()
+    return user.id if user is not None else None
+
+
+products = Resource(
+    bp, shape=ProductDetail, missing=[ProductNotFound], public=True, cache=catalog.cached_read
 )
-def get_product(id):
-    """Get an on-sale product with its images and properties."""
-    return catalog.public_product(id)
+products.view(
+    "GET",
+    "/recent",
+    "list_recent_products",
+    public,
+    "List the newest products",
+    "List the newest on-sale products.",
+    lambda form: catalog.recent_products(form.count.data),
+    query=RecentProductsForm,
+    data=Items(ProductSummary),
+)
+products.view(
+    "GET",
+    ("/list/by_category", "/by_category"),  # the original's path first
+    "list_products_by_category",
+    public,
+    "List a category's products, paginated",
+    "List the on-sale products of a category a page at a time.",
+    lambda form: catalog.products_by_category_page(form.category_id.data, form),
+    query=ProductsByCategoryForm,
+    data=Page(ProductSummary),
+    errors=[CategoryNotFound],
+)
+products.view(
+    "GET",
+    "/all/by_category",
+    "list_all_products_by_category",
+    public,
+    "List a category's products (at most 100)",
+    "List up to 100 on-sale products of a category.",
+    lambda form: catalog.all_products_by_category(form.category_id.data),
+    query=AllProductsByCategoryForm,
+    data=Items(ProductSummary),
+    errors=[CategoryNotFound],
+)
+# Searching is not cached: a token, when sent, records the search.
+Resource(bp, public=True).view(
+    "GET",
+    "/search",
+    "search_products",
+    public,
+    "Search products",
+    "Search on-sale products by name or summary; a token, when sent, records the search.",
+    lambda form: search.search_products(form, _caller_id()),
+    query=ProductSearchForm,
+    data=Page(ProductSummary),
+)
+products.get(
+    "get_product",
+    guarded(public, _records_footprint),
+    "Get an on-sale product",
+    "Get an on-sale product with its images and properties.",
+    catalog.public_product,
+)

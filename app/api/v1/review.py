@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource, caller_id, values_of
 from app.core.auth import current_user, login_required, public
-from app.core.docs import doc, path_ids, upload_doc
 from app.core.exceptions import (
     ContentRefused,
     ProductNotFound,
@@ -15,7 +15,6 @@ from app.core.exceptions import (
     TooManyRequests,
 )
 from app.core.forms import PageForm
-from app.core.limits import limit_upload
 from app.schemas.base import Page
 from app.schemas.review import MyReview, PendingLine, ProductReviews, ReviewUpload
 from app.services import catalog, review, uploads
@@ -24,30 +23,32 @@ from app.validators.review import ProductReviewsForm, ReviewCreateForm
 bp = Blueprint("review", __name__)
 
 
-@bp.get("/product/<int:id>/reviews")
-@public
-@catalog.cached_read
-@doc(
+REVIEW_FIELDS = ("rating", "content", "images", "anonymous")
+
+Resource(bp, public=True, cache=catalog.cached_read).view(
+    "GET",
+    "/product/<int:id>/reviews",
+    "list_product_reviews",
+    public,
     "List a product's reviews",
+    "List an on-sale product's visible reviews, newest first, with their summary.",
+    review.product_review_page,
     query=ProductReviewsForm,
     data=ProductReviews,
-    path=path_ids("id"),
     errors=[ProductNotFound],
-    auth=False,
 )
-def list_product_reviews(id):
-    """List an on-sale product's visible reviews, newest first, with their summary."""
-    form = ProductReviewsForm().validate_or_raise()
-    return review.product_review_page(id, form)
-
-
-@bp.post("/review")
-@login_required
-@doc(
+mine = Resource(bp, shape=MyReview, missing=[ReviewNotFound], prefix="/review")
+mine.view(
+    "POST",
+    "",
+    "create_review",
+    login_required,
     "Review an order line",
+    "Review one line of the caller's received order, once, within the review period.",
+    lambda form: review.create_review(
+        caller_id(), form.line_id.data, values_of(form, REVIEW_FIELDS)
+    ),
     body=ReviewCreateForm,
-    data=MyReview,
-    status=201,
     errors=[
         ReviewLineNotFound,
         ReviewNotAllowed,
@@ -56,43 +57,42 @@ def list_product_reviews(id):
         ContentRefused,
     ],
 )
-def create_review():
-    """Review one line of the caller's received order, once, within the review period."""
-    form = ReviewCreateForm().validate_or_raise()
-    values = {name: form[name].data for name in ("rating", "content", "images", "anonymous")}
-    return review.create_review(current_user().id, form.line_id.data, values)
-
-
-@bp.get("/review/mine")
-@login_required
-@doc("List my reviews", query=PageForm, data=Page(MyReview))
-def list_my_reviews():
-    """List the caller's reviews, newest first."""
-    form = PageForm().validate_or_raise()
-    return review.own_review_page(current_user().id, form)
-
-
-@bp.get("/review/pending")
-@login_required
-@doc("List my order lines waiting for a review", query=PageForm, data=Page(PendingLine))
-def list_pending_lines():
-    """List the lines of the caller's received orders that can still be reviewed."""
-    form = PageForm().validate_or_raise()
-    return review.pending_lines_page(current_user().id, form)
-
-
-@bp.get("/review/<int:id>")
-@login_required
-@doc("Get one of my reviews", data=MyReview, path=path_ids("id"), errors=[ReviewNotFound])
-def get_my_review(id):
-    """Get one of the caller's reviews."""
-    return review.get_own_review(current_user().id, id)
-
-
-@bp.post("/review/image")
-@login_required
-@limit_upload
-@upload_doc("Upload a review image", data=ReviewUpload, errors=[TooManyRequests])
-def upload_review_image():
-    """Keep an image (re-encoded, without its metadata) for one of the caller's reviews."""
-    return uploads.store_review_image(current_user(), uploads.image_from_request())
+mine.view(
+    "GET",
+    "/mine",
+    "list_my_reviews",
+    login_required,
+    "List my reviews",
+    "List the caller's reviews, newest first.",
+    lambda form: review.own_review_page(caller_id(), form),
+    query=PageForm,
+    data=Page(MyReview),
+)
+mine.view(
+    "GET",
+    "/pending",
+    "list_pending_lines",
+    login_required,
+    "List my order lines waiting for a review",
+    "List the lines of the caller's received orders that can still be reviewed.",
+    lambda form: review.pending_lines_page(caller_id(), form),
+    query=PageForm,
+    data=Page(PendingLine),
+)
+mine.get(
+    "get_my_review",
+    login_required,
+    "Get one of my reviews",
+    "Get one of the caller's reviews.",
+    lambda id: review.get_own_review(caller_id(), id),
+)
+mine.upload(
+    "/image",
+    "upload_review_image",
+    login_required,
+    "Upload a review image",
+    "Keep an image (re-encoded, without its metadata) for one of the caller's reviews.",
+    lambda: uploads.store_review_image(current_user(), uploads.image_from_request()),
+    data=ReviewUpload,
+    errors=[TooManyRequests],
+)

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
-from app.core.auth import current_user, login_required, public
-from app.core.docs import doc
+from app.api.resource import Resource, caller_id
+from app.core.auth import login_required, public
 from app.schemas.base import Items
 from app.schemas.common import Ids
 from app.schemas.search import Keywords, SearchKeyword
@@ -12,25 +12,35 @@ from app.services import search
 bp = Blueprint("search", __name__, url_prefix="/search")
 
 
-@bp.get("/hot")
-@public
-@doc("Hot search keywords", data=Keywords, auth=False)
-def list_hot_keywords():
-    """List the hot keywords the shop sets (config parameter shop.search.hot)."""
-    return {"items": search.hot_keywords()}
-
-
-@bp.get("/history")
-@login_required
-@doc("My search history", data=Items(SearchKeyword))
-def list_search_history():
-    """List the caller's latest searches, newest first."""
-    return {"items": search.list_history(current_user().id)}
-
-
-@bp.delete("/history")
-@login_required
-@doc("Clear my search history", data=Ids, status=202)
-def clear_search_history():
-    """Delete the caller's whole search history."""
-    return {"ids": search.clear_history(current_user().id)}
+keywords = Resource(bp)
+keywords.view(
+    "GET",
+    "/hot",
+    "list_hot_keywords",
+    public,
+    "Hot search keywords",
+    "List the hot keywords the shop sets (config parameter shop.search.hot).",
+    lambda: {"items": search.hot_keywords()},
+    data=Keywords,
+    auth=False,
+)
+keywords.view(
+    "GET",
+    "/history",
+    "list_search_history",
+    login_required,
+    "My search history",
+    "List the caller's latest searches, newest first.",
+    lambda: {"items": search.list_history(caller_id())},
+    data=Items(SearchKeyword),
+)
+keywords.view(
+    "DELETE",
+    "/history",
+    "clear_search_history",
+    login_required,
+    "Clear my search history",
+    "Delete the caller's whole search history.",
+    lambda: {"ids": search.clear_history(caller_id())},
+    data=Ids,
+)

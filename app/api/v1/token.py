@@ -1,15 +1,9 @@
 """Token: log in, verify, refresh, log out."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from app.core.auth import (
-    current_user,
-    decode_access_token,
-    login_required,
-    public,
-    user_for_payload,
-)
-from app.core.docs import doc
+from app.api.resource import Resource, guarded
+from app.core.auth import current_user, login_required, public
 from app.core.exceptions import (
     AccountDisabled,
     AuthFailed,
@@ -24,7 +18,6 @@ from app.core.exceptions import (
     WeChatUnavailable,
 )
 from app.core.limits import limit_login, limit_refresh
-from app.extensions import db
 from app.schemas.common import Id
 from app.schemas.token import Nothing, TokenInfo, TokenPair
 from app.services import account, tokens
@@ -33,13 +26,22 @@ from app.validators.token import RefreshTokenForm, TokenCreateForm, TokenVerifyF
 bp = Blueprint("token", __name__, url_prefix="/token")
 
 
-@bp.post("")
-@public
-@limit_login
-@doc(
+def _logout(form):
+    tokens.logout(form.refresh_token.data)
+    return {}
+
+
+sessions = Resource(bp, shape=TokenPair)
+sessions.view(
+    "POST",
+    "",
+    "create_token",
+    guarded(public, limit_login),
     "Log in and get a token pair",
+    "Log in with a password or a WeChat code.",
+    lambda form: account.login(form.type.data, form.account.data, form.secret.data),
     body=TokenCreateForm,
-    data=TokenPair,
+    status=200,
     errors=[
         AuthFailed,
         AccountDisabled,
@@ -51,67 +53,53 @@ bp = Blueprint("token", __name__, url_prefix="/token")
     ],
     auth=False,
 )
-def create_token():
-    """Log in with a password or a WeChat code."""
-    form = TokenCreateForm().validate_or_raise()
-    return account.login(form.type.data, form.account.data, form.secret.data)
-
-
-@bp.post("/verify")
-@public
-@doc(
+sessions.view(
+    "POST",
+    "/verify",
+    "verify_token",
+    public,
     "Decode a token",
+    "Decode an access token and say whom it belongs to.",
+    lambda form: tokens.describe_access_token(form.token.data),
     body=TokenVerifyForm,
     data=TokenInfo,
+    status=200,
     errors=[InvalidToken, ExpiredToken],
     auth=False,
 )
-def verify_token():
-    """Decode an access token and say whom it belongs to."""
-    form = TokenVerifyForm().validate_or_raise()
-    payload, issued = decode_access_token(form.token.data)
-    user_for_payload(payload)
-    return {
-        "uid": payload["uid"],
-        "scope": payload.get("scope", "user"),
-        "type": payload.get("type"),
-        "create_at": issued,
-        "expire_in": issued + current_app.config["TOKEN_EXPIRES_IN"],
-    }
-
-
-@bp.post("/refresh")
-@public
-@limit_refresh
-@doc(
+sessions.view(
+    "POST",
+    "/refresh",
+    "refresh_token",
+    guarded(public, limit_refresh),
     "Rotate a refresh token",
+    "Exchange a refresh token for a new token pair.",
+    lambda form: tokens.rotate(form.refresh_token.data),
     body=RefreshTokenForm,
-    data=TokenPair,
+    status=200,
     errors=[RefreshTokenInvalid, RefreshTokenReused, TooManyRequests],
     auth=False,
 )
-def refresh_token():
-    """Exchange a refresh token for a new token pair."""
-    form = RefreshTokenForm().validate_or_raise()
-    return tokens.rotate(form.refresh_token.data)
-
-
-@bp.post("/logout")
-@public
-@doc("End this session", body=RefreshTokenForm, data=Nothing, auth=False)
-def logout():
-    """Revoke the refresh token's family."""
-    form = RefreshTokenForm().validate_or_raise()
-    tokens.logout(form.refresh_token.data)
-    return {}
-
-
-@bp.delete("")
-@login_required
-@doc("Log out everywhere", data=Id, status=202)
-def delete_tokens():
-    """Revoke every token of the caller."""
-    user = current_user()
-    tokens.revoke_user_tokens(user)
-    db.session.commit()
-    return {"id": user.id}
+sessions.view(
+    "POST",
+    "/logout",
+    "logout",
+    public,
+    "End this session",
+    "Revoke the refresh token's family.",
+    _logout,
+    body=RefreshTokenForm,
+    data=Nothing,
+    status=200,
+    auth=False,
+)
+sessions.view(
+    "DELETE",
+    "",
+    "delete_tokens",
+    login_required,
+    "Log out everywhere",
+    "Revoke every token of the caller.",
+    lambda: {"id": tokens.revoke_everywhere(current_user())},
+    data=Id,
+)

@@ -2,8 +2,9 @@
 
 from flask import Blueprint, g
 
+from app.api.resource import Resource, guarded, values_of
 from app.core.auth import current_user, login_required, public
-from app.core.docs import answer, doc
+from app.core.docs import answer
 from app.core.exceptions import (
     AtLeastOneLoginMethod,
     ContentRefused,
@@ -34,77 +35,18 @@ from app.validators.user import (
 bp = Blueprint("user", __name__, url_prefix="/user")
 
 
-@bp.get("")
-@login_required
-@doc("My profile", data=Me)
-def get_user():
-    """Answer the caller's own profile."""
-    return current_user()
+REGISTER_FIELDS = ("password", "username", "email", "mobile", "nickname")
+# A change of a login identifier is rate-limited per identifier and per IP.
+CHANGING_IDENTIFIER = guarded(login_required, limit_identifier, limit_identifier_ip)
 
 
-@bp.post("")
-@public
-@limit_register
-@doc(
-    "Register an account",
-    body=UserCreateForm,
-    data=Me,
-    status=201,
-    errors=[Duplicated, TooManyRequests],
-    auth=False,
-)
-def create_user():
-    """Register a customer account (it does not log in)."""
-    form = UserCreateForm().validate_or_raise()
-    user = account.register(
-        password=form.password.data,
-        username=form.username.data,
-        email=form.email.data,
-        mobile=form.mobile.data,
-        nickname=form.nickname.data,
-    )
-    return user
-
-
-@bp.put("")
-@login_required
-@limit_identifier
-@limit_identifier_ip
-@doc(
-    "Update my profile",
-    body=UserUpdateForm,
-    data=Me,
-    status=201,
-    errors=[Duplicated, AtLeastOneLoginMethod, ContentRefused, WeChatUnavailable],
-)
-def update_user():
-    """Change the caller's nickname, user name, email or mobile."""
-    form = UserUpdateForm().validate_or_raise()
-    return account.update_profile(current_user(), form.present())
-
-
-@bp.delete("")
-@login_required
-@doc("Delete my account", data=Id, status=202, errors=[ProtectedUser])
-def delete_user():
-    """Delete the caller's account and end every session."""
+def _delete():
     user = current_user()
     account.delete_account(user, actor_type="customer", actor_id=user.id)
     return {"id": user.id}
 
 
-@bp.put("/password")
-@login_required
-@doc(
-    "Change my password",
-    body=PasswordChangeForm,
-    data=TokenPair,
-    status=201,
-    errors=[WrongOldPassword],
-)
-def change_password():
-    """Change the caller's password; every other session ends."""
-    form = PasswordChangeForm().validate_or_raise()
+def _change_password(form):
     pair = account.change_password(
         current_user(),
         form.value("old_password"),
@@ -114,53 +56,107 @@ def change_password():
     return answer(pair, msg="Password changed")
 
 
-@bp.put("/avatar")
-@login_required
-@doc("Set my avatar from an https URL", body=AvatarUrlForm, data=Me, status=201)
-def set_avatar():
-    """Point the caller's avatar at an https URL."""
-    form = AvatarUrlForm().validate_or_raise()
+def _set_avatar(form):
     user = current_user()
     uploads.set_avatar_url(user, form.avatar.data)
     return answer(user, "Avatar updated")
 
 
-@bp.put("/bind")
-@login_required
-@limit_identifier
-@limit_identifier_ip
-@doc(
+me = Resource(bp, shape=Me)
+me.view(
+    "GET",
+    "",
+    "get_user",
+    login_required,
+    "My profile",
+    "Answer the caller's own profile.",
+    current_user,
+)
+me.view(
+    "POST",
+    "",
+    "create_user",
+    guarded(public, limit_register),
+    "Register an account",
+    "Register a customer account (it does not log in).",
+    lambda form: account.register(**values_of(form, REGISTER_FIELDS)),
+    body=UserCreateForm,
+    errors=[Duplicated, TooManyRequests],
+    auth=False,
+)
+me.view(
+    "PUT",
+    "",
+    "update_user",
+    CHANGING_IDENTIFIER,
+    "Update my profile",
+    "Change the caller's nickname, user name, email or mobile.",
+    lambda form: account.update_profile(current_user(), form.present()),
+    body=UserUpdateForm,
+    errors=[Duplicated, AtLeastOneLoginMethod, ContentRefused, WeChatUnavailable],
+)
+me.view(
+    "DELETE",
+    "",
+    "delete_user",
+    login_required,
+    "Delete my account",
+    "Delete the caller's account and end every session.",
+    _delete,
+    data=Id,
+    errors=[ProtectedUser],
+)
+me.view(
+    "PUT",
+    "/password",
+    "change_password",
+    login_required,
+    "Change my password",
+    "Change the caller's password; every other session ends.",
+    _change_password,
+    body=PasswordChangeForm,
+    data=TokenPair,
+    errors=[WrongOldPassword],
+)
+me.view(
+    "PUT",
+    "/avatar",
+    "set_avatar",
+    login_required,
+    "Set my avatar from an https URL",
+    "Point the caller's avatar at an https URL.",
+    _set_avatar,
+    body=AvatarUrlForm,
+)
+me.view(
+    "PUT",
+    "/bind",
+    "bind_login_method",
+    CHANGING_IDENTIFIER,
     "Add a login method",
+    "Bind a user name, email, mobile or WeChat account to the caller.",
+    lambda form: account.bind(current_user(), form.type.data, form.account.data, form.secret.data),
     body=BindForm,
-    data=Me,
-    status=201,
     errors=[Duplicated, WeChatCodeInvalid, WeChatNotConfigured, WeChatUnavailable],
 )
-def bind_login_method():
-    """Bind a user name, email, mobile or WeChat account to the caller."""
-    form = BindForm().validate_or_raise()
-    user = account.bind(current_user(), form.type.data, form.account.data, form.secret.data)
-    return user
-
-
-@bp.put("/unbind")
-@login_required
-@doc(
+me.view(
+    "PUT",
+    "/unbind",
+    "unbind_login_method",
+    login_required,
     "Remove a login method",
+    "Remove a login method, keeping at least one way to log in.",
+    lambda form: account.unbind(current_user(), form.type.data),
     body=UnbindForm,
-    data=Me,
-    status=201,
     errors=[LoginMethodNotBound, AtLeastOneLoginMethod],
 )
-def unbind_login_method():
-    """Remove a login method, keeping at least one way to log in."""
-    form = UnbindForm().validate_or_raise()
-    return account.unbind(current_user(), form.type.data)
-
-
-@bp.get("/auths")
-@login_required
-@doc("My permissions", data=Items(Permission))
-def list_user_auths():
-    """List the permissions the caller holds."""
-    return {"items": account.user_permissions(current_user())}
+me.view(
+    "GET",
+    "/auths",
+    "list_user_auths",
+    login_required,
+    "My permissions",
+    "List the permissions the caller holds.",
+    lambda: {"items": account.user_permissions(current_user())},
+    data=Items(Permission),
+)

@@ -2,8 +2,8 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource, guarded, values_of
 from app.core.auth import current_user, super_required
-from app.core.docs import doc, path_ids
 from app.core.exceptions import (
     AtLeastOneLoginMethod,
     Duplicated,
@@ -13,7 +13,6 @@ from app.core.exceptions import (
 )
 from app.core.pagination import paginate
 from app.core.permissions import no_escalation
-from app.schemas.base import Page
 from app.schemas.common import Id
 from app.schemas.user import AdminUser
 from app.services import access
@@ -26,13 +25,8 @@ from app.validators.admin import (
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-# An operation on one admin, named by uid in the path, answering the admin.
-ON_ADMIN = {
-    "data": AdminUser,
-    "status": 201,
-    "path": path_ids("uid"),
-    "errors": [UserNotFound, ProtectedUser],
-}
+ON_ADMIN = [UserNotFound, ProtectedUser]
+CREATE_FIELDS = ("nickname", "username", "email", "mobile", "password", "group_id")
 
 
 def _target(uid: int, *, self_forbidden: bool = True):
@@ -42,99 +36,82 @@ def _target(uid: int, *, self_forbidden: bool = True):
     return user
 
 
-@bp.get("/list")
-@super_required
-@doc("List admins", query=AdminListForm, data=Page(AdminUser))
-def list_admins():
-    """List staff users who are not super admins."""
-    form = AdminListForm().validate_or_raise()
-    statement = access.admin_list_statement(form.group_id.data)
-    return paginate(statement, form)
+def _changing(**escalation):
+    """The access of a change to an admin: a super admin, marked as `no_escalation`."""
+    return guarded(no_escalation(**escalation), super_required)
 
 
-@bp.get("/<int:uid>")
-@super_required
-@doc("Get an admin", data=AdminUser, path=path_ids("uid"), errors=[UserNotFound])
-def get_admin(uid):
-    """Show one admin."""
-    return access.get_user(uid)
-
-
-@bp.post("")
-@no_escalation(groups=("group_id",))
-@super_required
-@doc(
+admins = Resource(bp, shape=AdminUser, missing=[UserNotFound], key="uid")
+admins.list(
+    "list_admins",
+    super_required,
+    "List admins",
+    "List staff users who are not super admins.",
+    lambda form: paginate(access.admin_list_statement(form.group_id.data), form),
+    form=AdminListForm,
+)
+admins.get("get_admin", super_required, "Get an admin", "Show one admin.", access.get_user)
+admins.view(
+    "POST",
+    "",
+    "create_admin",
+    _changing(groups=("group_id",)),
     "Create an admin",
+    "Create a staff user in a group.",
+    lambda form: access.create_admin(current_user(), **values_of(form, CREATE_FIELDS)),
     body=AdminCreateForm,
-    data=AdminUser,
-    status=201,
     errors=[GroupNotFound, Duplicated],
 )
-def create_admin():
-    """Create a staff user in a group."""
-    form = AdminCreateForm().validate_or_raise()
-    user = access.create_admin(
-        current_user(),
-        nickname=form.nickname.data,
-        username=form.username.data,
-        email=form.email.data,
-        mobile=form.mobile.data,
-        password=form.password.data,
-        group_id=form.group_id.data,
-    )
-    return user
-
-
-@bp.put("/<int:uid>")
-@no_escalation(user="uid", groups=("group_id",))
-@super_required
-@doc(
+admins.view(
+    "PUT",
+    admins.one,
+    "update_admin",
+    _changing(user="uid", groups=("group_id",)),
     "Update an admin",
+    "Change an admin's profile or group.",
+    lambda uid, form: access.update_admin(current_user(), access.get_user(uid), form.present()),
     body=AdminUpdateForm,
-    data=AdminUser,
-    status=201,
-    path=path_ids("uid"),
     errors=[UserNotFound, ProtectedUser, GroupNotFound, Duplicated, AtLeastOneLoginMethod],
 )
-def update_admin(uid):
-    """Change an admin's profile or group."""
-    form = AdminUpdateForm().validate_or_raise()
-    user = access.update_admin(current_user(), access.get_user(uid), form.present())
-    return user
-
-
-@bp.put("/password/<int:uid>")
-@no_escalation(user="uid")
-@super_required
-@doc("Reset an admin's password", body=PasswordResetForm, **ON_ADMIN)
-def reset_admin_password(uid):
-    """Set a new password and revoke every token of the admin."""
-    form = PasswordResetForm().validate_or_raise()
-    return access.reset_password(current_user(), _target(uid), form.new_password.data)
-
-
-@bp.put("/active/<int:uid>")
-@no_escalation(user="uid")
-@super_required
-@doc("Enable an admin", **ON_ADMIN)
-def activate_admin(uid):
-    """Let a disabled admin log in again."""
-    return access.set_active(current_user(), _target(uid, self_forbidden=False), True)
-
-
-@bp.put("/disable/<int:uid>")
-@no_escalation(user="uid")
-@super_required
-@doc("Disable an admin", **ON_ADMIN)
-def disable_admin(uid):
-    """Disable an admin and revoke every token."""
-    return access.set_active(current_user(), _target(uid), False)
-
-
-@bp.delete("/<int:uid>")
-@no_escalation(user="uid")
-@super_required
-@doc("Delete an admin", **{**ON_ADMIN, "data": Id, "status": 202})
-def delete_admin(uid):
-    """Soft-delete an admin as DELETE /v1/user does."""
-    return {"id": access.delete_user(current_user(), _target(uid))}
+admins.view(
+    "PUT",
+    "/password/<int:uid>",
+    "reset_admin_password",
+    _changing(user="uid"),
+    "Reset an admin's password",
+    "Set a new password and revoke every token of the admin.",
+    lambda uid, form: access.reset_password(current_user(), _target(uid), form.new_password.data),
+    body=PasswordResetForm,
+    errors=ON_ADMIN,
+)
+admins.view(
+    "PUT",
+    "/active/<int:uid>",
+    "activate_admin",
+    _changing(user="uid"),
+    "Enable an admin",
+    "Let a disabled admin log in again.",
+    lambda uid: access.set_active(current_user(), _target(uid, self_forbidden=False), True),
+    errors=ON_ADMIN,
+)
+admins.view(
+    "PUT",
+    "/disable/<int:uid>",
+    "disable_admin",
+    _changing(user="uid"),
+    "Disable an admin",
+    "Disable an admin and revoke every token.",
+    lambda uid: access.set_active(current_user(), _target(uid), False),
+    errors=ON_ADMIN,
+)
+admins.view(
+    "DELETE",
+    admins.one,
+    "delete_admin",
+    _changing(user="uid"),
+    "Delete an admin",
+    "Soft-delete an admin as DELETE /v1/user does.",
+    lambda uid: {"id": access.delete_user(current_user(), _target(uid))},
+    data=Id,
+    errors=ON_ADMIN,
+)

@@ -3,8 +3,7 @@ returned goods, restock, retry a refund."""
 
 from flask import Blueprint
 
-from app.core.auth import current_user, permission
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource, caller_id, values_of
 from app.core.exceptions import (
     AfterSaleNotFound,
     AfterSaleStatusConflict,
@@ -25,7 +24,9 @@ from app.validators.aftersale import (
 bp = Blueprint("aftersale", __name__, url_prefix="/aftersale")
 
 MODULE = "售后"
-ID_PATH = path_ids("id")
+READ = "查询售后列表"
+REVIEW = "审核售后"
+REFUND = "售后收货退款"
 FILTERS = ("status", "order_no", "user_id", "start", "end")
 REFUND_ERRORS = [
     AfterSaleNotFound,
@@ -36,110 +37,92 @@ REFUND_ERRORS = [
 ]
 
 
-def _filtered_list():
-    form = AdminAfterSaleListForm().validate_or_raise()
-    return aftersale.admin_after_sale_page(form, **{name: form[name].data for name in FILTERS})
+def _page(form):
+    return aftersale.admin_after_sale_page(form, **values_of(form, FILTERS))
 
 
-@bp.get("/list")
-@permission("查询售后列表", MODULE)
-@doc("List after-sales", query=AdminAfterSaleListForm, data=Page(AdminAfterSaleSummary))
-def list_after_sales():
-    """List after-sales with filters, newest first."""
-    return _filtered_list()
-
-
-@bp.get("/search")
-@permission("查询售后列表", MODULE)
-@doc("Search after-sales", query=AdminAfterSaleListForm, data=Page(AdminAfterSaleSummary))
-def search_after_sales():
-    """Search after-sales (same filters as the list)."""
-    return _filtered_list()
-
-
-@bp.get("/<int:id>")
-@permission("查询售后列表", MODULE)
-@doc("Get an after-sale", data=AdminAfterSale, path=ID_PATH, errors=[AfterSaleNotFound])
-def get_after_sale(id):
-    """Show an after-sale with its lines, events and refunds."""
-    return aftersale.get_after_sale(id)
-
-
-@bp.put("/<int:id>/approve")
-@permission("审核售后", MODULE)
-@doc(
-    "Approve an after-sale",
-    body=AfterSaleApproveForm,
-    data=AdminAfterSale,
-    status=201,
-    path=ID_PATH,
-    errors=REFUND_ERRORS,
+after_sales = Resource(bp, MODULE, shape=AdminAfterSale, missing=[AfterSaleNotFound])
+after_sales.list(
+    "list_after_sales",
+    READ,
+    "List after-sales",
+    "List after-sales with filters, newest first.",
+    _page,
+    form=AdminAfterSaleListForm,
+    data=Page(AdminAfterSaleSummary),
 )
-def approve_after_sale(id):
+after_sales.view(
+    "GET",
+    "/search",
+    "search_after_sales",
+    READ,
+    "Search after-sales",
+    "Search after-sales (same filters as the list).",
+    _page,
+    query=AdminAfterSaleListForm,
+    data=Page(AdminAfterSaleSummary),
+)
+after_sales.get(
+    "get_after_sale",
+    READ,
+    "Get an after-sale",
+    "Show an after-sale with its lines, events and refunds.",
+    aftersale.get_after_sale,
+)
+after_sales.view(
+    "PUT",
+    "/<int:id>/approve",
+    "approve_after_sale",
+    REVIEW,
+    "Approve an after-sale",
     """Approve a pending after-sale: a refund only is refunded at once through WeChat Pay (a
     WeChat error answers 502 and leaves it REFUND_FAILED, to retry); a return waits for its
-    goods."""
-    form = AfterSaleApproveForm().validate_or_raise()
-    return aftersale.approve_after_sale(id, current_user().id, form.reason.data or "")
-
-
-@bp.put("/<int:id>/reject")
-@permission("审核售后", MODULE)
-@doc(
+    goods.""",
+    lambda id, form: aftersale.approve_after_sale(id, caller_id(), form.reason.data or ""),
+    body=AfterSaleApproveForm,
+    errors=REFUND_ERRORS,
+)
+after_sales.view(
+    "PUT",
+    "/<int:id>/reject",
+    "reject_after_sale",
+    REVIEW,
     "Reject an after-sale",
+    "Reject an after-sale not refunded yet, with the reason the customer sees.",
+    lambda id, form: aftersale.reject_after_sale(id, caller_id(), form.reason.data),
     body=AfterSaleRejectForm,
-    data=AdminAfterSale,
-    status=201,
-    path=ID_PATH,
     errors=[AfterSaleNotFound, AfterSaleStatusConflict],
 )
-def reject_after_sale(id):
-    """Reject an after-sale not refunded yet, with the reason the customer sees."""
-    form = AfterSaleRejectForm().validate_or_raise()
-    return aftersale.reject_after_sale(id, current_user().id, form.reason.data)
-
-
-@bp.put("/<int:id>/receive")
-@permission("售后收货退款", MODULE)
-@doc(
+after_sales.view(
+    "PUT",
+    "/<int:id>/receive",
+    "receive_after_sale",
+    REFUND,
     "Confirm the returned goods arrived",
-    body=AfterSaleReceiveForm,
-    data=AdminAfterSale,
-    status=201,
-    path=ID_PATH,
-    errors=REFUND_ERRORS,
-)
-def receive_after_sale(id):
     """Confirm the goods of an approved return arrived and refund them (`restock`: put them
-    back into stock too)."""
-    form = AfterSaleReceiveForm().validate_or_raise()
-    return aftersale.receive_after_sale(id, current_user().id, restock=form.restock.data)
-
-
-@bp.put("/<int:id>/refund")
-@permission("售后收货退款", MODULE)
-@doc(
-    "Retry an after-sale's refund",
-    data=AdminAfterSale,
-    status=201,
-    path=ID_PATH,
+    back into stock too).""",
+    lambda id, form: aftersale.receive_after_sale(id, caller_id(), restock=form.restock.data),
+    body=AfterSaleReceiveForm,
     errors=REFUND_ERRORS,
 )
-def retry_after_sale_refund(id):
-    """Ask WeChat Pay again for a refund that failed, or that WeChat never answered."""
-    return aftersale.retry_refund(id, current_user().id)
-
-
-@bp.put("/<int:id>/restock")
-@permission("售后入库", MODULE)
-@doc(
+after_sales.view(
+    "PUT",
+    "/<int:id>/refund",
+    "retry_after_sale_refund",
+    REFUND,
+    "Retry an after-sale's refund",
+    "Ask WeChat Pay again for a refund that failed, or that WeChat never answered.",
+    lambda id: aftersale.retry_refund(id, caller_id()),
+    errors=REFUND_ERRORS,
+)
+after_sales.view(
+    "PUT",
+    "/<int:id>/restock",
+    "restock_after_sale",
+    "售后入库",
     "Put an after-sale's units back into stock",
-    data=AdminAfterSale,
-    status=201,
-    path=ID_PATH,
+    """Put the units of a refunded return (or of a never shipped order) back into their SKUs'
+    stock, exactly once.""",
+    lambda id: aftersale.restock_after_sale(id, caller_id()),
     errors=[AfterSaleNotFound, AfterSaleStatusConflict],
 )
-def restock_after_sale(id):
-    """Put the units of a refunded return (or of a never shipped order) back into their SKUs'
-    stock, exactly once."""
-    return aftersale.restock_after_sale(id, current_user().id)

@@ -1,12 +1,9 @@
 """Admin articles."""
 
 from flask import Blueprint
-from sqlalchemy import select
 
 from app.api.resource import Resource
 from app.core.exceptions import ArticleNotFound
-from app.core.pagination import paginate
-from app.models import Article
 from app.schemas.article import AdminArticle, AdminArticleDetail
 from app.schemas.base import Page
 from app.services import content
@@ -17,22 +14,13 @@ bp = Blueprint("article", __name__, url_prefix="/article")
 MODULE = "文章"
 
 
-def _page(form):
-    statement = select(Article).order_by(Article.create_time.desc(), Article.id.desc())
-    if form.type.data:
-        statement = statement.where(Article.type == form.type.data)
-    if form.keyword.data:
-        statement = statement.where(Article.title.contains(form.keyword.data, autoescape=True))
-    return paginate(statement, form)
-
-
 articles = Resource(bp, MODULE, shape=AdminArticleDetail, missing=[ArticleNotFound])
 articles.list(
     "list_articles",
     "查询文章",
     "List articles",
     "List articles, newest first, by type (0 = all) and title keyword.",
-    _page,
+    lambda form: content.article_page(form, form.type.data, form.keyword.data),
     form=ArticleListForm,
     data=Page(AdminArticle),
 )

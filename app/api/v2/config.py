@@ -74,20 +74,17 @@ configs.get(
 )
 
 
-@bp.get("/key/<key>")
-@public
-@doc(
+configs.view(
+    "GET",
+    "/key/<key>",
+    "get_config_by_key",
+    public,
     "Get a config parameter by key",
-    data=shapes.Config,
+    "Get a parameter by key: public rows for anyone, others with the read permission.",
+    lambda key: config_params.find_config(_checked_key(key), private=_is_reader()),
     path=KEY_PATH,
     errors=[ConfigNotFound, InvalidToken, Forbidden],
 )
-def get_config_by_key(key: str):
-    """Get a parameter by key: public rows for anyone, others with the read permission."""
-    row = config_params.find_config(_checked_key(key), private=_is_reader())
-    return row
-
-
 configs.create(
     "create_config",
     "新建参数配置",

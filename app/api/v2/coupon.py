@@ -3,8 +3,7 @@ holders of a template, and the redeem codes of code coupons."""
 
 from flask import Blueprint
 
-from app.core.auth import permission
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource
 from app.core.exceptions import (
     CouponKindMismatch,
     CouponNotClaimable,
@@ -37,121 +36,109 @@ from app.validators.coupon import (
 bp = Blueprint("coupon", __name__, url_prefix="/coupon")
 
 MODULE = "优惠券"
-ID_PATH = path_ids("id")
+READ = "查询优惠券"
 
 
-@bp.get("/list")
-@permission("查询优惠券", MODULE)
-@doc("List coupon templates", query=CouponListForm, data=Page(AdminCoupon))
-def list_coupons():
-    """List coupon templates, newest first, by kind, on/off or name."""
-    form = CouponListForm().validate_or_raise()
+def _page(form):
     statement = coupons.template_query(
         kind=form.kind.data, enabled=form.enabled.data, keyword=form.keyword.data
     )
     return paginate(statement, form)
 
 
-@bp.get("/<int:id>")
-@permission("查询优惠券", MODULE)
-@doc("Get a coupon template", data=AdminCouponDetail, path=ID_PATH, errors=[CouponNotFound])
-def get_coupon(id):
-    """Get a template with its claimed count and its held copies by status."""
-    return coupons.template_detail(id)
-
-
-@bp.post("")
-@permission("新建优惠券", MODULE)
-@doc("Create a coupon template", body=CouponCreateForm, data=AdminCoupon, status=201)
-def create_coupon():
-    """Create a coupon template."""
-    form = CouponCreateForm().validate_or_raise()
-    return coupons.create_template(form.present())
-
-
-@bp.put("/<int:id>")
-@permission("更新优惠券", MODULE)
-@doc(
+templates = Resource(bp, MODULE, shape=AdminCoupon, missing=[CouponNotFound])
+templates.list(
+    "list_coupons",
+    READ,
+    "List coupon templates",
+    "List coupon templates, newest first, by kind, on/off or name.",
+    _page,
+    form=CouponListForm,
+)
+templates.get(
+    "get_coupon",
+    READ,
+    "Get a coupon template",
+    "Get a template with its claimed count and its held copies by status.",
+    coupons.template_detail,
+    data=AdminCouponDetail,
+)
+templates.view(
+    "POST",
+    "",
+    "create_coupon",
+    "新建优惠券",
+    "Create a coupon template",
+    "Create a coupon template.",
+    lambda form: coupons.create_template(form.present()),
+    body=CouponCreateForm,
+)
+templates.update(
+    "update_coupon",
+    "更新优惠券",
     "Update a coupon template",
-    body=CouponUpdateForm,
-    data=AdminCoupon,
-    status=201,
-    path=ID_PATH,
+    """Change the fields sent (not the kind); the quantity never goes below what was claimed.
+    Copies already held follow the template's new rules.""",
+    CouponUpdateForm,
+    coupons.update_template,
     errors=[CouponNotFound, CouponQuantityTooLow],
 )
-def update_coupon(id):
-    """Change the fields sent (not the kind); the quantity never goes below what was claimed.
-    Copies already held follow the template's new rules."""
-    form = CouponUpdateForm().validate_or_raise()
-    return coupons.update_template(id, form.present())
-
-
-@bp.put("/<int:id>/off")
-@permission("更新优惠券", MODULE)
-@doc("Switch a coupon off", data=AdminCoupon, status=201, path=ID_PATH, errors=[CouponNotFound])
-def switch_off_coupon(id):
-    """Stop claims, codes and grants of a template; copies already held stay usable."""
-    return coupons.switch_off(id)
-
-
-@bp.post("/<int:id>/grant")
-@permission("发放优惠券", MODULE)
-@doc(
+templates.view(
+    "PUT",
+    "/<int:id>/off",
+    "switch_off_coupon",
+    "更新优惠券",
+    "Switch a coupon off",
+    "Stop claims, codes and grants of a template; copies already held stay usable.",
+    coupons.switch_off,
+    errors=[CouponNotFound],
+)
+templates.view(
+    "POST",
+    "/<int:id>/grant",
+    "grant_coupon",
+    "发放优惠券",
     "Grant a coupon to customers",
+    """Give one copy to each customer below the per-customer limit (all or none within the
+    quantity; claim windows do not apply).""",
+    lambda id, form: coupons.grant(id, form.user_ids.data),
     body=CouponGrantForm,
     data=CouponGrant,
-    status=201,
-    path=ID_PATH,
     errors=[CouponNotFound, CouponOff, CouponNotClaimable, CouponSoldOut, UserNotFound],
 )
-def grant_coupon(id):
-    """Give one copy to each customer below the per-customer limit (all or none within the
-    quantity; claim windows do not apply)."""
-    form = CouponGrantForm().validate_or_raise()
-    return coupons.grant(id, form.user_ids.data)
-
-
-@bp.get("/<int:id>/holders")
-@permission("查询优惠券", MODULE)
-@doc(
+templates.view(
+    "GET",
+    "/<int:id>/holders",
+    "list_coupon_holders",
+    READ,
     "List the holders of a coupon",
+    "List the held copies of a template, newest first, with their holders.",
+    lambda id, form: paginate(coupons.holders_query(id, form.status.data), form),
     query=CouponHoldersForm,
     data=Page(AdminCouponHolder),
-    path=ID_PATH,
     errors=[CouponNotFound],
 )
-def list_coupon_holders(id):
-    """List the held copies of a template, newest first, with their holders."""
-    form = CouponHoldersForm().validate_or_raise()
-    return paginate(coupons.holders_query(id, form.status.data), form)
-
-
-@bp.post("/<int:id>/codes")
-@permission("生成兑换码", MODULE)
-@doc(
+templates.view(
+    "POST",
+    "/<int:id>/codes",
+    "generate_coupon_codes",
+    "生成兑换码",
     "Generate redeem codes",
+    "Generate single-use redeem codes of a code coupon (never more than its quantity).",
+    lambda id, form: {"items": coupons.generate_codes(id, form.count.data)},
     body=CouponGenerateForm,
     data=Items(AdminCouponCode),
-    status=201,
-    path=ID_PATH,
     errors=[CouponNotFound, CouponKindMismatch],
 )
-def generate_coupon_codes(id):
-    """Generate single-use redeem codes of a code coupon (never more than its quantity)."""
-    form = CouponGenerateForm().validate_or_raise()
-    return {"items": coupons.generate_codes(id, form.count.data)}
-
-
-@bp.get("/<int:id>/codes")
-@permission("查询优惠券", MODULE)
-@doc(
+templates.view(
+    "GET",
+    "/<int:id>/codes",
+    "list_coupon_codes",
+    READ,
     "List redeem codes",
+    "List the redeem codes of a template, newest first, used or free.",
+    lambda id, form: paginate(coupons.codes_query(id, form.used.data), form),
     query=CouponCodesForm,
     data=Page(AdminCouponCode),
-    path=ID_PATH,
     errors=[CouponNotFound],
 )
-def list_coupon_codes(id):
-    """List the redeem codes of a template, newest first, used or free."""
-    form = CouponCodesForm().validate_or_raise()
-    return paginate(coupons.codes_query(id, form.used.data), form)

@@ -4,8 +4,6 @@ from flask import Blueprint
 from sqlalchemy import select
 
 from app.api.resource import Resource
-from app.core.auth import permission
-from app.core.docs import doc
 from app.core.exceptions import DictNotFound, DictTypeNotFound, Duplicated
 from app.core.filters import keyword_filter
 from app.core.pagination import paginate
@@ -103,15 +101,17 @@ entries.list(
 )
 
 
-@bp.get("/all")
-@permission("查询字典数据列表", DATA_MODULE)
-@doc("All dictionary entries of a type", query=DictAllForm, data=Items(shapes.Dict))
-def list_all_dicts():
-    """List every entry of a type (or of all types), unpaginated."""
-    form = DictAllForm().validate_or_raise()
-    return {"items": db.session.scalars(_entries(form.type.data)).all()}
-
-
+entries.view(
+    "GET",
+    "/all",
+    "list_all_dicts",
+    "查询字典数据列表",
+    "All dictionary entries of a type",
+    "List every entry of a type (or of all types), unpaginated.",
+    lambda form: {"items": db.session.scalars(_entries(form.type.data)).all()},
+    query=DictAllForm,
+    data=Items(shapes.Dict),
+)
 entries.get(
     "get_dict",
     "查询字典数据列表",

@@ -4,7 +4,6 @@ from flask import Blueprint
 
 from app.api.resource import Resource
 from app.core.auth import current_user, staff_required, super_required
-from app.core.docs import doc
 from app.core.exceptions import (
     Duplicated,
     ElementNotFound,
@@ -28,46 +27,45 @@ bp = Blueprint("element", __name__, url_prefix="/element")
 elements = Resource(bp, "", shape=Element, missing=[ElementNotFound])
 
 
-@bp.get("")
-@staff_required
-@doc("The caller's element signs", data=Signs)
-def list_own_signs():
-    """List the signs granted to the caller's group (a super admin: all)."""
-    return {"items": access.own_signs(current_user())}
+def _group_elements(form):
+    group_id = access.requested_group_id(form.group_id.data, current_user())
+    return {"items": [] if group_id is None else access.group_elements(group_id)}
 
 
-@bp.get("/by_group")
-@super_required
-@doc(
+elements.view(
+    "GET",
+    "",
+    "list_own_signs",
+    staff_required,
+    "The caller's element signs",
+    "List the signs granted to the caller's group (a super admin: all).",
+    lambda: {"items": access.own_signs(current_user())},
+    data=Signs,
+)
+elements.view(
+    "GET",
+    "/by_group",
+    "list_group_elements",
+    super_required,
     "Elements of a group",
+    "List a group's elements (default: the caller's group).",
+    _group_elements,
     query=GroupQueryForm,
     data=Items(Element),
     errors=[GroupNotFound],
 )
-def list_group_elements():
-    """List a group's elements (default: the caller's group)."""
-    form = GroupQueryForm().validate_or_raise()
-    group_id = access.requested_group_id(form.group_id.data, current_user())
-    if group_id is None:
-        return {"items": []}
-    return {"items": access.group_elements(group_id)}
-
-
-@bp.get("/by_route")
-@super_required
-@doc(
+elements.view(
+    "GET",
+    "/by_route",
+    "list_route_elements",
+    super_required,
     "Elements of a route",
+    "List the elements of a route (or all), by id.",
+    lambda form: paginate(access.elements_statement(form.route_id.data), form),
     query=ElementByRouteForm,
     data=Page(Element),
     errors=[RouteNotFound],
 )
-def list_route_elements():
-    """List the elements of a route (or all), by id."""
-    form = ElementByRouteForm().validate_or_raise()
-    statement = access.elements_statement(form.route_id.data)
-    return paginate(statement, form)
-
-
 elements.create(
     "create_element",
     super_required,
@@ -79,22 +77,20 @@ elements.create(
 )
 
 
-@bp.put("/deploy")
-@super_required
-@doc(
+elements.view(
+    "PUT",
+    "/deploy",
+    "deploy_elements",
+    super_required,
     "Replace a group's element grants",
+    "Grant a group exactly the elements given.",
+    lambda form: access.deploy_elements(
+        access.get_group(form.group_id.data), form.element_ids.data
+    ),
     body=ElementDeployForm,
     data=ElementDeployment,
-    status=201,
     errors=[GroupNotFound, ElementNotFound],
 )
-def deploy_elements():
-    """Grant a group exactly the elements given."""
-    form = ElementDeployForm().validate_or_raise()
-    group = access.get_group(form.group_id.data)
-    return access.deploy_elements(group, form.element_ids.data)
-
-
 elements.update(
     "update_element",
     super_required,

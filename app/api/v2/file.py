@@ -2,12 +2,9 @@
 
 from flask import Blueprint
 
-from app.core.auth import current_user, permission
-from app.core.docs import doc, path_ids, upload_doc
+from app.api.resource import Resource, caller_id
 from app.core.exceptions import Duplicated, FileNotFound, InvalidFileMove, ParameterException
-from app.core.limits import limit_upload
 from app.core.pagination import paginate
-from app.models import File
 from app.schemas.base import ArrayOf, Items, Page
 from app.schemas.common import Ids
 from app.schemas.file import AdminFile, FileTypes, FolderNode
@@ -23,158 +20,155 @@ from app.validators.file import (
 bp = Blueprint("file", __name__, url_prefix="/file")
 
 MODULE = "文件"
-
-
-@bp.get("/list")
-@permission("查询文件列表", MODULE)
-@doc("List a folder", query=FileListForm, data=Page(AdminFile), errors=[FileNotFound])
-def list_files():
-    """List one folder: folders first, then files, each by name."""
-    form = FileListForm().validate_or_raise()
-    statement = files.list_statement(form.parent_id.data, form.keyword.data)
-    return paginate(statement, form)
-
-
-@bp.get("/folder")
-@permission("查询文件列表", MODULE)
-@doc("Folder tree", data=FolderNode)
-def get_folder_tree():
-    """Answer every live folder as a tree under the root."""
-    return files.folder_tree()
-
-
-@bp.get("/types")
-@permission("查询文件列表", MODULE)
-@doc("Allowed upload extensions", data=FileTypes)
-def list_file_types():
-    """List the extensions uploads accept."""
-    return {"items": uploads.allowed_extensions()}
-
-
-@bp.get("/name/<string:name>")
-@permission("查询文件列表", MODULE)
-@doc("Files by exact name", data=Items(AdminFile), path={"name": {"type": "string"}})
-def list_files_by_name(name: str):
-    """List the files and folders named exactly so, in any folder."""
-    return {"items": files.by_name(name)}
-
-
-@bp.get("/<int:file_id>")
-@permission("查询文件列表", MODULE)
-@doc("Get a file or folder", data=AdminFile, path=path_ids("file_id"), errors=[FileNotFound])
-def get_file(file_id: int):
-    """Answer one file or folder; id 0 is the root folder."""
-    if file_id == files.ROOT:
-        return File.root()
-    return files.tree_node(file_id)
+READ = "查询文件列表"
+UPLOAD = "上传文件"
 
 
 def _upload_into(parent_id: int):
     files.folder(parent_id)  # 404 before reading the parts
-    items = uploads.files_from_request()
-    rows = files.upload(parent_id, items, current_user().id)
-    return rows
+    return files.upload(parent_id, uploads.files_from_request(), caller_id())
 
 
-@bp.post("/<int:parent_id>")
-@permission("上传文件", MODULE)
-@limit_upload
-@upload_doc(
-    "Upload files into a folder",
-    data=ArrayOf(AdminFile),
-    path=path_ids("parent_id"),
-    multiple=True,
-    errors=[FileNotFound],
-)
-def upload_files(parent_id: int):
-    """Store the uploaded `file` parts in a folder."""
-    return _upload_into(parent_id)
-
-
-@bp.post("")
-@permission("上传文件", MODULE)
-@limit_upload
-@upload_doc("Upload files into the root", data=ArrayOf(AdminFile), multiple=True)
-def upload_root_files():
-    """Store the uploaded `file` parts in the root folder."""
-    return _upload_into(files.ROOT)
-
-
-@bp.post("/new")
-@permission("新建文件夹", MODULE)
-@doc(
-    "Create a folder",
-    body=FolderCreateForm,
-    data=AdminFile,
-    status=201,
-    errors=[FileNotFound, Duplicated],
-)
-def create_folder():
-    """Create a folder."""
-    form = FolderCreateForm().validate_or_raise()
-    row = files.create_folder(form.parent_id.data, form.filename.data, current_user().id)
-    return row
-
-
-@bp.put("/rename")
-@permission("重命名文件", MODULE)
-@doc(
-    "Rename a file or folder",
-    query=FileRenameForm,
-    data=AdminFile,
-    status=201,
-    errors=[FileNotFound, Duplicated],
-)
-def rename_file():
-    """Rename a file or folder (its extension stays)."""
-    form = FileRenameForm().validate_or_raise()
-    return files.rename(form.file_id.data, form.filename.data)
-
-
-def _move_form() -> tuple[int, list[int]]:
-    form = FileMoveForm().validate_or_raise()
+def _targets(form) -> tuple[int, list[int]]:
     ids = form.target_ids()
     if not ids:
         raise ParameterException("file_id: send file_id or ids.", errors={"file_id": ["required"]})
     return form.parent_id.data, ids
 
 
-@bp.put("/move")
-@permission("移动文件", MODULE)
-@doc(
-    "Move files or folders",
-    body=FileMoveForm,
-    data=Items(AdminFile),
-    status=201,
-    errors=[FileNotFound, InvalidFileMove, Duplicated],
-)
-def move_files():
-    """Move files or folders into another folder."""
-    parent_id, ids = _move_form()
-    return {"items": files.move(parent_id, ids)}
-
-
-@bp.post("/copy")
-@permission("复制文件", MODULE)
-@doc(
-    "Copy files or folders",
-    body=FileMoveForm,
-    data=Items(AdminFile),
-    status=201,
-    errors=[FileNotFound, InvalidFileMove],
-)
-def copy_files():
-    """Copy files or folders (with their contents) into a folder."""
-    parent_id, ids = _move_form()
-    return {"items": files.copy(parent_id, ids)}
-
-
-@bp.delete("")
-@permission("删除文件", MODULE)
-@doc("Delete files or folders", query=FileDeleteForm, data=Ids, status=202, errors=[FileNotFound])
-def delete_files():
-    """Delete files and folders with everything inside them."""
-    form = FileDeleteForm().validate_or_raise()
+def _delete(form):
     ids, objects = files.delete(form.ids.data)
     uploads.release(objects)
     return {"ids": ids}
+
+
+tree = Resource(bp, MODULE, shape=AdminFile, missing=[FileNotFound], key="file_id")
+tree.view(
+    "GET",
+    "/list",
+    "list_files",
+    READ,
+    "List a folder",
+    "List one folder: folders first, then files, each by name.",
+    lambda form: paginate(files.list_statement(form.parent_id.data, form.keyword.data), form),
+    query=FileListForm,
+    data=Page(AdminFile),
+    errors=[FileNotFound],
+)
+tree.view(
+    "GET",
+    "/folder",
+    "get_folder_tree",
+    READ,
+    "Folder tree",
+    "Answer every live folder as a tree under the root.",
+    files.folder_tree,
+    data=FolderNode,
+)
+tree.view(
+    "GET",
+    "/types",
+    "list_file_types",
+    READ,
+    "Allowed upload extensions",
+    "List the extensions uploads accept.",
+    lambda: {"items": uploads.allowed_extensions()},
+    data=FileTypes,
+)
+tree.view(
+    "GET",
+    "/name/<string:name>",
+    "list_files_by_name",
+    READ,
+    "Files by exact name",
+    "List the files and folders named exactly so, in any folder.",
+    lambda name: {"items": files.by_name(name)},
+    data=Items(AdminFile),
+    path={"name": {"type": "string"}},
+)
+tree.get(
+    "get_file",
+    READ,
+    "Get a file or folder",
+    "Answer one file or folder; id 0 is the root folder.",
+    files.get_node,
+)
+tree.upload(
+    "/<int:parent_id>",
+    "upload_files",
+    UPLOAD,
+    "Upload files into a folder",
+    "Store the uploaded `file` parts in a folder.",
+    _upload_into,
+    data=ArrayOf(AdminFile),
+    multiple=True,
+    errors=[FileNotFound],
+)
+tree.upload(
+    "",
+    "upload_root_files",
+    UPLOAD,
+    "Upload files into the root",
+    "Store the uploaded `file` parts in the root folder.",
+    lambda: _upload_into(files.ROOT),
+    data=ArrayOf(AdminFile),
+    multiple=True,
+)
+tree.view(
+    "POST",
+    "/new",
+    "create_folder",
+    "新建文件夹",
+    "Create a folder",
+    "Create a folder.",
+    lambda form: files.create_folder(form.parent_id.data, form.filename.data, caller_id()),
+    body=FolderCreateForm,
+    errors=[FileNotFound, Duplicated],
+)
+tree.view(
+    "PUT",
+    "/rename",
+    "rename_file",
+    "重命名文件",
+    "Rename a file or folder",
+    "Rename a file or folder (its extension stays).",
+    lambda form: files.rename(form.file_id.data, form.filename.data),
+    query=FileRenameForm,
+    errors=[FileNotFound, Duplicated],
+)
+tree.view(
+    "PUT",
+    "/move",
+    "move_files",
+    "移动文件",
+    "Move files or folders",
+    "Move files or folders into another folder.",
+    lambda form: {"items": files.move(*_targets(form))},
+    body=FileMoveForm,
+    data=Items(AdminFile),
+    errors=[FileNotFound, InvalidFileMove, Duplicated],
+)
+tree.view(
+    "POST",
+    "/copy",
+    "copy_files",
+    "复制文件",
+    "Copy files or folders",
+    "Copy files or folders (with their contents) into a folder.",
+    lambda form: {"items": files.copy(*_targets(form))},
+    body=FileMoveForm,
+    data=Items(AdminFile),
+    errors=[FileNotFound, InvalidFileMove],
+)
+tree.view(
+    "DELETE",
+    "",
+    "delete_files",
+    "删除文件",
+    "Delete files or folders",
+    "Delete files and folders with everything inside them.",
+    _delete,
+    query=FileDeleteForm,
+    data=Ids,
+    errors=[FileNotFound],
+)

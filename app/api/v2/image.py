@@ -4,10 +4,7 @@ from flask import Blueprint, request
 from sqlalchemy import select
 
 from app.api.resource import Resource
-from app.core.auth import permission
-from app.core.docs import upload_doc
 from app.core.exceptions import ImageInUse, ImageNotFound
-from app.core.limits import limit_upload
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Image
@@ -38,20 +35,21 @@ images.list(
 images.get("get_image", "查询图片", "Get an image", "Answer one image.", _image)
 
 
-@bp.post("")
-@permission("上传图片", MODULE)
-@limit_upload
-@upload_doc("Upload an image, or add a network image with JSON {url}", data=AdminImage)
-def create_image():
-    """Upload an image (multipart `file`), or record a network image URL (JSON `url`)."""
+def _create():
     if request.mimetype.startswith("multipart/"):
-        image = uploads.upload_image(uploads.image_from_request())
-    else:
-        form = NetworkImageForm().validate_or_raise()
-        image = uploads.add_network_image(form.url.data)
-    return image
+        return uploads.upload_image(uploads.image_from_request())
+    form = NetworkImageForm().validate_or_raise()
+    return uploads.add_network_image(form.url.data)
 
 
+images.upload(
+    "",
+    "create_image",
+    "上传图片",
+    "Upload an image, or add a network image with JSON {url}",
+    "Upload an image (multipart `file`), or record a network image URL (JSON `url`).",
+    _create,
+)
 images.delete(
     "delete_image",
     "删除图片",

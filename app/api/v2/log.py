@@ -2,9 +2,8 @@
 
 from flask import Blueprint
 
-from app.api.resource import Resource
-from app.core.auth import permission, super_required
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource, values_of
+from app.core.auth import super_required
 from app.core.exceptions import LogNotFound
 from app.core.forms import PageForm
 from app.core.pagination import paginate
@@ -52,8 +51,6 @@ def _delete(rows, endpoint: str, summary: str) -> None:
         f"Delete one {rows.table} row.",
         lambda id: {"id": oper_log.delete_log(model, id)},
         data=Id,
-        status=202,
-        path=path_ids("id"),
         errors=[LogNotFound],
     )
 
@@ -69,29 +66,23 @@ def _clear(rows, endpoint: str) -> None:
         f"Delete every {rows.table} row.",
         lambda: {"count": oper_log.clear(model)},
         data=shapes.Cleared,
-        status=202,
     )
 
 
 # ------------------------------------------------------------------ login log
 
 
-@bp.get("/login/list")
-@permission(*LOGIN_READ)
-@doc("List login attempts", query=LoginLogListForm, data=Page(shapes.LoginLog))
-def list_login_logs():
-    """List login attempts, newest first."""
-    form = LoginLogListForm().validate_or_raise()
-    statement = oper_log.login_log_statement(
-        start=form.start.data,
-        end=form.end.data,
-        username=form.username.data,
-        status=form.status.data,
-    )
-    return paginate(statement, form)
-
+LOGIN_FILTERS = ("start", "end", "username", "status")
 
 logins = _log_table(LoginLog, "/login", "login log", LOGIN_READ, shapes.LoginLog)
+logins.list(
+    "list_login_logs",
+    LOGIN_READ,
+    "List login attempts",
+    "List login attempts, newest first.",
+    lambda form: paginate(oper_log.login_log_statement(**values_of(form, LOGIN_FILTERS)), form),
+    form=LoginLogListForm,
+)
 _show(logins, "get_login_log", "Get a login attempt", "Show one login attempt.")
 _delete(logins, "delete_login_log", "Delete a login log row")
 _clear(logins, "clear_login_logs")
@@ -100,32 +91,31 @@ _clear(logins, "clear_login_logs")
 # -------------------------------------------------------------- operation log
 
 
-@bp.get("/oper/list/search")
-@permission(*OPER_READ)
-@doc("Search the operation log", query=OperLogListForm, data=Page(shapes.OperLog))
-def list_oper_logs():
-    """Search admin operations, newest first."""
-    form = OperLogListForm().validate_or_raise()
-    statement = oper_log.oper_log_statement(
-        start=form.start.data,
-        end=form.end.data,
-        username=form.username.data,
-        keyword=form.keyword.data,
-        method=form.method.data,
-    )
-    return paginate(statement, form)
-
-
-@bp.get("/oper/user/list")
-@permission(*OPER_READ)
-@doc("Names of users in the operation log", query=PageForm, data=shapes.UserNamePage)
-def list_oper_users():
-    """List the distinct user names of the operation log, sorted."""
-    form = PageForm().validate_or_raise()
-    return paginate(oper_log.oper_user_names_statement(), form)
-
+OPER_FILTERS = ("start", "end", "username", "keyword", "method")
 
 opers = _log_table(OperLog, "/oper", "operation log", OPER_READ, shapes.OperLog)
+opers.view(
+    "GET",
+    "/list/search",
+    "list_oper_logs",
+    OPER_READ,
+    "Search the operation log",
+    "Search admin operations, newest first.",
+    lambda form: paginate(oper_log.oper_log_statement(**values_of(form, OPER_FILTERS)), form),
+    query=OperLogListForm,
+    data=Page(shapes.OperLog),
+)
+opers.view(
+    "GET",
+    "/user/list",
+    "list_oper_users",
+    OPER_READ,
+    "Names of users in the operation log",
+    "List the distinct user names of the operation log, sorted.",
+    lambda form: paginate(oper_log.oper_user_names_statement(), form),
+    query=PageForm,
+    data=shapes.UserNamePage,
+)
 _show(opers, "get_oper_log", "Get an operation log row", "Show one admin operation.")
 _delete(opers, "delete_oper_log", "Delete an operation log row")
 _clear(opers, "clear_oper_logs")
@@ -134,19 +124,17 @@ _clear(opers, "clear_oper_logs")
 # ------------------------------------------------------------------ error log
 
 
-@bp.get("/error/list")
-@permission(*ERROR_READ)
-@doc("List unexpected errors", query=ErrorLogListForm, data=Page(shapes.ErrorLog))
-def list_error_logs():
-    """List unexpected errors, newest first."""
-    form = ErrorLogListForm().validate_or_raise()
-    statement = oper_log.error_log_statement(
-        start=form.start.data, end=form.end.data, keyword=form.keyword.data
-    )
-    return paginate(statement, form)
-
-
+ERROR_FILTERS = ("start", "end", "keyword")
 errors = _log_table(ErrorLog, "/error", "error log", ERROR_READ, shapes.ErrorLogDetail)
+errors.list(
+    "list_error_logs",
+    ERROR_READ,
+    "List unexpected errors",
+    "List unexpected errors, newest first.",
+    lambda form: paginate(oper_log.error_log_statement(**values_of(form, ERROR_FILTERS)), form),
+    form=ErrorLogListForm,
+    data=Page(shapes.ErrorLog),
+)
 _show(
     errors, "get_error_log", "Get an error with its traceback", "Show one error with its traceback."
 )

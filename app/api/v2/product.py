@@ -2,8 +2,7 @@
 
 from flask import Blueprint
 
-from app.core.auth import permission
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource
 from app.core.exceptions import (
     CategoryNotFound,
     Duplicated,
@@ -14,7 +13,6 @@ from app.core.exceptions import (
     ProductPropertyNotFound,
 )
 from app.schemas.base import Page
-from app.schemas.common import Id
 from app.schemas.product import (
     AdminProductDetail,
     AdminProductProperty,
@@ -36,14 +34,12 @@ from app.validators.catalog import (
 bp = Blueprint("product", __name__, url_prefix="/product")
 
 MODULE = "商品"
+IMAGES = "管理商品图片"
+PROPERTIES = "管理商品属性"
+PROPERTY = "/<int:id>/property/<int:property_id>"
 
 
-@bp.get("/list")
-@permission("查询商品", MODULE)
-@doc("List products (off-sale included)", query=ProductQueryForm, data=Page(AdminProductSummary))
-def list_products():
-    """List products, newest id first, with optional filters."""
-    form = ProductQueryForm().validate_or_raise()
+def _page(form):
     return catalog.admin_product_page(
         form,
         category_id=form.category_id.data,
@@ -52,159 +48,124 @@ def list_products():
     )
 
 
-@bp.get("/<int:id>")
-@permission("查询商品", MODULE)
-@doc("Get a product", data=AdminProductDetail, path=path_ids("id"), errors=[ProductNotFound])
-def get_product(id):
-    """Get a product with its images, properties and themes."""
-    return catalog.admin_product(id)
-
-
-@bp.post("")
-@permission("新增商品", MODULE)
-@doc(
+products = Resource(bp, MODULE, shape=AdminProductDetail, missing=[ProductNotFound])
+products.list(
+    "list_products",
+    "查询商品",
+    "List products (off-sale included)",
+    "List products, newest id first, with optional filters.",
+    _page,
+    form=ProductQueryForm,
+    data=Page(AdminProductSummary),
+)
+products.get(
+    "get_product",
+    "查询商品",
+    "Get a product",
+    "Get a product with its images, properties and themes.",
+    catalog.admin_product,
+)
+products.create(
+    "create_product",
+    "新增商品",
     "Create a product",
-    body=ProductCreateForm,
-    data=AdminProductDetail,
-    status=201,
+    "Create a product with its detail images and properties.",
+    ProductCreateForm,
+    catalog.create_product,
     errors=[CategoryNotFound, ImageNotFound],
 )
-def create_product():
-    """Create a product with its detail images and properties."""
-    form = ProductCreateForm().validate_or_raise()
-    return catalog.create_product(form.data)
-
-
-@bp.put("/<int:id>")
-@permission("更新商品", MODULE)
-@doc(
+products.update(
+    "update_product",
+    "更新商品",
     "Update a product",
-    body=ProductUpdateForm,
-    data=AdminProductDetail,
-    status=201,
-    path=path_ids("id"),
+    "Update the fields sent (stock is set to the absolute value given).",
+    ProductUpdateForm,
+    catalog.update_product,
     errors=[ProductNotFound, CategoryNotFound, ImageNotFound],
 )
-def update_product(id):
-    """Update the fields sent (stock is set to the absolute value given)."""
-    form = ProductUpdateForm().validate_or_raise()
-    return catalog.update_product(id, form.present())
-
-
-@bp.delete("/<int:id>")
-@permission("删除商品", MODULE)
-@doc("Delete a product", data=Id, status=202, path=path_ids("id"), errors=[ProductNotFound])
-def delete_product(id):
-    """Soft-delete a product."""
-    catalog.delete_product(id)
-    return {"id": id}
-
-
-@bp.put("/<int:id>/reorder")
-@permission("排序商品图片", MODULE)
-@doc(
+products.delete(
+    "delete_product",
+    "删除商品",
+    "Delete a product",
+    "Soft-delete a product.",
+    catalog.delete_product,
+)
+products.view(
+    "PUT",
+    "/<int:id>/reorder",
+    "reorder_product_images",
+    "排序商品图片",
     "Move a detail image to another position",
+    "Move the image at src_order to dest_order.",
+    lambda id, form: catalog.reorder_product_images(id, form.src_order.data, form.dest_order.data),
     body=ImageReorderForm,
     data=ProductImages,
-    status=201,
-    path=path_ids("id"),
     errors=[ProductNotFound, ImageReorderError],
 )
-def reorder_product_images(id):
-    """Move the image at src_order to dest_order."""
-    form = ImageReorderForm().validate_or_raise()
-    return catalog.reorder_product_images(id, form.src_order.data, form.dest_order.data)
-
-
-@bp.post("/<int:id>/image")
-@permission("管理商品图片", MODULE)
-@doc(
+products.view(
+    "POST",
+    "/<int:id>/image",
+    "add_product_image",
+    IMAGES,
     "Attach a detail image",
+    "Attach an image at a position (default: after the last).",
+    lambda id, form: catalog.add_product_image(id, form.img_id.data, form.order.data),
     body=ProductImageAddForm,
     data=ProductImages,
-    status=201,
-    path=path_ids("id"),
     errors=[ProductNotFound, ImageNotFound, Duplicated],
 )
-def add_product_image(id):
-    """Attach an image at a position (default: after the last)."""
-    form = ProductImageAddForm().validate_or_raise()
-    return catalog.add_product_image(id, form.img_id.data, form.order.data)
-
-
-@bp.put("/<int:id>/images")
-@permission("管理商品图片", MODULE)
-@doc(
+products.view(
+    "PUT",
+    "/<int:id>/images",
+    "replace_product_images",
+    IMAGES,
     "Replace the detail images",
+    "Replace the product's detail images, in the order given.",
+    lambda id, form: catalog.replace_product_images(id, form.img_ids.data),
     body=ProductImagesForm,
     data=ProductImages,
-    status=201,
-    path=path_ids("id"),
     errors=[ProductNotFound, ImageNotFound],
 )
-def replace_product_images(id):
-    """Replace the product's detail images, in the order given."""
-    form = ProductImagesForm().validate_or_raise()
-    return catalog.replace_product_images(id, form.img_ids.data)
-
-
-@bp.delete("/<int:id>/image/<int:img_id>")
-@permission("管理商品图片", MODULE)
-@doc(
+products.delete(
+    "remove_product_image",
+    IMAGES,
     "Detach a detail image",
-    data=Id,
-    status=202,
-    path=path_ids("id", "img_id"),
+    "Detach an image and renumber the rest.",
+    catalog.remove_product_image,
+    rule="/<int:id>/image/<int:img_id>",
     errors=[ProductNotFound, ProductImageNotFound],
 )
-def remove_product_image(id, img_id):
-    """Detach an image and renumber the rest."""
-    catalog.remove_product_image(id, img_id)
-    return {"id": img_id}
-
-
-@bp.post("/<int:id>/property")
-@permission("管理商品属性", MODULE)
-@doc(
+products.view(
+    "POST",
+    "/<int:id>/property",
+    "create_product_property",
+    PROPERTIES,
     "Add a property",
+    "Add a property (default: after the last).",
+    lambda id, form: catalog.add_product_property(
+        id, form.detail.data, form.name.data, form.order.data
+    ),
     body=PropertyCreateForm,
     data=AdminProductProperty,
-    status=201,
-    path=path_ids("id"),
     errors=[ProductNotFound],
 )
-def create_product_property(id):
-    """Add a property (default: after the last)."""
-    form = PropertyCreateForm().validate_or_raise()
-    return catalog.add_product_property(id, form.detail.data, form.name.data, form.order.data)
-
-
-@bp.put("/<int:id>/property/<int:property_id>")
-@permission("管理商品属性", MODULE)
-@doc(
+products.update(
+    "update_product_property",
+    PROPERTIES,
     "Update a property",
-    body=PropertyUpdateForm,
+    "Update the fields sent.",
+    PropertyUpdateForm,
+    catalog.update_product_property,
+    rule=PROPERTY,
     data=AdminProductProperty,
-    status=201,
-    path=path_ids("id", "property_id"),
     errors=[ProductNotFound, ProductPropertyNotFound],
 )
-def update_product_property(id, property_id):
-    """Update the fields sent."""
-    form = PropertyUpdateForm().validate_or_raise()
-    return catalog.update_product_property(id, property_id, form.present())
-
-
-@bp.delete("/<int:id>/property/<int:property_id>")
-@permission("管理商品属性", MODULE)
-@doc(
+products.delete(
+    "delete_product_property",
+    PROPERTIES,
     "Delete a property",
-    data=Id,
-    status=202,
-    path=path_ids("id", "property_id"),
+    "Delete a property.",
+    catalog.delete_product_property,
+    rule=PROPERTY,
     errors=[ProductNotFound, ProductPropertyNotFound],
 )
-def delete_product_property(id, property_id):
-    """Delete a property."""
-    catalog.delete_product_property(id, property_id)
-    return {"id": property_id}

@@ -2,10 +2,9 @@
 
 from flask import Blueprint
 
-from app.core.auth import current_user, permission
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource, values_of
+from app.core.auth import current_user
 from app.core.exceptions import ContentRefused, ReviewNotFound, ReviewReplied
-from app.schemas.base import Page
 from app.schemas.review import AdminReview
 from app.services import review
 from app.validators.review import AdminReviewListForm, ReviewReplyForm
@@ -13,55 +12,56 @@ from app.validators.review import AdminReviewListForm, ReviewReplyForm
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 MODULE = "评价"
-ID_PATH = path_ids("id")
 FILTERS = ("product_id", "user_id", "rating", "visible", "has_image", "replied", "keyword")
 FILTERS += ("start", "end")
 
 
-@bp.get("/list")
-@permission("查询评价列表", MODULE)
-@doc("List reviews", query=AdminReviewListForm, data=Page(AdminReview))
-def list_reviews():
-    """List every review (hidden ones too), newest first, with filters and a text search."""
-    form = AdminReviewListForm().validate_or_raise()
-    return review.admin_review_page(form, **{name: form[name].data for name in FILTERS})
+SHOW_HIDE = "隐藏显示评价"
 
-
-@bp.get("/<int:id>")
-@permission("查询评价列表", MODULE)
-@doc("Get a review", data=AdminReview, path=ID_PATH, errors=[ReviewNotFound])
-def get_review(id):
-    """Get one review with its author's real nickname."""
-    return review.get_review(id)
-
-
-@bp.put("/<int:id>/hide")
-@permission("隐藏显示评价", MODULE)
-@doc("Hide a review", data=AdminReview, status=201, path=ID_PATH, errors=[ReviewNotFound])
-def hide_review(id):
-    """Take a review off the product's page and counts (hiding a hidden one changes nothing)."""
-    return review.set_visible(id, False)
-
-
-@bp.put("/<int:id>/show")
-@permission("隐藏显示评价", MODULE)
-@doc("Show a review", data=AdminReview, status=201, path=ID_PATH, errors=[ReviewNotFound])
-def show_review(id):
-    """Put a hidden review back on the product's page and counts."""
-    return review.set_visible(id, True)
-
-
-@bp.post("/<int:id>/reply")
-@permission("回复评价", MODULE)
-@doc(
+reviews = Resource(bp, MODULE, shape=AdminReview, missing=[ReviewNotFound])
+reviews.list(
+    "list_reviews",
+    "查询评价列表",
+    "List reviews",
+    "List every review (hidden ones too), newest first, with filters and a text search.",
+    lambda form: review.admin_review_page(form, **values_of(form, FILTERS)),
+    form=AdminReviewListForm,
+)
+reviews.get(
+    "get_review",
+    "查询评价列表",
+    "Get a review",
+    "Get one review with its author's real nickname.",
+    review.get_review,
+)
+reviews.view(
+    "PUT",
+    "/<int:id>/hide",
+    "hide_review",
+    SHOW_HIDE,
+    "Hide a review",
+    "Take a review off the product's page and counts (hiding a hidden one changes nothing).",
+    lambda id: review.set_visible(id, False),
+    errors=[ReviewNotFound],
+)
+reviews.view(
+    "PUT",
+    "/<int:id>/show",
+    "show_review",
+    SHOW_HIDE,
+    "Show a review",
+    "Put a hidden review back on the product's page and counts.",
+    lambda id: review.set_visible(id, True),
+    errors=[ReviewNotFound],
+)
+reviews.view(
+    "POST",
+    "/<int:id>/reply",
+    "reply_review",
+    "回复评价",
     "Reply to a review",
+    "Store the shop's reply, shown under the review; a review takes one reply.",
+    lambda id, form: review.reply_review(id, current_user().id, form.content.data),
     body=ReviewReplyForm,
-    data=AdminReview,
-    status=201,
-    path=ID_PATH,
     errors=[ReviewNotFound, ReviewReplied, ContentRefused],
 )
-def reply_review(id):
-    """Store the shop's reply, shown under the review; a review takes one reply."""
-    form = ReviewReplyForm().validate_or_raise()
-    return review.reply_review(id, current_user().id, form.content.data)

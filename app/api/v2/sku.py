@@ -2,8 +2,7 @@
 
 from flask import Blueprint, current_app
 
-from app.core.auth import permission
-from app.core.docs import doc, path_ids
+from app.api.resource import Resource
 from app.core.exceptions import ParameterException, SkuNotFound, StockBelowZero
 from app.schemas.base import Page
 from app.schemas.sku import AdminSku, LowStockSku
@@ -16,34 +15,42 @@ bp = Blueprint("sku", __name__)
 MODULE = "商品库存"
 
 
-@bp.put("/sku/<int:id>/stock")
-@permission("调整商品库存", MODULE)
-@doc(
-    "Set or adjust a SKU's stock",
-    body=SkuStockForm,
-    data=AdminSku,
-    status=201,
-    path=path_ids("id"),
-    errors=[SkuNotFound, StockBelowZero],
-)
-def adjust_stock(id):
-    """Send `stock` to set it or `delta` to add (negative: take) units, not both; a guarded
-    update, so concurrent adjustments and orders never lose units. The product's stock
-    follows."""
-    form = SkuStockForm().validate_or_raise()
+def _adjust(id, form):
     sent = form.present()
     if len(sent) != 1:
         raise ParameterException("stock: send either stock or delta")
     return catalog.adjust_sku_stock(id, stock=sent.get("stock"), delta=sent.get("delta"))
 
 
-@bp.get("/product/low_stock")
-@permission("查询库存预警", MODULE)
-@doc("List SKUs low on stock", query=LowStockForm, data=Page(LowStockSku))
-def list_low_stock():
-    """Live SKUs of live products at or below `threshold` units, lowest stock first."""
-    form = LowStockForm().validate_or_raise()
+def _low_stock(form):
     threshold = form.threshold.data
     if threshold is None:
         threshold = current_app.config["SKU_LOW_STOCK_THRESHOLD"]
     return sku_service.low_stock_page(form, threshold)
+
+
+skus = Resource(bp, MODULE, shape=AdminSku)
+skus.view(
+    "PUT",
+    "/sku/<int:id>/stock",
+    "adjust_stock",
+    "调整商品库存",
+    "Set or adjust a SKU's stock",
+    """Send `stock` to set it or `delta` to add (negative: take) units, not both; a guarded
+    update, so concurrent adjustments and orders never lose units. The product's stock
+    follows.""",
+    _adjust,
+    body=SkuStockForm,
+    errors=[SkuNotFound, StockBelowZero],
+)
+skus.view(
+    "GET",
+    "/product/low_stock",
+    "list_low_stock",
+    "查询库存预警",
+    "List SKUs low on stock",
+    "Live SKUs of live products at or below `threshold` units, lowest stock first.",
+    _low_stock,
+    query=LowStockForm,
+    data=Page(LowStockSku),
+)

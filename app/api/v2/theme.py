@@ -3,8 +3,6 @@
 from flask import Blueprint
 
 from app.api.resource import Resource
-from app.core.auth import permission
-from app.core.docs import doc, path_ids
 from app.core.exceptions import (
     Duplicated,
     ImageNotFound,
@@ -64,70 +62,56 @@ themes.update(
 )
 
 
-@bp.put("/<int:id>/products")
-@permission("更新主题", MODULE)
-@doc(
+themes.view(
+    "PUT",
+    "/<int:id>/products",
+    "replace_theme_products",
+    "更新主题",
     "Replace a theme's products",
+    "Replace the linked products, in the order given.",
+    lambda id, form: catalog.replace_theme_products(id, form.product_ids.data),
     body=ThemeProductsForm,
-    data=AdminThemeDetail,
-    status=201,
-    path=path_ids("id"),
     errors=[ThemeNotFound, ProductNotFound],
 )
-def replace_theme_products(id):
-    """Replace the linked products, in the order given."""
-    form = ThemeProductsForm().validate_or_raise()
-    return catalog.replace_theme_products(id, form.product_ids.data)
-
-
 themes.delete(
     "delete_theme", "删除主题", "Delete a theme", "Soft-delete a theme.", catalog.delete_theme
 )
-
-
-@bp.post("/<int:id>/product")
-@permission("添加商品到主题", MODULE)
-@doc(
+themes.view(
+    "POST",
+    "/<int:id>/product",
+    "add_theme_product",
+    "添加商品到主题",
     "Add a product to a theme",
+    "Link a product after the theme's last one.",
+    lambda id, form: catalog.add_theme_product(id, form.product_id.data),
     body=ThemeProductForm,
-    data=AdminThemeDetail,
-    status=201,
-    path=path_ids("id"),
     errors=[ThemeNotFound, ProductNotFound, Duplicated],
 )
-def add_theme_product(id):
-    """Link a product after the theme's last one."""
-    form = ThemeProductForm().validate_or_raise()
-    return catalog.add_theme_product(id, form.product_id.data)
 
 
-@bp.delete("/<int:id>/product")
-@permission("删除商品从主题", MODULE)
-@doc(
-    "Remove a product from a theme",
-    query=ThemeProductForm,
-    data=Id,
-    status=202,
-    path=path_ids("id"),
-    errors=[ThemeNotFound, ProductNotInTheme],
-)
-def remove_theme_product(id):
-    """Unlink the product named by the query's product_id."""
-    form = ThemeProductForm().validate_or_raise()
+def _remove_queried_product(id, form):
     catalog.remove_theme_product(id, form.product_id.data)
     return {"id": form.product_id.data}
 
 
-@bp.delete("/<int:id>/product/<int:product_id>")
-@permission("删除商品从主题", MODULE)
-@doc(
+themes.view(
+    "DELETE",
+    "/<int:id>/product",
+    "remove_theme_product",
+    "删除商品从主题",
     "Remove a product from a theme",
+    "Unlink the product named by the query's product_id.",
+    _remove_queried_product,
+    query=ThemeProductForm,
     data=Id,
-    status=202,
-    path=path_ids("id", "product_id"),
     errors=[ThemeNotFound, ProductNotInTheme],
 )
-def remove_theme_product_by_path(id, product_id):
-    """Unlink a product."""
-    catalog.remove_theme_product(id, product_id)
-    return {"id": product_id}
+themes.delete(
+    "remove_theme_product_by_path",
+    "删除商品从主题",
+    "Remove a product from a theme",
+    "Unlink a product.",
+    catalog.remove_theme_product,
+    rule="/<int:id>/product/<int:product_id>",
+    errors=[ThemeNotFound, ProductNotInTheme],
+)

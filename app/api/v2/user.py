@@ -2,12 +2,11 @@
 
 from flask import Blueprint
 
+from app.api.resource import Resource, guarded
 from app.core.auth import current_user, permission
-from app.core.docs import doc, path_ids
 from app.core.exceptions import GroupNotFound, ProtectedUser, UserNotFound
 from app.core.pagination import paginate
 from app.core.permissions import no_escalation
-from app.schemas.base import Page
 from app.schemas.common import Id
 from app.schemas.user import AdminUser
 from app.services import access
@@ -17,15 +16,9 @@ bp = Blueprint("user", __name__, url_prefix="/user")
 
 MODULE = "用户"
 
-# An operation on one user, named by uid in the path, answering the user.
-ON_USER = {
-    "data": AdminUser,
-    "status": 201,
-    "path": path_ids("uid"),
-    "errors": [UserNotFound, ProtectedUser],
-}
+ON_USER = [UserNotFound, ProtectedUser]
 # Moving a user to a group also names the group.
-MOVE = {**ON_USER, "errors": [UserNotFound, ProtectedUser, GroupNotFound]}
+MOVE = [UserNotFound, ProtectedUser, GroupNotFound]
 
 
 def _target(uid: int):
@@ -35,80 +28,86 @@ def _target(uid: int):
     return user
 
 
-@bp.get("/list")
-@permission("查询用户列表", MODULE)
-@doc("List users", query=UserListForm, data=Page(AdminUser))
-def list_users():
-    """List every user who is not a super admin."""
-    form = UserListForm().validate_or_raise()
-    statement = access.user_list_statement(form.group_id.data, form.keyword.data)
-    return paginate(statement, form)
+def _changing(name: str, **escalation):
+    """The access of a change to a user: the permission `name`, marked as `no_escalation`."""
+    return guarded(no_escalation(user="uid", **escalation), permission(name, MODULE))
 
 
-@bp.get("/<int:uid>")
-@permission("查询用户列表", MODULE)
-@doc("Get a user", data=AdminUser, path=path_ids("uid"), errors=[UserNotFound])
-def get_user(uid):
-    """Show one user."""
-    return access.get_user(uid)
+def _set_group(uid: int, form):
+    return access.set_user_group(current_user(), access.get_user(uid), form.group_id.data)
 
 
-def _set_group(uid: int):
-    form = UserGroupForm().validate_or_raise()
-    user = access.set_user_group(current_user(), access.get_user(uid), form.group_id.data)
-    return user
-
-
-@bp.put("/<int:uid>/group")
-@no_escalation(user="uid", groups=("group_id",))
-@permission("更新用户分组", MODULE)
-@doc("Move a user to a group", body=UserGroupForm, **MOVE)
-def update_user_group(uid):
-    """Put a user in a group, or (0 or null) make them a customer."""
-    return _set_group(uid)
-
-
-@bp.put("/<int:uid>")
-@no_escalation(user="uid", groups=("group_id",))
-@permission("更新用户分组", MODULE)
-@doc("Move a user to a group (CMS form)", body=UserGroupForm, **MOVE)
-def update_user(uid):
-    """Put a user in a group, as the CMS user edit form sends it."""
-    return _set_group(uid)
-
-
-@bp.put("/<int:uid>/password")
-@no_escalation(user="uid")
-@permission("更改用户密码", MODULE)
-@doc("Reset a user's password", body=PasswordResetForm, **ON_USER)
-def reset_user_password(uid):
-    """Set a new password and revoke every token of the user."""
-    form = PasswordResetForm().validate_or_raise()
-    return access.reset_password(current_user(), _target(uid), form.new_password.data)
-
-
-@bp.put("/<int:uid>/active")
-@no_escalation(user="uid")
-@permission("更改用户状态", MODULE)
-@doc("Enable a user", **ON_USER)
-def activate_user(uid):
-    """Let a disabled user log in again."""
-    return access.set_active(current_user(), _target(uid), True)
-
-
-@bp.put("/<int:uid>/disable")
-@no_escalation(user="uid")
-@permission("更改用户状态", MODULE)
-@doc("Disable a user", **ON_USER)
-def disable_user(uid):
-    """Disable a user and revoke every token."""
-    return access.set_active(current_user(), _target(uid), False)
-
-
-@bp.delete("/<int:uid>")
-@no_escalation(user="uid")
-@permission("删除用户", MODULE)
-@doc("Delete a user", **{**ON_USER, "data": Id, "status": 202})
-def delete_user(uid):
-    """Soft-delete a user as DELETE /v1/user does."""
-    return {"id": access.delete_user(current_user(), _target(uid))}
+users = Resource(bp, MODULE, shape=AdminUser, missing=[UserNotFound], key="uid")
+users.list(
+    "list_users",
+    "查询用户列表",
+    "List users",
+    "List every user who is not a super admin.",
+    lambda form: paginate(access.user_list_statement(form.group_id.data, form.keyword.data), form),
+    form=UserListForm,
+)
+users.get("get_user", "查询用户列表", "Get a user", "Show one user.", access.get_user)
+users.view(
+    "PUT",
+    "/<int:uid>/group",
+    "update_user_group",
+    _changing("更新用户分组", groups=("group_id",)),
+    "Move a user to a group",
+    "Put a user in a group, or (0 or null) make them a customer.",
+    _set_group,
+    body=UserGroupForm,
+    errors=MOVE,
+)
+users.view(
+    "PUT",
+    users.one,
+    "update_user",
+    _changing("更新用户分组", groups=("group_id",)),
+    "Move a user to a group (CMS form)",
+    "Put a user in a group, as the CMS user edit form sends it.",
+    _set_group,
+    body=UserGroupForm,
+    errors=MOVE,
+)
+users.view(
+    "PUT",
+    "/<int:uid>/password",
+    "reset_user_password",
+    _changing("更改用户密码"),
+    "Reset a user's password",
+    "Set a new password and revoke every token of the user.",
+    lambda uid, form: access.reset_password(current_user(), _target(uid), form.new_password.data),
+    body=PasswordResetForm,
+    errors=ON_USER,
+)
+users.view(
+    "PUT",
+    "/<int:uid>/active",
+    "activate_user",
+    _changing("更改用户状态"),
+    "Enable a user",
+    "Let a disabled user log in again.",
+    lambda uid: access.set_active(current_user(), _target(uid), True),
+    errors=ON_USER,
+)
+users.view(
+    "PUT",
+    "/<int:uid>/disable",
+    "disable_user",
+    _changing("更改用户状态"),
+    "Disable a user",
+    "Disable a user and revoke every token.",
+    lambda uid: access.set_active(current_user(), _target(uid), False),
+    errors=ON_USER,
+)
+users.view(
+    "DELETE",
+    users.one,
+    "delete_user",
+    _changing("删除用户"),
+    "Delete a user",
+    "Soft-delete a user as DELETE /v1/user does.",
+    lambda uid: {"id": access.delete_user(current_user(), _target(uid))},
+    data=Id,
+    errors=ON_USER,
+)

@@ -43,6 +43,7 @@ from app.services.access.guards import (
 )
 from app.services.access.menus import (
     group_menu,
+    menu_for,
     menu_route_ids,
     own_menu,
     set_menu,
@@ -115,6 +116,7 @@ __all__ = [
     "guard_user_target",
     "list_groups",
     "live_permissions",
+    "menu_for",
     "menu_route_ids",
     "migrate_group",
     "node_children",

@@ -3,7 +3,6 @@
 from sqlalchemy import delete, insert, select
 
 from app.core.exceptions import (
-    Duplicated,
     ElementNotFound,
 )
 from app.extensions import db
@@ -11,6 +10,7 @@ from app.models import Element, Group, User, group_2_element
 from app.models.base import assign
 from app.services.access.guards import valid_id
 from app.services.access.routes import get_route
+from app.services.unique import ensure_free
 
 
 def get_element(element_id: int) -> Element:
@@ -51,11 +51,7 @@ def elements_statement(route_id: int | None):
 
 
 def _ensure_sign_free(sign: str, element_id: int | None = None) -> None:
-    statement = select(Element.id).where(Element.sign == sign)
-    if element_id is not None:
-        statement = statement.where(Element.id != element_id)
-    if db.session.scalar(statement) is not None:
-        raise Duplicated("An element with this sign exists")
+    ensure_free(Element, Element.sign == sign, "An element with this sign exists", element_id)
 
 
 def create_element(name: str, sign: str, route_id: int) -> Element:

@@ -3,7 +3,6 @@
 from sqlalchemy import delete, func, select, update
 
 from app.core.exceptions import (
-    Duplicated,
     GroupNotEmpty,
     PermissionNotFound,
 )
@@ -11,6 +10,7 @@ from app.extensions import db
 from app.models import Auth, Group, Permission, User, group_2_element, menu
 from app.services.access.guards import ensure_no_escalation, get_group
 from app.services.access.permissions import live_permissions
+from app.services.unique import ensure_free
 
 
 def list_groups() -> list[Group]:
@@ -40,11 +40,7 @@ def group_detail(group: Group) -> dict:
 
 
 def _ensure_group_name_free(name: str, group_id: int | None = None) -> None:
-    statement = select(Group.id).where(Group.name == name)
-    if group_id is not None:
-        statement = statement.where(Group.id != group_id)
-    if db.session.scalar(statement) is not None:
-        raise Duplicated("A group with this name exists")
+    ensure_free(Group, Group.name == name, "A group with this name exists", group_id)
 
 
 def create_group(caller: User, name: str, info: str, auth_ids: list[int]) -> Group:

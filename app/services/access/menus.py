@@ -3,6 +3,7 @@
 from sqlalchemy import delete, insert, select
 
 from app.core.exceptions import (
+    Forbidden,
     ParameterException,
     RouteNotFound,
 )
@@ -10,7 +11,7 @@ from app.core.forms import INT_LIMIT
 from app.extensions import db
 from app.models import Group, Route, User, menu
 from app.models.access import RouteNode
-from app.services.access.guards import valid_id
+from app.services.access.guards import get_group, valid_id
 from app.services.access.routes import (
     all_routes,
     build_tree,
@@ -43,6 +44,15 @@ def own_menu(user: User) -> list[RouteNode]:
     if user.group_id is None:
         return []
     return group_menu(user.group_id)
+
+
+def menu_for(caller: User, group_id: int | None) -> list[RouteNode]:
+    """A group's menu (for a super admin only), or without a group the caller's own."""
+    if group_id is None:
+        return own_menu(caller)
+    if not caller.is_super:
+        raise Forbidden()
+    return group_menu(get_group(group_id).id)
 
 
 def set_menu(group: Group, nodes: list) -> list[RouteNode]:

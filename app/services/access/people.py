@@ -1,10 +1,9 @@
 """Admins and users as the CMS manages them: create, change, disable, delete."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from app.core.exceptions import (
     AtLeastOneLoginMethod,
-    Duplicated,
 )
 from app.core.filters import keyword_filter
 from app.extensions import db
@@ -17,26 +16,15 @@ from app.services.access.guards import (
     guard_admin_target,
     guard_user_target,
 )
-from app.services.account import delete_account
+from app.services.account import delete_account, ensure_identifiers_free
 from app.services.tokens import revoke_user_tokens
 
 
 def _ensure_unique(user_id: int | None, **values) -> None:
     """409 / 2001 when another live user holds a username, email or mobile (not saying which)."""
-    conditions = []
-    if values.get("username"):
-        conditions.append(func.lower(User.username) == values["username"].lower())
-    if values.get("email"):
-        conditions.append(func.lower(User.email) == values["email"].lower())
-    if values.get("mobile"):
-        conditions.append(User.mobile == values["mobile"])
-    if not conditions:
-        return
-    statement = select(User.id).where(or_(*conditions))
-    if user_id is not None:
-        statement = statement.where(User.id != user_id)
-    if db.session.scalar(statement.limit(1)) is not None:
-        raise Duplicated("This user name, email or mobile is already used")
+    sent = {field: value for field, value in values.items() if value}
+    message = "This user name, email or mobile is already used"
+    ensure_identifiers_free(sent, user_id, message=message)
 
 
 def admin_list_statement(group_id: int | None):

@@ -5,7 +5,6 @@ from collections import defaultdict
 from sqlalchemy import delete, func, select
 
 from app.core.exceptions import (
-    Duplicated,
     InvalidRouteTree,
     ParameterException,
     RouteNotFound,
@@ -15,6 +14,7 @@ from app.models import Element, Route, group_2_element, menu
 from app.models.access import RouteNode
 from app.models.base import assign
 from app.services.access.guards import valid_id
+from app.services.unique import ensure_free
 
 
 def build_tree(routes, extra=None, root: int = 0) -> list[RouteNode]:
@@ -91,11 +91,7 @@ def route_subtree(route: Route) -> RouteNode:
 
 
 def _ensure_route_name_free(name: str, route_id: int | None = None) -> None:
-    statement = select(Route.id).where(Route.name == name)
-    if route_id is not None:
-        statement = statement.where(Route.id != route_id)
-    if db.session.scalar(statement) is not None:
-        raise Duplicated("A route with this name exists")
+    ensure_free(Route, Route.name == name, "A route with this name exists", route_id)
 
 
 def _next_order(parent_id: int) -> int:

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Banner, BannerItem
 from app.models.base import assign, now
 from app.services.catalog.cache import commit
-from app.services.catalog.lookups import next_position, one, require_image, require_products
+from app.services.catalog.lookups import by_id, next_position, require_image, require_products
 from app.services.catalog.themes import live_theme
 
 BANNER_ITEM_NO_LINK, BANNER_ITEM_PRODUCT, BANNER_ITEM_THEME = 0, 1, 2
@@ -19,16 +19,13 @@ def admin_banner_page(form) -> dict:
     return paginate(select(Banner).order_by(Banner.id), form)
 
 
-def _live_banner(banner_id: int, *, detail: bool = False) -> Banner:
-    statement = select(Banner).where(Banner.id == banner_id)
-    if detail:
-        statement = statement.options(selectinload(Banner.items))
-    return one(statement, BannerNotFound)
+def _live_banner(banner_id: int) -> Banner:
+    return by_id(Banner, banner_id, BannerNotFound)
 
 
 def admin_banner(banner_id: int) -> Banner:
     """A banner with its items loaded."""
-    return _live_banner(banner_id, detail=True)
+    return by_id(Banner, banner_id, BannerNotFound, selectinload(Banner.items))
 
 
 def create_banner(name: str, description: str = "") -> Banner:
@@ -59,7 +56,7 @@ def delete_banner(banner_id: int) -> None:
 
 
 def _live_item(item_id: int) -> BannerItem:
-    return one(select(BannerItem).where(BannerItem.id == item_id), BannerItemNotFound)
+    return by_id(BannerItem, item_id, BannerItemNotFound)
 
 
 def admin_banner_item(item_id: int) -> BannerItem:

@@ -3,14 +3,15 @@
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from app.core.exceptions import CategoryInUse, CategoryNotFound, Duplicated
+from app.core.exceptions import CategoryInUse, CategoryNotFound
 from app.core.filters import keyword_filter
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Category, Product
 from app.models.base import now
 from app.services.catalog.cache import commit
-from app.services.catalog.lookups import one, require_image
+from app.services.catalog.lookups import by_id, one, require_image
+from app.services.unique import ensure_free
 
 
 def _with_product_count():
@@ -28,11 +29,7 @@ def admin_category(category_id: int) -> Category:
 
 
 def _check_category_name(name: str, own_id: int | None = None) -> None:
-    statement = select(Category.id).where(Category.name == name)
-    if own_id is not None:
-        statement = statement.where(Category.id != own_id)
-    if db.session.scalar(statement) is not None:
-        raise Duplicated("A category with this name already exists")
+    ensure_free(Category, Category.name == name, "A category with this name already exists", own_id)
 
 
 def create_category(name: str, description: str = "", topic_img_id: int | None = None) -> Category:
@@ -45,7 +42,7 @@ def create_category(name: str, description: str = "", topic_img_id: int | None =
 
 
 def update_category(category_id: int, fields: dict) -> Category:
-    category = one(select(Category).where(Category.id == category_id), CategoryNotFound)
+    category = by_id(Category, category_id, CategoryNotFound)
     if "name" in fields:
         _check_category_name(fields["name"], category.id)
         category.name = fields["name"]
@@ -60,7 +57,7 @@ def update_category(category_id: int, fields: dict) -> Category:
 
 
 def delete_category(category_id: int) -> None:
-    category = one(select(Category).where(Category.id == category_id), CategoryNotFound)
+    category = by_id(Category, category_id, CategoryNotFound)
     in_use = db.session.scalar(select(Product.id).where(Product.category_id == category_id))
     if in_use is not None:
         raise CategoryInUse()

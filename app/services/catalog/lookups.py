@@ -16,6 +16,11 @@ def one(statement, error):
     return row
 
 
+def by_id(model, row_id: int, error, *options):
+    """The row `row_id` of `model`, loaded with `options`, or `error` raised."""
+    return one(select(model).where(model.id == row_id).options(*options), error)
+
+
 def next_position(column, *where) -> int:
     """One past the largest `column` among the rows `where` selects (1 for none)."""
     last = db.session.scalar(select(func.max(column)).where(*where))
@@ -28,12 +33,17 @@ def require_image(image_id: int | None) -> None:
         require_images([image_id])
 
 
-def require_images(image_ids: list[int]) -> None:
-    if not image_ids:
+def _require_all(model, ids: list[int], error) -> None:
+    """`error` raised unless every id names a live row of `model`."""
+    if not ids:
         return
-    found = set(db.session.scalars(select(Image.id).where(Image.id.in_(image_ids))))
-    if found != set(image_ids):
-        raise ImageNotFound()
+    found = set(db.session.scalars(select(model.id).where(model.id.in_(ids))))
+    if found != set(ids):
+        raise error()
+
+
+def require_images(image_ids: list[int]) -> None:
+    _require_all(Image, image_ids, ImageNotFound)
 
 
 def require_category(category_id: int | None) -> None:
@@ -42,11 +52,7 @@ def require_category(category_id: int | None) -> None:
 
 
 def require_products(product_ids: list[int]) -> None:
-    if not product_ids:
-        return
-    found = set(db.session.scalars(select(Product.id).where(Product.id.in_(product_ids))))
-    if found != set(product_ids):
-        raise ProductNotFound()
+    _require_all(Product, product_ids, ProductNotFound)
 
 
 def on_sale():

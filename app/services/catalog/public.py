@@ -7,15 +7,14 @@ from app.core.exceptions import BannerNotFound, CategoryNotFound, ProductNotFoun
 from app.core.pagination import paginate
 from app.extensions import db
 from app.models import Banner, Category, Product, Theme
-from app.services.catalog.lookups import PRODUCT_DETAIL, on_sale, one, require_category
+from app.services.catalog.lookups import PRODUCT_DETAIL, by_id, on_sale, require_category
 
 RECENT_MAX = 15
 ALL_BY_CATEGORY_MAX = 100
 
 
 def public_banner(banner_id: int) -> Banner:
-    statement = select(Banner).where(Banner.id == banner_id).options(selectinload(Banner.items))
-    return one(statement, BannerNotFound)
+    return by_id(Banner, banner_id, BannerNotFound, selectinload(Banner.items))
 
 
 def public_themes(theme_ids: list[int]) -> dict:
@@ -30,12 +29,7 @@ def public_theme_page(form) -> dict:
 
 def public_theme(theme_id: int) -> Theme:
     """The theme with its on-sale products loaded."""
-    statement = (
-        select(Theme)
-        .where(Theme.id == theme_id)
-        .options(selectinload(Theme.products.and_(on_sale())))
-    )
-    return one(statement, ThemeNotFound)
+    return by_id(Theme, theme_id, ThemeNotFound, selectinload(Theme.products.and_(on_sale())))
 
 
 def public_categories() -> list[Category]:
@@ -47,7 +41,7 @@ def public_category_page(form) -> dict:
 
 
 def public_category(category_id: int) -> Category:
-    return one(select(Category).where(Category.id == category_id), CategoryNotFound)
+    return by_id(Category, category_id, CategoryNotFound)
 
 
 def recent_products(count: int = RECENT_MAX) -> dict:

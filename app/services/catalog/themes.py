@@ -9,23 +9,20 @@ from app.extensions import db
 from app.models import Theme, theme_product
 from app.models.base import assign, now
 from app.services.catalog.cache import commit
-from app.services.catalog.lookups import one, require_image, require_products
+from app.services.catalog.lookups import by_id, require_image, require_products
 
 
 def admin_theme_page(form) -> dict:
     return paginate(select(Theme).order_by(Theme.id), form)
 
 
-def live_theme(theme_id: int, *, detail: bool = False) -> Theme:
-    statement = select(Theme).where(Theme.id == theme_id)
-    if detail:
-        statement = statement.options(selectinload(Theme.products))
-    return one(statement, ThemeNotFound)
+def live_theme(theme_id: int) -> Theme:
+    return by_id(Theme, theme_id, ThemeNotFound)
 
 
 def admin_theme(theme_id: int) -> Theme:
     """A theme with every linked product loaded."""
-    return live_theme(theme_id, detail=True)
+    return by_id(Theme, theme_id, ThemeNotFound, selectinload(Theme.products))
 
 
 def _link_products(theme_id: int, product_ids: list[int], first_order: int = 1) -> None:

@@ -74,31 +74,40 @@ def _item(category: str, kind: str, **values) -> ReconcileItem:
     return ReconcileItem(category=category, kind=kind, **values)
 
 
+def _compare_bill(kind: str, pairs, fields, missing_note: str, outcome) -> list[ReconcileItem]:
+    """One item per bill row, paired with our row of it (None: we have none): the bill's
+    `fields` and amount, our amount and order, and the category `outcome(row, ours)` says."""
+    items = []
+    for row, found in pairs:
+        values = {name: getattr(row, name) for name in fields} | {"bill_amount": row.amount}
+        if found is None:
+            items.append(_item(MISSING_LOCAL, kind, note=missing_note, **values))
+            continue
+        values.update(local_amount=found.amount, order_id=found.order_id)
+        category, note = outcome(row, found)
+        items.append(_item(category, kind, note=note, **values))
+    return items
+
+
 def _compare_payments(rows, window) -> list[ReconcileItem]:
     local = {
         p.transaction_id: p
         for p in _rows_where(Payment, Payment.transaction_id, [row.transaction_id for row in rows])
     }
     start, end = window
-    items = []
-    for row in rows:
-        values = {
-            "transaction_id": row.transaction_id,
-            "out_trade_no": row.out_trade_no,
-            "bill_amount": row.amount,
-        }
-        found = local.get(row.transaction_id)
-        if found is None:
-            items.append(_item(MISSING_LOCAL, PAYMENT, note="no payment recorded", **values))
-            continue
-        values.update(local_amount=found.amount, order_id=found.order_id)
+
+    def outcome(row, found):
         if found.out_trade_no != row.out_trade_no:
-            note = f"recorded for order {found.out_trade_no}"
-            items.append(_item(ORDER_MISMATCH, PAYMENT, note=note, **values))
-        elif found.amount != row.amount:
-            items.append(_item(AMOUNT_MISMATCH, PAYMENT, **values))
-        else:
-            items.append(_item(MATCHED, PAYMENT, **values))
+            return ORDER_MISMATCH, f"recorded for order {found.out_trade_no}"
+        return (AMOUNT_MISMATCH if found.amount != row.amount else MATCHED), ""
+
+    items = _compare_bill(
+        PAYMENT,
+        [(row, local.get(row.transaction_id)) for row in rows],
+        ("transaction_id", "out_trade_no"),
+        "no payment recorded",
+        outcome,
+    )
     ours = db.session.scalars(
         select(Payment)
         .where(Payment.success_time >= start, Payment.success_time < end)
@@ -133,30 +142,23 @@ def _compare_refunds(rows, window) -> list[ReconcileItem]:
         ).all()
     )
     start, end = window
-    items = []
-    for row in rows:
-        values = {
-            "transaction_id": row.transaction_id,
-            "out_trade_no": row.out_trade_no,
-            "out_refund_no": row.out_refund_no,
-            "refund_id": row.refund_id,
-            "bill_amount": row.amount,
-        }
-        found = local.get(row.out_refund_no)
-        if found is None:
-            items.append(_item(MISSING_LOCAL, REFUND, note="no refund recorded", **values))
-            continue
-        values.update(local_amount=found.amount, order_id=found.order_id)
+
+    def outcome(row, found):
         if order_nos.get(found.order_id) != row.out_trade_no:
-            note = f"recorded for order {order_nos.get(found.order_id, '?')}"
-            items.append(_item(ORDER_MISMATCH, REFUND, note=note, **values))
-        elif found.amount != row.amount:
-            items.append(_item(AMOUNT_MISMATCH, REFUND, **values))
-        elif row.refund_state == "SUCCESS" and found.status != "SUCCESS":
-            note = f"refund is {found.status} here"
-            items.append(_item(MISSING_LOCAL, REFUND, note=note, **values))
-        else:
-            items.append(_item(MATCHED, REFUND, **values))
+            return ORDER_MISMATCH, f"recorded for order {order_nos.get(found.order_id, '?')}"
+        if found.amount != row.amount:
+            return AMOUNT_MISMATCH, ""
+        if row.refund_state == "SUCCESS" and found.status != "SUCCESS":
+            return MISSING_LOCAL, f"refund is {found.status} here"
+        return MATCHED, ""
+
+    items = _compare_bill(
+        REFUND,
+        [(row, local.get(row.out_refund_no)) for row in rows],
+        ("transaction_id", "out_trade_no", "out_refund_no", "refund_id"),
+        "no refund recorded",
+        outcome,
+    )
     ours = db.session.execute(
         select(Refund, Order.order_no)
         .join(Order, Order.id == Refund.order_id)
