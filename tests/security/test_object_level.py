@@ -209,23 +209,17 @@ BODY_ID_ROUTES = [
         },
         "address",
     ),
-    (
-        "POST",
-        "/v1/order",
-        lambda rows: {
-            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
-            "user_coupon_id": rows["user_coupon"][1].id,
-        },
-        "user_coupon",
-    ),
-    (
-        "POST",
-        "/v1/order/preview",
-        lambda rows: {
-            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
-            "user_coupon_id": rows["user_coupon"][1].id,
-        },
-        "user_coupon",
+    *(
+        (
+            "POST",
+            path,
+            lambda rows: {
+                "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
+                "user_coupon_id": rows["user_coupon"][1].id,
+            },
+            "user_coupon",
+        )
+        for path in ("/v1/order", "/v1/order/preview")
     ),
 ]
 
