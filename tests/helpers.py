@@ -1,9 +1,12 @@
 """Test helpers shared by several test modules."""
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
+from flask import Blueprint, Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app.extensions import db
@@ -31,6 +34,16 @@ def count_statements():
         yield log
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def client_with_routes(app: Flask, routes: dict[str, Callable]) -> FlaskClient:
+    """A client of `app` with extra test routes ("METHOD /rule" -> view)."""
+    blueprint = Blueprint("test_routes", __name__)
+    for route, view in routes.items():
+        method, rule = route.split(" ", 1)
+        blueprint.add_url_rule(rule, view_func=view, methods=[method])
+    app.register_blueprint(blueprint)
+    return app.test_client()
 
 
 def migration_head() -> str:
