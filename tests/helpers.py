@@ -9,7 +9,7 @@ from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from app.extensions import db
+from app.extensions import cache, db
 
 
 class StatementLog:
@@ -34,6 +34,17 @@ def count_statements():
         yield log
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def statements_of_get(client, path: str, headers=None) -> tuple[int, dict]:
+    """GET `path` (200 expected) from an empty cache and session: the number of SQL statements
+    it sent and the data it answered."""
+    cache.clear()
+    db.session.expire_all()
+    with count_statements() as log:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return log.count, response.get_json()["data"]
 
 
 def client_with_routes(app: Flask, routes: dict[str, Callable]) -> FlaskClient:

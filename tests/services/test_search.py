@@ -18,7 +18,7 @@ from tests.factories import (
     make_search_history,
     make_user,
 )
-from tests.helpers import count_statements
+from tests.helpers import statements_of_get
 from tests.services.test_concurrency import run_parallel, run_serial
 
 
@@ -34,21 +34,13 @@ def _products(n: int) -> int:
     return category.id
 
 
-def _statements(client, path, headers=None):
-    db.session.expire_all()
-    with count_statements() as log:
-        response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return log.count, response.get_json()["data"]
-
-
 @pytest.mark.parametrize("sort", ["default", "price", "sales", "new"])
 def test_search_statement_count_does_not_grow_with_rows(client, sort):
     counts = []
     for n in (2, 20):
         category_id = _products(n)
         path = f"/v1/product/search?q=搜索&category_id={category_id}&sort={sort}&size=100"
-        count, data = _statements(client, path)
+        count, data = statements_of_get(client, path)
         assert len(data["items"]) == data["total"] == n
         assert all(item["main_image"].endswith(".png") for item in data["items"])
         counts.append(count)
@@ -65,7 +57,7 @@ def test_search_statement_count_with_history_does_not_grow_with_rows(client):
     for n in (2, 20):
         category_id = _products(n)
         path = f"/v1/product/search?q=搜索&category_id={category_id}&size=100&page=1"
-        count, data = _statements(client, path, headers)
+        count, data = statements_of_get(client, path, headers)
         assert len(data["items"]) == n
         counts.append(count)
     assert counts[0] == counts[1]
