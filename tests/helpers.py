@@ -36,6 +36,13 @@ def count_statements():
         event.remove(db.engine, "before_cursor_execute", record)
 
 
+def error(response, status: int, code: int) -> dict:
+    """Assert the response is the error envelope with this status and error_code; its body."""
+    body = response.get_json()
+    assert (response.status_code, body["error_code"]) == (status, code), body
+    return body
+
+
 def statements_of_get(client, path: str, headers=None) -> tuple[int, dict]:
     """GET `path` (200 expected) from an empty cache and session: the number of SQL statements
     it sent and the data it answered."""
