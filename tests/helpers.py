@@ -1,15 +1,63 @@
 """Test helpers shared by several test modules."""
 
+import os
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app.extensions import cache, db
+
+needs_mariadb = pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"),
+    reason="row-level lock races need MariaDB (set TEST_DATABASE_URL); SQLite locks the file",
+)
+
+
+def run_parallel(app: Flask, jobs: list[Callable], timeout: float = 60) -> list:
+    """Run each job in its own thread, app context and session, all released at once; answer
+    their results or errors."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def runner(index, job):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                results[index] = job()
+            except Exception as error:  # collected for the assertions
+                results[index] = error
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
+
+
+def run_serial(app: Flask, jobs: list[Callable]) -> list:
+    """Run the jobs one after another in this session; answer their results or errors."""
+    results = []
+    for job in jobs:
+        try:
+            results.append(job())
+        except Exception as error:
+            db.session.rollback()
+            results.append(error)
+    return results
+
+
+def errors_of(results: list) -> list[Exception]:
+    return [result for result in results if isinstance(result, Exception)]
 
 
 class StatementLog:

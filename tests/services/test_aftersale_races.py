@@ -39,7 +39,7 @@ from tests.factories import (
     order_lines,
     refund_answers,
 )
-from tests.services.test_concurrency import needs_mariadb, run_parallel, run_serial
+from tests.helpers import needs_mariadb, run_parallel, run_serial
 
 S = OrderStatus
 

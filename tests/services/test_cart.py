@@ -1,7 +1,5 @@
 """The cart service: constant statements per request, the checkout helpers, concurrent adds."""
 
-import os
-import threading
 from decimal import Decimal
 
 import pytest
@@ -20,12 +18,7 @@ from tests.factories import (
     make_user,
     skus_of,
 )
-from tests.helpers import count_statements
-
-needs_mariadb = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"),
-    reason="row-level lock races need MariaDB (set TEST_DATABASE_URL); SQLite locks the file",
-)
+from tests.helpers import count_statements, errors_of, needs_mariadb, run_parallel
 
 
 def _sku(price="9.90", stock=100, **product_fields):
@@ -138,25 +131,10 @@ def test_remove_lines_belongs_to_the_callers_transaction(customer, other_custome
 
 
 def _concurrent_adds(app, user_id, product_id, count, times):
-    barrier = threading.Barrier(times)
-    errors = []
-
     def add():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                cart.add_line(user_id, product_id, None, count)
-            except Exception as error:  # collected for the assertion
-                errors.append(error)
-            finally:
-                db.session.remove()
+        return cart.add_line(user_id, product_id, None, count)
 
-    threads = [threading.Thread(target=add) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+    return errors_of(run_parallel(app, [add] * times))
 
 
 @needs_mariadb

@@ -3,8 +3,6 @@ vs payment. Threaded versions need MariaDB (SQLite serializes writers with a fil
 cannot show row-level races); the same scenarios also run one after another on SQLite.
 """
 
-import os
-import threading
 import time
 
 import pytest
@@ -35,51 +33,14 @@ from tests.factories import (
     make_user,
     skus_of,
 )
+from tests.helpers import needs_mariadb, run_parallel, run_serial
 
 S = OrderStatus
-needs_mariadb = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"),
-    reason="row-level lock races need MariaDB (set TEST_DATABASE_URL); SQLite locks the file",
-)
 
 
 @pytest.fixture
 def wechat(app, monkeypatch):
     return FakeWeChatPay().install(app, monkeypatch)
-
-
-def run_parallel(app, jobs):
-    """Run each job in its own thread, app context and session; answer results or errors."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def runner(index, job):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results[index] = job()
-            except Exception as error:  # collected for the assertions
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def run_serial(app, jobs):
-    results = []
-    for job in jobs:
-        try:
-            results.append(job())
-        except Exception as error:
-            db.session.rollback()
-            results.append(error)
-    return results
 
 
 def _buyers(count):

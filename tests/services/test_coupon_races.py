@@ -23,7 +23,7 @@ from tests.factories import (
     make_user,
     skus_of,
 )
-from tests.services.test_concurrency import needs_mariadb, run_parallel, run_serial
+from tests.helpers import needs_mariadb, run_parallel, run_serial
 
 RUNNERS = [
     pytest.param(run_parallel, marks=needs_mariadb, id="threads"),

@@ -19,8 +19,7 @@ from tests.factories import (
     make_user,
     order_lines,
 )
-from tests.helpers import statements_of_get
-from tests.services.test_concurrency import needs_mariadb, run_parallel, run_serial
+from tests.helpers import needs_mariadb, run_parallel, run_serial, statements_of_get
 
 
 def _reviews(line_id=None) -> list:
