@@ -353,19 +353,19 @@ def make_order(user, *lines, address=None, **fields):
     return db.session.get(Order, order.id)
 
 
-def pay_order(order, *, payer_openid="", raw=None):
+def pay_order(order, *, payer_openid="", raw=None, success_time=1767240000, transaction_id=None):
     """Record a successful WeChat payment of the whole order, as a verified notify would."""
     from app.services.orders import record_payment
 
     return record_payment(
         order_id=order.id,
         user_id=order.user_id,
-        transaction_id=f"TX{order.id}",
+        transaction_id=transaction_id or f"TX{order.id}",
         out_trade_no=order.order_no,
         amount=int(order.total_price * 100),
         trade_state="SUCCESS",
         payer_openid=payer_openid,
-        success_time=1767240000,
+        success_time=success_time,
         raw=raw or {},
         actor_type="wechat",
     )

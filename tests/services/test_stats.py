@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, StatsDay
-from app.models.base import now, yuan_to_fen
+from app.models.base import now
 from app.services import orders as order_service
 from app.services import stats
 from app.services.stats import days as stats_days
 from app.services.stats.reading import day_counts
 from tests.api.v2.test_stats import direct_days, local, midnight, raw_order, raw_refund
-from tests.factories import make_product, make_user
+from tests.factories import make_product, make_user, pay_order
 from tests.helpers import errors_of, needs_mariadb, run_parallel
 
 
@@ -24,18 +24,7 @@ def rollup(first: date, last: date) -> dict:
 
 
 def pay(order, success_time: int) -> str:
-    return order_service.record_payment(
-        order_id=order.id,
-        user_id=order.user_id,
-        transaction_id=f"TX-{order.id}",
-        out_trade_no=order.order_no,
-        amount=yuan_to_fen(order.total_price),
-        trade_state="SUCCESS",
-        payer_openid="",
-        success_time=success_time,
-        raw={},
-        actor_type="wechat",
-    )
+    return pay_order(order, success_time=success_time, transaction_id=f"TX-{order.id}")
 
 
 def test_rebuild_closes_the_days_that_ended_and_not_today(app):
