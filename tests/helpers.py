@@ -91,13 +91,16 @@ def error(response, status: int, code: int) -> dict:
     return body
 
 
-def statements_of_get(client, path: str, headers=None) -> tuple[int, dict]:
-    """GET `path` (200 expected) from an empty cache and session: the number of SQL statements
-    it sent and the data it answered."""
+def statements_of(client, path: str, headers=None, body=None) -> tuple[int, dict]:
+    """GET `path` (POST `body` when given), 200 expected, from an empty cache and session: the
+    number of SQL statements it sent and the data it answered."""
     cache.clear()
     db.session.expire_all()
     with count_statements() as log:
-        response = client.get(path, headers=headers)
+        if body is None:
+            response = client.get(path, headers=headers)
+        else:
+            response = client.post(path, json=body, headers=headers)
     assert response.status_code == 200, response.get_json()
     return log.count, response.get_json()["data"]
 

@@ -17,8 +17,9 @@ from tests.factories import (
     make_product,
     make_user,
     skus_of,
+    spoil_sku,
 )
-from tests.helpers import count_statements, errors_of, needs_mariadb, run_parallel
+from tests.helpers import count_statements, errors_of, needs_mariadb, run_parallel, statements_of
 
 
 def _sku(price="9.90", stock=100, **product_fields):
@@ -29,25 +30,9 @@ def _sku(price="9.90", stock=100, **product_fields):
 
 
 def _fill(user, lines: int) -> None:
-    """`lines` lines, every kind: images, a deleted product, an off-sale SKU, short stock."""
+    """`lines` lines with images, of every kind (factories.spoil_sku)."""
     for n in range(lines):
-        sku = _sku(main_img_id=make_image().id)
-        if n % 4 == 1:
-            db.session.get(Product, sku.product_id).delete_time = now()
-        if n % 4 == 2:
-            sku.on_sale = False
-        if n % 4 == 3:
-            sku.stock = 0
-        db.session.commit()
-        make_cart_line(user, sku, count=2)
-
-
-def _statements(client, path, headers):
-    db.session.expire_all()
-    with count_statements() as log:
-        response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return log.count, response.get_json()["data"]
+        make_cart_line(user, spoil_sku(_sku(main_img_id=make_image().id), n), count=2)
 
 
 @pytest.mark.parametrize("path", ["/v1/cart", "/v1/cart/count"])
@@ -55,8 +40,8 @@ def test_cart_read_statement_count_does_not_grow_with_lines(client, path):
     few_user, many_user = make_user(), make_user()
     _fill(few_user, 2)
     _fill(many_user, 20)
-    few_count, few = _statements(client, path, auth_headers(few_user))
-    many_count, many = _statements(client, path, auth_headers(many_user))
+    few_count, few = statements_of(client, path, auth_headers(few_user))
+    many_count, many = statements_of(client, path, auth_headers(many_user))
     assert few_count == many_count
     assert few_count <= 2  # the caller's user row, then the cart
     if path == "/v1/cart":

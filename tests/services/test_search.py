@@ -18,7 +18,7 @@ from tests.factories import (
     make_search_history,
     make_user,
 )
-from tests.helpers import statements_of_get
+from tests.helpers import statements_of
 from tests.services.test_concurrency import run_parallel, run_serial
 
 
@@ -40,7 +40,7 @@ def test_search_statement_count_does_not_grow_with_rows(client, sort):
     for n in (2, 20):
         category_id = _products(n)
         path = f"/v1/product/search?q=搜索&category_id={category_id}&sort={sort}&size=100"
-        count, data = statements_of_get(client, path)
+        count, data = statements_of(client, path)
         assert len(data["items"]) == data["total"] == n
         assert all(item["main_image"].endswith(".png") for item in data["items"])
         counts.append(count)
@@ -57,7 +57,7 @@ def test_search_statement_count_with_history_does_not_grow_with_rows(client):
     for n in (2, 20):
         category_id = _products(n)
         path = f"/v1/product/search?q=搜索&category_id={category_id}&size=100&page=1"
-        count, data = statements_of_get(client, path, headers)
+        count, data = statements_of(client, path, headers)
         assert len(data["items"]) == n
         counts.append(count)
     assert counts[0] == counts[1]
