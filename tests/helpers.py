@@ -56,6 +56,24 @@ def run_serial(app: Flask, jobs: list[Callable]) -> list:
     return results
 
 
+def race(**options: tuple):
+    """Parametrize a race scenario over `runner`: run_parallel (threads, MariaDB only), then
+    run_serial (the same interleaving-free outcome everywhere). Each keyword gives the
+    scenario's option as a (threads, serial) pair."""
+    return pytest.mark.parametrize(
+        ["runner", *options],
+        [
+            pytest.param(
+                run_parallel,
+                *(pair[0] for pair in options.values()),
+                id="threads",
+                marks=needs_mariadb,
+            ),
+            pytest.param(run_serial, *(pair[1] for pair in options.values()), id="serial"),
+        ],
+    )
+
+
 def errors_of(results: list) -> list[Exception]:
     return [result for result in results if isinstance(result, Exception)]
 
