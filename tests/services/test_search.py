@@ -1,7 +1,5 @@
 """The search service: constant statements per request, the backend seam, history races."""
 
-import os
-
 import pytest
 from sqlalchemy import select
 
@@ -18,8 +16,7 @@ from tests.factories import (
     make_search_history,
     make_user,
 )
-from tests.helpers import statements_of
-from tests.services.test_concurrency import run_parallel, run_serial
+from tests.helpers import race, statements_of
 
 
 def _with_image(name, category=None, **fields):
@@ -121,10 +118,8 @@ def test_record_search_collision_keeps_the_search_and_one_row(app, monkeypatch):
     assert rows == ["芒果"]
 
 
-@pytest.mark.parametrize("runner", ["serial", "parallel"])
+@race()
 def test_racing_searches_of_one_user_answer_and_keep_one_row_a_keyword(app, runner):
-    if runner == "parallel" and not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"):
-        pytest.skip("row-level races need MariaDB (set TEST_DATABASE_URL)")
     user = make_user()
     headers = auth_headers(user)
     _products(1)
@@ -136,7 +131,7 @@ def test_racing_searches_of_one_user_answer_and_keep_one_row_a_keyword(app, runn
         return call
 
     jobs = [job(q) for q in ["搜索"] * 6 + ["搜"] * 4]
-    results = (run_parallel if runner == "parallel" else run_serial)(app, jobs)
+    results = runner(app, jobs)
     assert results == [200] * len(jobs)
     db.session.rollback()
     keywords = db.session.scalars(
