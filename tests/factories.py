@@ -353,19 +353,34 @@ def make_order(user, *lines, address=None, **fields):
     return db.session.get(Order, order.id)
 
 
-def pay_order(order, *, payer_openid="", raw=None):
+def spoil_sku(sku, kind: int):
+    """Make the SKU of kind `kind` % 4 and commit: fine, its product deleted, off sale, or out
+    of stock (lines of every kind for the cart and quote tests)."""
+    from app.models.base import now
+
+    if kind % 4 == 1:
+        db.session.get(Product, sku.product_id).delete_time = now()
+    if kind % 4 == 2:
+        sku.on_sale = False
+    if kind % 4 == 3:
+        sku.stock = 0
+    db.session.commit()
+    return sku
+
+
+def pay_order(order, *, payer_openid="", raw=None, success_time=1767240000, transaction_id=None):
     """Record a successful WeChat payment of the whole order, as a verified notify would."""
     from app.services.orders import record_payment
 
     return record_payment(
         order_id=order.id,
         user_id=order.user_id,
-        transaction_id=f"TX{order.id}",
+        transaction_id=transaction_id or f"TX{order.id}",
         out_trade_no=order.order_no,
         amount=int(order.total_price * 100),
         trade_state="SUCCESS",
         payer_openid=payer_openid,
-        success_time=1767240000,
+        success_time=success_time,
         raw=raw or {},
         actor_type="wechat",
     )

@@ -7,6 +7,7 @@ import pytest
 from app import create_app
 from app.config import ConfigError
 from tests import factories
+from tests.helpers import skip_unless_route
 from tests.security.helpers import extra_app, routes
 
 PRODUCTION_SECRET = "p" * 40
@@ -200,8 +201,7 @@ def _upload(client, headers, name, content):
 
 
 def test_uploaded_non_image_files_are_served_as_attachments(app, client, super_admin):
-    if not any(r.rule == "/v2/file" and r.method == "POST" for r in routes(app)):
-        pytest.skip("POST /v2/file does not exist yet")
+    skip_unless_route(app, "POST", "/v2/file")
     headers = factories.auth_headers(super_admin)
     response = _upload(client, headers, "notes.txt", b"plain notes")
     assert response.status_code == 201, response.get_json()
@@ -215,8 +215,7 @@ def test_uploaded_non_image_files_are_served_as_attachments(app, client, super_a
 
 
 def test_html_disguised_as_text_is_refused(app, client, super_admin):
-    if not any(r.rule == "/v2/file" and r.method == "POST" for r in routes(app)):
-        pytest.skip("POST /v2/file does not exist yet")
+    skip_unless_route(app, "POST", "/v2/file")
     headers = factories.auth_headers(super_admin)
     response = _upload(client, headers, "page.txt", b"<html><script>alert(1)</script></html>")
     assert response.status_code == 415, response.get_json()

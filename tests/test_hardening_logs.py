@@ -8,7 +8,6 @@ import json
 import time
 
 import pytest
-from flask import Blueprint
 from sqlalchemy import select
 
 from app.core import redact
@@ -18,6 +17,7 @@ from app.core.json import JSONTooDeep, check_depth, nesting_depth
 from app.extensions import db
 from app.models import ErrorLog, LoginLog, OperLog, Order, OrderStatus
 from tests import factories
+from tests.helpers import client_with_routes
 from tests.security.helpers import extra_app
 from tests.test_hardening import _production
 
@@ -67,18 +67,14 @@ def test_record_error_skips_client_errors(app):
 @pytest.fixture
 def crashing_client(make_app):
     """A client of an app with an extra POST route that fails unexpectedly."""
-    app = make_app()
-    bp = Blueprint("boom_post", __name__)
 
-    @bp.post("/__test/crash")
     def crash():
         from app.core.forms import request_data
 
         request_data()
         raise RuntimeError("unexpected")
 
-    app.register_blueprint(bp)
-    return app.test_client()
+    return client_with_routes(make_app(), {"POST /__test/crash": crash})
 
 
 def test_error_log_keeps_a_bounded_redacted_excerpt(crashing_client, customer):
@@ -348,17 +344,22 @@ def _last_login_ip() -> str:
     return db.session.scalars(select(LoginLog.ip_addr).order_by(LoginLog.id.desc())).first()
 
 
-def _app_in(app, env_mode, **settings):
+def _login_limited_app(app, env_mode, trusted_proxies):
+    """An app of `env_mode` allowing one login a minute per client IP, behind that many
+    trusted proxies."""
+    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
+    settings.update(RATELIMIT_LOGIN="1/minute", TRUSTED_PROXIES=trusted_proxies)
     if env_mode == "production":
         return _production(app, **settings)
     return extra_app(app, env_mode=env_mode, **settings)
 
 
-@pytest.mark.parametrize("env_mode", ["production", "testing"])
+EVERY_ENV_MODE = pytest.mark.parametrize("env_mode", ["production", "testing"])
+
+
+@EVERY_ENV_MODE
 def test_forwarded_for_is_ignored_without_trusted_proxies(app, customer, env_mode):
-    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
-    settings.update(RATELIMIT_LOGIN="1/minute", TRUSTED_PROXIES=0)
-    with _app_in(app, env_mode, **settings) as configured:
+    with _login_limited_app(app, env_mode, trusted_proxies=0) as configured:
         client = configured.test_client()
         assert _login_from(client, "10.5.0.1", "203.0.113.1").status_code == 200
         assert _last_login_ip() == "10.5.0.1"
@@ -366,11 +367,9 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(app, customer, env_mod
         assert _login_from(client, "10.5.0.1", "203.0.113.2").status_code == 429
 
 
-@pytest.mark.parametrize("env_mode", ["production", "testing"])
+@EVERY_ENV_MODE
 def test_forwarded_for_is_believed_for_one_trusted_proxy(app, customer, env_mode):
-    settings = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"}
-    settings.update(RATELIMIT_LOGIN="1/minute", TRUSTED_PROXIES=1)
-    with _app_in(app, env_mode, **settings) as configured:
+    with _login_limited_app(app, env_mode, trusted_proxies=1) as configured:
         client = configured.test_client()
         assert _login_from(client, "127.0.0.1", "203.0.113.1").status_code == 200
         assert _last_login_ip() == "203.0.113.1"

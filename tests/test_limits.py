@@ -8,6 +8,7 @@ import pytest
 from app.extensions import db
 from app.models import Address, Order, Product
 from tests import factories
+from tests.helpers import skip_unless_route
 from tests.security.helpers import routes
 
 
@@ -27,10 +28,6 @@ def _assert_error(response, status, code):
     assert body["error_code"] == code, body
     assert body["request_url"]
     return body
-
-
-def _exists(app, method, rule):
-    return any(r.rule == rule and r.method == method for r in routes(app))
 
 
 # ----------------------------------------------------------------- body size
@@ -122,8 +119,7 @@ def _assert_nothing_placed(products, stock=10_000):
 
 @pytest.fixture
 def orders_exist(app):
-    if not _exists(app, "POST", "/v1/order"):
-        pytest.skip("POST /v1/order does not exist yet")
+    skip_unless_route(app, "POST", "/v1/order")
 
 
 def test_order_with_too_many_lines_is_400(app, client, customer, orders_exist):
@@ -206,8 +202,7 @@ def _file_rows():
 
 @pytest.fixture
 def uploads_exist(app):
-    if not _exists(app, "POST", "/v2/file"):
-        pytest.skip("POST /v2/file does not exist yet")
+    skip_unless_route(app, "POST", "/v2/file")
 
 
 def test_too_many_files_in_one_request_is_413(app, client, super_admin, uploads_exist):
@@ -241,16 +236,14 @@ def test_files_over_the_total_limit_are_413(app, client, super_admin, uploads_ex
 
 
 def test_image_over_the_size_limit_is_413(app, client, super_admin):
-    if not _exists(app, "POST", "/v2/image"):
-        pytest.skip("POST /v2/image does not exist yet")
+    skip_unless_route(app, "POST", "/v2/image")
     headers = factories.auth_headers(super_admin)
     with configured(app, IMAGE_MAX_SIZE=len(PNG) - 1):
         _assert_error(_upload(client, "/v2/image", headers, [("a.png", PNG)]), 413, 10310)
 
 
 def test_avatar_over_the_size_limit_is_413(app, client, customer):
-    if not _exists(app, "POST", "/v1/user/avatar"):
-        pytest.skip("POST /v1/user/avatar does not exist yet")
+    skip_unless_route(app, "POST", "/v1/user/avatar")
     headers = factories.auth_headers(customer)
     with configured(app, AVATAR_MAX_SIZE=len(PNG) - 1):
         _assert_error(_upload(client, "/v1/user/avatar", headers, [("a.png", PNG)]), 413, 10310)

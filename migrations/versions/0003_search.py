@@ -5,10 +5,9 @@ Revises: 0002
 Create Date: 2026-12-02 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
 
-from app.core.migration import add_parameters, remove_parameters
+from app.core.migration import add_parameters, create_table, create_time, drop_tables, remove_parameters
 
 
 # revision identifiers, used by Alembic.
@@ -24,14 +23,13 @@ PARAMETERS = [
 
 
 def upgrade():
-    op.create_table('search_history',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('keyword', sa.String(length=50), nullable=False),
-    sa.Column('create_time', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_search_history_user_id_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_history')),
-    sa.UniqueConstraint('user_id', 'keyword', name=op.f('uq_search_history_user_id_keyword'))
+    create_table(
+        'search_history',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('keyword', sa.String(length=50), nullable=False),
+        create_time(),
+        foreign_keys=[('user_id', 'user', 'CASCADE')],
+        unique=[('user_id', 'keyword')],
     )
     # An installed shop gets the built-in hot keywords parameter here (a new install gets it
     # from the system seed, with the id app/seed/system.py gives it).
@@ -40,4 +38,4 @@ def upgrade():
 
 def downgrade():
     remove_parameters(PARAMETERS)
-    op.drop_table('search_history')
+    drop_tables('search_history')

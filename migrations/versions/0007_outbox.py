@@ -10,8 +10,9 @@ Create Date: 2026-12-02 07:15:59
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+
+from app.core.migration import create_table, drop_tables, timestamps
 
 
 # revision identifiers, used by Alembic.
@@ -22,18 +23,17 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table(
+    create_table(
         "wechat_access_token",
         sa.Column("app_id", sa.String(length=64), nullable=False),
         sa.Column("token", sa.String(length=512), nullable=True),
         sa.Column("expire_time", sa.Integer(), server_default="0", nullable=False),
         sa.Column("lock_owner", sa.String(length=32), nullable=True),
         sa.Column("lock_expire_time", sa.Integer(), server_default="0", nullable=False),
-        sa.PrimaryKeyConstraint("app_id", name=op.f("pk_wechat_access_token")),
+        key=("app_id",),
     )
-    op.create_table(
+    create_table(
         "outbox_message",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("path", sa.String(length=128), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
@@ -46,24 +46,11 @@ def upgrade():
         sa.Column("last_errcode", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.String(length=255), server_default="", nullable=False),
         sa.Column("sent_time", sa.Integer(), nullable=True),
-        sa.Column("update_time", sa.Integer(), nullable=False),
-        sa.Column("create_time", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["order_id"], ["order.id"], name=op.f("fk_outbox_message_order_id_order")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_message")),
+        *timestamps(),
+        foreign_keys=[("order_id", "order")],
+        indexes=["order_id", ("state", "next_attempt_time")],
     )
-    with op.batch_alter_table("outbox_message", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_outbox_message_order_id"), ["order_id"], unique=False)
-        batch_op.create_index(
-            "ix_outbox_message_state_next_attempt_time",
-            ["state", "next_attempt_time"],
-            unique=False,
-        )
 
 
 def downgrade():
-    # Dropping the tables drops their indexes; dropping ix_outbox_message_order_id first is
-    # refused on MariaDB (the foreign key on order_id needs an index).
-    op.drop_table("outbox_message")
-    op.drop_table("wechat_access_token")
+    drop_tables("outbox_message", "wechat_access_token")

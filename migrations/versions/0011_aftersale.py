@@ -14,9 +14,8 @@ Create Date: 2026-12-02 15:00:00
 from alembic import op
 import sqlalchemy as sa
 
-from app.core.migration import add_parameters, remove_parameters
-
 import app.models.base
+from app.core.migration import add_parameters, create_table, create_time, drop_tables, event_columns, remove_parameters
 
 
 # revision identifiers, used by Alembic.
@@ -38,9 +37,8 @@ PARAMETERS = [
 ]
 
 def upgrade():
-    op.create_table(
+    create_table(
         'after_sale',
-        sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('order_id', sa.Integer(), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('type', sa.SmallInteger(), nullable=False),
@@ -61,55 +59,30 @@ def upgrade():
         sa.Column('receive_time', sa.Integer(), nullable=True),
         sa.Column('refund_time', sa.Integer(), nullable=True),
         sa.Column('cancel_time', sa.Integer(), nullable=True),
-        sa.Column('create_time', sa.Integer(), nullable=False),
+        create_time(),
         sa.Column('update_time', sa.Integer(), nullable=False),
-        sa.CheckConstraint('type IN (1, 2)', name='type_known'),
-        sa.ForeignKeyConstraint(['handler_id'], ['user.id']),
-        sa.ForeignKeyConstraint(['order_id'], ['order.id']),
-        sa.ForeignKeyConstraint(['user_id'], ['user.id']),
-        sa.PrimaryKeyConstraint('id'),
+        checks={'type_known': 'type IN (1, 2)'},
+        foreign_keys=[('handler_id', 'user'), ('order_id', 'order'), ('user_id', 'user')],
+        indexes=['create_time', 'order_id', ('status', 'id'), ('user_id', 'id')],
     )
-    with op.batch_alter_table('after_sale', schema=None) as batch_op:
-        batch_op.create_index('ix_after_sale_create_time', ['create_time'], unique=False)
-        batch_op.create_index(batch_op.f('ix_after_sale_order_id'), ['order_id'], unique=False)
-        batch_op.create_index('ix_after_sale_status_id', ['status', 'id'], unique=False)
-        batch_op.create_index('ix_after_sale_user_id_id', ['user_id', 'id'], unique=False)
-
-    op.create_table(
+    create_table(
         'after_sale_event',
-        sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('after_sale_id', sa.Integer(), nullable=False),
-        sa.Column('from_status', sa.SmallInteger(), nullable=True),
-        sa.Column('to_status', sa.SmallInteger(), nullable=False),
-        sa.Column('actor_type', sa.String(length=16), nullable=False),
-        sa.Column('actor_id', sa.Integer(), nullable=True),
-        sa.Column('reason', sa.String(length=255), server_default='', nullable=False),
-        sa.Column('create_time', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['after_sale_id'], ['after_sale.id']),
-        sa.PrimaryKeyConstraint('id'),
+        *event_columns(),
+        foreign_keys=[('after_sale_id', 'after_sale')],
+        indexes=['after_sale_id'],
     )
-    with op.batch_alter_table('after_sale_event', schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f('ix_after_sale_event_after_sale_id'), ['after_sale_id'], unique=False
-        )
-
-    op.create_table(
+    create_table(
         'after_sale_line',
-        sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('after_sale_id', sa.Integer(), nullable=False),
         sa.Column('order_product_id', sa.Integer(), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
         sa.Column('amount', MONEY, nullable=False),
-        sa.CheckConstraint('count > 0', name='count_positive'),
-        sa.ForeignKeyConstraint(['after_sale_id'], ['after_sale.id']),
-        sa.ForeignKeyConstraint(['order_product_id'], ['order_product.id']),
-        sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('after_sale_id', 'order_product_id'),
+        checks={'count_positive': 'count > 0'},
+        foreign_keys=[('after_sale_id', 'after_sale'), ('order_product_id', 'order_product')],
+        unique=[('after_sale_id', 'order_product_id')],
+        indexes=['order_product_id'],
     )
-    with op.batch_alter_table('after_sale_line', schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f('ix_after_sale_line_order_product_id'), ['order_product_id'], unique=False
-        )
 
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.add_column(sa.Column('refunded_amount', MONEY, server_default='0', nullable=False))
@@ -149,6 +122,4 @@ def downgrade():
         batch_op.drop_column('refunded_count')
     with op.batch_alter_table('order', schema=None) as batch_op:
         batch_op.drop_column('refunded_amount')
-    op.drop_table('after_sale_line')
-    op.drop_table('after_sale_event')
-    op.drop_table('after_sale')
+    drop_tables('after_sale_line', 'after_sale_event', 'after_sale')

@@ -4,9 +4,9 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import Blueprint
 
 from app.core.exceptions import all_exceptions
+from tests.helpers import client_with_routes
 
 CODE_MD = Path(__file__).resolve().parents[2] / "code.md"
 
@@ -98,15 +98,11 @@ def test_oversized_json_body_answers_413_1007(client):
 @pytest.fixture
 def crashing_client(make_app):
     """A client of an app with one extra route that raises an unexpected error."""
-    app = make_app()
-    bp = Blueprint("boom", __name__)
 
-    @bp.get("/__test/crash")
     def crash():
         raise RuntimeError("secret internal detail SELECT * FROM user")
 
-    app.register_blueprint(bp)
-    return app.test_client()
+    return client_with_routes(make_app(), {"GET /__test/crash": crash})
 
 
 def test_unexpected_error_answers_500_without_internals_and_is_logged(crashing_client):
@@ -161,10 +157,6 @@ def data_error_client(make_app):
     from app.extensions import db
     from app.models import Product
 
-    app = make_app()
-    bp = Blueprint("overflow", __name__)
-
-    @bp.get("/__test/data-error")
     def data_error():
         raise DataError(
             "UPDATE product SET price=%s",
@@ -172,7 +164,6 @@ def data_error_client(make_app):
             pymysql.err.DataError(1264, "Out of range value for column 'price' at row 1"),
         )
 
-    @bp.get("/__test/overflow/<int:product_id>")
     def overflow(product_id):
         db.session.execute(
             update(Product).where(Product.id == product_id).values(price="1000000000.00")
@@ -180,8 +171,10 @@ def data_error_client(make_app):
         db.session.commit()
         return {"stored": True}
 
-    app.register_blueprint(bp)
-    return app.test_client()
+    return client_with_routes(
+        make_app(),
+        {"GET /__test/data-error": data_error, "GET /__test/overflow/<int:product_id>": overflow},
+    )
 
 
 def test_database_data_error_answers_400_1015_and_no_error_row(data_error_client):

@@ -11,19 +11,11 @@ from app.models import Element, ErrorLog, LoginLog, OperLog, Permission, Route
 from app.models.access import RouteNode as TreeNode
 from app.schemas import config, element, group, log, route, server, user
 from app.schemas import dict as dict_shapes
-from app.schemas.base import Shape
 from app.services import access
 from tests import factories
+from tests.schemas import declared_shapes
 
 MODULES = [config, dict_shapes, element, group, log, route, server]
-
-
-def _shapes():
-    for module in MODULES:
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Shape):
-                if value.__module__ == module.__name__:
-                    yield value
 
 
 def _route(name, parent_id=0, order=0):
@@ -99,7 +91,7 @@ def test_serialize_writes_what_marshmallow_dump_writes(app, rows):
 
 
 def test_every_declared_shape_is_covered(rows):
-    assert set(_shapes()) - set(rows) == set()
+    assert declared_shapes(*MODULES) - set(rows) == set()
 
 
 def test_admin_user_keeps_its_keys_and_formats_times_on_any_url(app, rows):

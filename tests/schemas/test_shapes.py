@@ -30,42 +30,12 @@ from app.schemas import (
     token,
     user,
 )
-from app.schemas.base import ADMIN, Items, Money, Page, Shape, Text, admin_view
+from app.schemas.base import ADMIN, Items, Money, Page, Text, admin_view
 from app.services import orders
 from tests import factories
+from tests.schemas import declared_shapes, imported_schema_modules
 
-MODULES = [
-    address,
-    aftersale,
-    article,
-    banner,
-    category,
-    common,
-    coupon,
-    favorite,
-    file,
-    image,
-    notice,
-    order,
-    outbox,
-    pay,
-    product,
-    review,
-    theme,
-    token,
-    user,
-]
-
-
-def _shapes():
-    for module in MODULES:
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Shape)
-                and value.__module__ == (module.__name__)
-            ):
-                yield value
+MODULES = imported_schema_modules(globals())  # every schema module imported above
 
 
 @pytest.fixture
@@ -246,7 +216,7 @@ def test_every_declared_shape_is_covered_or_dict_shaped(rows):
         review.RatingCount,
         favorite.FavoriteRemoved,
     }
-    assert set(_shapes()) - set(rows) - dict_shaped == set()
+    assert declared_shapes(*MODULES) - set(rows) - dict_shaped == set()
 
 
 def test_audience_is_the_shape_not_the_url(app):

@@ -9,6 +9,7 @@ from app.config import load_config
 from app.extensions import db
 from app.models import LoginLog, User
 from tests import factories
+from tests.helpers import skip_unless_route
 from tests.security.helpers import extra_app
 
 
@@ -99,8 +100,7 @@ def _register(client, **fields):
 
 
 def _require_register(app):
-    if not any(r.rule == "/v1/user" and "POST" in r.methods for r in app.url_map.iter_rules()):
-        pytest.skip("POST /v1/user does not exist yet")
+    skip_unless_route(app, "POST", "/v1/user")
 
 
 def test_duplicate_registration_answers_the_same_for_any_identifier(app, client):

@@ -9,6 +9,7 @@ import pytest
 
 from app.extensions import db
 from tests import factories
+from tests.helpers import skip_unless_route
 from tests.security.helpers import call, make_order, routes, snapshot
 
 MARKER = "Owner-Marker"
@@ -209,23 +210,17 @@ BODY_ID_ROUTES = [
         },
         "address",
     ),
-    (
-        "POST",
-        "/v1/order",
-        lambda rows: {
-            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
-            "user_coupon_id": rows["user_coupon"][1].id,
-        },
-        "user_coupon",
-    ),
-    (
-        "POST",
-        "/v1/order/preview",
-        lambda rows: {
-            "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
-            "user_coupon_id": rows["user_coupon"][1].id,
-        },
-        "user_coupon",
+    *(
+        (
+            "POST",
+            path,
+            lambda rows: {
+                "products": [{"product_id": factories.make_product(price="200.00").id, "count": 1}],
+                "user_coupon_id": rows["user_coupon"][1].id,
+            },
+            "user_coupon",
+        )
+        for path in ("/v1/order", "/v1/order/preview")
     ),
 ]
 
@@ -234,8 +229,7 @@ BODY_ID_ROUTES = [
     "method,path,build,key", BODY_ID_ROUTES, ids=[r[1] for r in BODY_ID_ROUTES]
 )
 def test_other_users_ids_in_the_body_answer_404(app, client, method, path, build, key, customer):
-    if not any(r.rule == path and r.method == method for r in routes(app, path)):
-        pytest.skip(f"{method} {path} does not exist yet")
+    skip_unless_route(app, method, path)
     owned = _owned_rows(customer)
     attacker = factories.make_user()
     model, row = owned[key][:2]

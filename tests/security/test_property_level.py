@@ -9,6 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import Address, Article, CartItem, Order, Product, Sku, User
 from tests import factories
+from tests.helpers import skip_unless_route
 from tests.security.helpers import call, routes, snapshot
 
 PROTECTED = {
@@ -45,20 +46,27 @@ def _changed(before, after, columns):
     return {c: (before[c], after[c]) for c in columns if before[c] != after[c]}
 
 
-def _user_write_routes(app, prefixes):
+def _write_routes(app, prefixes):
     return [r for r in routes(app, *prefixes) if r.method in ("PUT", "POST")]
+
+
+def _write(client, route, model, row_id, headers, body, path=None):
+    """Send `body` to `route` for row `row_id`: the response and the row before and after."""
+    before = snapshot(model, row_id)
+    response = call(client, route, path or route.path(row_id), headers, body)
+    return response, before, snapshot(model, row_id)
 
 
 def test_own_profile_routes_never_assign_protected_fields(app, client, customer):
     headers = factories.auth_headers(customer)
     checked, failures = [], []
-    for route in _user_write_routes(app, ("/v1/user",)):
+    for route in _write_routes(app, ("/v1/user",)):
         if route.kind != "login":
             continue
         body = {**PROTECTED, "group_id": factories.make_group().id}
-        before = snapshot(User, customer.id)
-        response = call(client, route, route.path(), headers, body)
-        after = snapshot(User, customer.id)
+        response, before, after = _write(
+            client, route, User, customer.id, headers, body, route.path()
+        )
         checked.append(str(route))
         assert response.status_code < 500, (str(route), response.get_json())
         allowed = LISTED.get(route.rule.rsplit("/", 1)[-1], set())
@@ -73,16 +81,14 @@ def test_own_profile_routes_never_assign_protected_fields(app, client, customer)
 def test_admin_user_routes_never_assign_protected_fields(app, client, super_admin):
     headers = factories.auth_headers(super_admin)
     checked, failures = [], []
-    for route in _user_write_routes(app, ("/v2/user/", "/v2/admin/")):
+    for route in _write_routes(app, ("/v2/user/", "/v2/admin/")):
         if "uid" not in route.int_params:
             continue
         target = factories.make_staff(email=f"target{len(checked)}@example.com")
         body = dict(PROTECTED)
         if route.rule not in GROUP_ROUTES:
             body["group_id"] = factories.make_group().id
-        before = snapshot(User, target.id)
-        response = call(client, route, route.path(target.id), headers, body)
-        after = snapshot(User, target.id)
+        response, before, after = _write(client, route, User, target.id, headers, body)
         checked.append(str(route))
         assert response.status_code < 500, (str(route), response.get_json())
         allowed = set(LISTED.get(route.rule.rsplit("/", 1)[-1], set()))
@@ -99,8 +105,7 @@ def test_admin_user_routes_never_assign_protected_fields(app, client, super_admi
 
 
 def test_registration_never_assigns_protected_fields(app, client):
-    if not any(r.rule == "/v1/user" and r.method == "POST" for r in routes(app, "/v1/user")):
-        pytest.skip("POST /v1/user does not exist yet")
+    skip_unless_route(app, "POST", "/v1/user")
     group = factories.make_group()
     body = {
         **PROTECTED,
@@ -125,14 +130,10 @@ def test_address_writes_keep_owner_and_ids(app, client, customer, other_customer
     valid.update({"country": "玄武", "detail": "中山路2号"})
     body = {**PROTECTED, **valid, "user_id": other_customer.id}
     checked = []
-    for route in routes(app, "/v1/address"):
-        if route.method not in ("PUT", "POST"):
-            continue
+    for route in _write_routes(app, ("/v1/address",)):
         checked.append(str(route))
-        before = snapshot(Address, address.id)
-        response = call(client, route, route.path(address.id), headers, body)
+        response, before, after = _write(client, route, Address, address.id, headers, body)
         assert response.status_code < 500, (str(route), response.get_json())
-        after = snapshot(Address, address.id)
         assert after["user_id"] == customer.id
         assert after["create_time"] == before["create_time"]
         assert after["delete_time"] is None
@@ -144,8 +145,7 @@ def test_address_writes_keep_owner_and_ids(app, client, customer, other_customer
 
 
 def test_article_update_ignores_views_author_and_times(app, client, super_admin):
-    if not any(r.rule == "/v2/article/<int:id>" and r.method == "PUT" for r in routes(app)):
-        pytest.skip("PUT /v2/article/<id> does not exist yet")
+    skip_unless_route(app, "PUT", "/v2/article/<int:id>")
     author = factories.make_user()
     article = factories.make_article(author, views=3)
     before = snapshot(Article, article.id)
@@ -171,15 +171,14 @@ def test_sku_write_routes_never_assign_protected_fields(app, client, super_admin
     headers = factories.auth_headers(super_admin)
     other = factories.make_product()
     checked, failures = [], []
-    for route in _user_write_routes(app, ("/v2/sku/",)):
+    for route in _write_routes(app, ("/v2/sku/",)):
         product = factories.make_sku_product()
         sku = factories.skus_of(product)[0]
         body = {**SKU_PROTECTED, "product_id": other.id, "stock": 3}
-        before = snapshot(Sku, sku.id)
-        response = call(client, route, route.path(sku.id), headers, body)
+        response, before, after = _write(client, route, Sku, sku.id, headers, body)
         checked.append(str(route))
         assert response.status_code < 500, (str(route), response.get_json())
-        changed = _changed(before, snapshot(Sku, sku.id), SKU_COLUMNS)
+        changed = _changed(before, after, SKU_COLUMNS)
         if changed:
             failures.append(f"{route}: {changed}")
     product = factories.make_sku_product()
@@ -224,14 +223,10 @@ def test_cart_writes_keep_owner_ids_and_the_price_when_added(app, client, custom
         "ids": [line.id],
     }
     checked = []
-    for route in routes(app, "/v1/cart"):
-        if route.method not in ("PUT", "POST"):
-            continue
+    for route in _write_routes(app, ("/v1/cart",)):
         checked.append(str(route))
-        before = snapshot(CartItem, line.id)
-        response = call(client, route, route.path(line.id), headers, body)
+        response, before, after = _write(client, route, CartItem, line.id, headers, body)
         assert response.status_code < 300, (str(route), response.get_json())
-        after = snapshot(CartItem, line.id)
         for column in ("id", "user_id", "product_id", "sku_id", "add_price", "create_time"):
             assert after[column] == before[column], (str(route), column)
     rows = db.session.query(CartItem).all()
@@ -288,13 +283,13 @@ def test_review_writes_never_assign_protected_fields(app, client, customer, othe
     checked = []
     columns = ("user_id", "order_id", "line_id", "product_id", "sku_id", "rating", "content")
     columns += ("anonymous", "create_time")
-    for route in _user_write_routes(app, ("/v2/review/",)):
+    for route in _write_routes(app, ("/v2/review/",)):
         target = factories.make_review(customer, rating=2, content="原文")
-        before = snapshot(Review, target.id)
         admin_body = {**REVIEW_PROTECTED, "rating": 5, "content": "店家回复", "anonymous": True}
-        response = call(client, route, route.path(target.id), admin_headers, admin_body)
+        response, before, after = _write(
+            client, route, Review, target.id, admin_headers, admin_body
+        )
         assert response.status_code == 201, (str(route), response.get_json())
-        after = snapshot(Review, target.id)
         checked.append(str(route))
         assert _changed(before, after, columns) == {}, str(route)
         if route.rule.endswith("/reply"):
@@ -331,7 +326,7 @@ def test_outbox_write_routes_never_assign_protected_fields(app, client, super_ad
 
     headers = factories.auth_headers(super_admin)
     checked, failures = [], []
-    for route in _user_write_routes(app, ("/v2/outbox/",)):
+    for route in _write_routes(app, ("/v2/outbox/",)):
         row = factories.make_outbox_message(state="dead", attempts=8, body={"touser": "o-1"})
         body = {
             **PROTECTED,
@@ -345,9 +340,7 @@ def test_outbox_write_routes_never_assign_protected_fields(app, client, super_ad
             "claim_token": "mine",
             "next_attempt_time": 1,
         }
-        before = snapshot(OutboxMessage, row.id)
-        response = call(client, route, route.path(row.id), headers, body)
-        after = snapshot(OutboxMessage, row.id)
+        response, before, after = _write(client, route, OutboxMessage, row.id, headers, body)
         checked.append(str(route))
         assert response.status_code < 500, (str(route), response.get_json())
         changed = _changed(before, after, OUTBOX_COLUMNS)

@@ -39,7 +39,7 @@ from tests.factories import (
     order_lines,
     refund_answers,
 )
-from tests.services.test_concurrency import needs_mariadb, run_parallel, run_serial
+from tests.helpers import race
 
 S = OrderStatus
 
@@ -56,7 +56,8 @@ def _refunds(order_id):
     ).all()
 
 
-def _two_admins_approve(app, runner, wechat, customer):
+@race()
+def test_two_admins_approving_refund_once(app, runner, wechat, customer):
     request = make_after_sale(
         customer, make_paid_order(customer, (make_product(price="10.00", stock=9), 2))
     )
@@ -81,16 +82,8 @@ def _two_admins_approve(app, runner, wechat, customer):
     assert events == [AS.PENDING, AS.REFUNDING, AS.REFUNDED]
 
 
-@needs_mariadb
-def test_two_admins_approving_refund_once_threads(app, wechat, customer):
-    _two_admins_approve(app, run_parallel, wechat, customer)
-
-
-def test_two_admins_approving_refund_once_serial(app, wechat, customer):
-    _two_admins_approve(app, run_serial, wechat, customer)
-
-
-def _every_line_at_once(app, runner, wechat, customer):
+@race()
+def test_after_sales_on_every_line_never_refund_more_than_paid(app, runner, wechat, customer):
     # shares that do not divide evenly (a coupon's), and freight: 3.33 + 3.33 + 3.34 + 0.01 + 5
     products = [make_product(price="4.00", stock=9) for _ in range(4)]
     order = make_paid_order(
@@ -129,16 +122,8 @@ def _every_line_at_once(app, runner, wechat, customer):
     assert moves.count(S.REFUNDED) == 1
 
 
-@needs_mariadb
-def test_after_sales_on_every_line_never_refund_more_than_paid_threads(app, wechat, customer):
-    _every_line_at_once(app, run_parallel, wechat, customer)
-
-
-def test_after_sales_on_every_line_never_refund_more_than_paid_serial(app, wechat, customer):
-    _every_line_at_once(app, run_serial, wechat, customer)
-
-
-def _one_line_asked_at_once(app, runner, customer, tries=6):
+@race()
+def test_one_open_after_sale_per_line(app, runner, customer, tries=6):
     order = make_paid_order(customer, (make_product(stock=20), 5))
     (line,) = order_lines(order)
     body = {
@@ -156,16 +141,8 @@ def _one_line_asked_at_once(app, runner, customer, tries=6):
     assert db.session.scalar(select(func.count()).select_from(AfterSale)) == 1
 
 
-@needs_mariadb
-def test_one_open_after_sale_per_line_threads(app, customer):
-    _one_line_asked_at_once(app, run_parallel, customer)
-
-
-def test_one_open_after_sale_per_line_serial(app, customer):
-    _one_line_asked_at_once(app, run_serial, customer)
-
-
-def _notify_replayed(app, runner, wechat, customer, replays=20):
+@race()
+def test_refund_notify_replayed_20_times_settles_once(app, runner, wechat, customer, replays=20):
     make_wx_identity(customer, "o-replay")
     template = {"template_id": "T-RS", "data": {"amount1": "{refund_amount}"}}
     make_config(
@@ -208,12 +185,3 @@ def _notify_replayed(app, runner, wechat, customer, replays=20):
     stored = db.session.get(Order, order.id)
     assert stored.order_status == S.PAID and str(stored.refunded_amount) == "14.00"
     assert [(r.status, r.amount) for r in _refunds(order.id)] == [("SUCCESS", 1400)]
-
-
-@needs_mariadb
-def test_refund_notify_replayed_20_times_settles_once_threads(app, wechat, customer):
-    _notify_replayed(app, run_parallel, wechat, customer)
-
-
-def test_refund_notify_replayed_20_times_settles_once_serial(app, wechat, customer):
-    _notify_replayed(app, run_serial, wechat, customer)

@@ -1,7 +1,5 @@
 """The cart service: constant statements per request, the checkout helpers, concurrent adds."""
 
-import os
-import threading
 from decimal import Decimal
 
 import pytest
@@ -19,13 +17,9 @@ from tests.factories import (
     make_product,
     make_user,
     skus_of,
+    spoil_sku,
 )
-from tests.helpers import count_statements
-
-needs_mariadb = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"),
-    reason="row-level lock races need MariaDB (set TEST_DATABASE_URL); SQLite locks the file",
-)
+from tests.helpers import count_statements, errors_of, needs_mariadb, run_parallel, statements_of
 
 
 def _sku(price="9.90", stock=100, **product_fields):
@@ -36,25 +30,9 @@ def _sku(price="9.90", stock=100, **product_fields):
 
 
 def _fill(user, lines: int) -> None:
-    """`lines` lines, every kind: images, a deleted product, an off-sale SKU, short stock."""
+    """`lines` lines with images, of every kind (factories.spoil_sku)."""
     for n in range(lines):
-        sku = _sku(main_img_id=make_image().id)
-        if n % 4 == 1:
-            db.session.get(Product, sku.product_id).delete_time = now()
-        if n % 4 == 2:
-            sku.on_sale = False
-        if n % 4 == 3:
-            sku.stock = 0
-        db.session.commit()
-        make_cart_line(user, sku, count=2)
-
-
-def _statements(client, path, headers):
-    db.session.expire_all()
-    with count_statements() as log:
-        response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return log.count, response.get_json()["data"]
+        make_cart_line(user, spoil_sku(_sku(main_img_id=make_image().id), n), count=2)
 
 
 @pytest.mark.parametrize("path", ["/v1/cart", "/v1/cart/count"])
@@ -62,8 +40,8 @@ def test_cart_read_statement_count_does_not_grow_with_lines(client, path):
     few_user, many_user = make_user(), make_user()
     _fill(few_user, 2)
     _fill(many_user, 20)
-    few_count, few = _statements(client, path, auth_headers(few_user))
-    many_count, many = _statements(client, path, auth_headers(many_user))
+    few_count, few = statements_of(client, path, auth_headers(few_user))
+    many_count, many = statements_of(client, path, auth_headers(many_user))
     assert few_count == many_count
     assert few_count <= 2  # the caller's user row, then the cart
     if path == "/v1/cart":
@@ -138,25 +116,10 @@ def test_remove_lines_belongs_to_the_callers_transaction(customer, other_custome
 
 
 def _concurrent_adds(app, user_id, product_id, count, times):
-    barrier = threading.Barrier(times)
-    errors = []
-
     def add():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                cart.add_line(user_id, product_id, None, count)
-            except Exception as error:  # collected for the assertion
-                errors.append(error)
-            finally:
-                db.session.remove()
+        return cart.add_line(user_id, product_id, None, count)
 
-    threads = [threading.Thread(target=add) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
+    return errors_of(run_parallel(app, [add] * times))
 
 
 @needs_mariadb

@@ -33,7 +33,7 @@ from tests.factories import (
     make_theme,
     skus_of,
 )
-from tests.helpers import count_statements
+from tests.helpers import count_statements, statements_of
 
 # ------------------------------------------------------------ statement counts
 
@@ -183,20 +183,11 @@ ADMIN_CASES = {
 }
 
 
-def _statements(client, path, headers=None):
-    cache.clear()
-    db.session.expire_all()
-    with count_statements() as log:
-        response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return log.count, response.get_json()["data"]
-
-
 @pytest.mark.parametrize("case", PUBLIC_CASES)
 def test_public_read_statement_count_does_not_grow_with_rows(client, case):
     build, many = PUBLIC_CASES[case]
-    few_count, _ = _statements(client, build(2))
-    many_count, data = _statements(client, build(many))
+    few_count, _ = statements_of(client, build(2))
+    many_count, data = statements_of(client, build(many))
     assert few_count == many_count
     assert few_count <= 3
     assert str(data)  # the answer is real data, not an error
@@ -205,22 +196,22 @@ def test_public_read_statement_count_does_not_grow_with_rows(client, case):
 @pytest.mark.parametrize("case", ADMIN_CASES)
 def test_admin_read_statement_count_does_not_grow_with_rows(client, super_headers, case):
     build, many = ADMIN_CASES[case]
-    few_count, _ = _statements(client, build(2), super_headers)
-    many_count, _ = _statements(client, build(many), super_headers)
+    few_count, _ = statements_of(client, build(2), super_headers)
+    many_count, _ = statements_of(client, build(many), super_headers)
     assert few_count == many_count
     assert few_count <= 5
 
 
 def test_product_detail_rows_are_really_there_with_twenty(client):
     path = _product_detail("/v1/product")(20)
-    _, data = _statements(client, path)
+    _, data = statements_of(client, path)
     assert len(data["images"]) == 20
     assert len(data["properties"]) == 20
 
 
 def test_product_detail_skus_are_really_there_with_twenty(client):
     path = _sku_detail("/v1/product")(20)
-    _, data = _statements(client, path)
+    _, data = statements_of(client, path)
     assert len(data["skus"]) == 20
     assert data["specs"][1] == {"name": "尺码", "values": ["M", "L"]}
     assert all(sku["image"].startswith("http://localhost/") for sku in data["skus"])

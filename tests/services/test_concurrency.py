@@ -3,8 +3,6 @@ vs payment. Threaded versions need MariaDB (SQLite serializes writers with a fil
 cannot show row-level races); the same scenarios also run one after another on SQLite.
 """
 
-import os
-import threading
 import time
 
 import pytest
@@ -35,51 +33,14 @@ from tests.factories import (
     make_user,
     skus_of,
 )
+from tests.helpers import race
 
 S = OrderStatus
-needs_mariadb = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"),
-    reason="row-level lock races need MariaDB (set TEST_DATABASE_URL); SQLite locks the file",
-)
 
 
 @pytest.fixture
 def wechat(app, monkeypatch):
     return FakeWeChatPay().install(app, monkeypatch)
-
-
-def run_parallel(app, jobs):
-    """Run each job in its own thread, app context and session; answer results or errors."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def runner(index, job):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results[index] = job()
-            except Exception as error:  # collected for the assertions
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def run_serial(app, jobs):
-    results = []
-    for job in jobs:
-        try:
-            results.append(job())
-        except Exception as error:
-            db.session.rollback()
-            results.append(error)
-    return results
 
 
 def _buyers(count):
@@ -94,7 +55,8 @@ def _stock(product_id):
     return db.session.get(Product, product_id).stock
 
 
-def _last_units(app, runner, units=3, buyers=10):
+@race()
+def test_last_units_race(app, runner, units=3, buyers=10):
     product_id = make_product(stock=units).id
     user_ids = _buyers(buyers)
 
@@ -109,16 +71,8 @@ def _last_units(app, runner, units=3, buyers=10):
     assert db.session.query(Order).count() == units
 
 
-@needs_mariadb
-def test_last_units_race_threads(app):
-    _last_units(app, run_parallel)
-
-
-def test_last_units_race_serial(app):
-    _last_units(app, run_serial)
-
-
-def _opposite_orders(app, runner, rounds=8):
+@race()
+def test_opposite_product_orders(app, runner, rounds=8):
     a, b = make_product(stock=100).id, make_product(stock=100).id
     user_ids = _buyers(rounds)
 
@@ -141,16 +95,8 @@ def _opposite_orders(app, runner, rounds=8):
     assert len(placed) == db.session.query(Order).count()
 
 
-@needs_mariadb
-def test_opposite_product_orders_threads(app):
-    _opposite_orders(app, run_parallel)
-
-
-def test_opposite_product_orders_serial(app):
-    _opposite_orders(app, run_serial)
-
-
-def _notify_replays(app, runner, wechat, copies=20):
+@race(copies=(20, 3))
+def test_notify_replays(app, runner, wechat, copies):
     user = make_user()
     order = make_order(user, (make_product(stock=5), 1))
     headers, body = wechat.notification("TRANSACTION.SUCCESS", wechat.transaction(order))
@@ -165,16 +111,8 @@ def _notify_replays(app, runner, wechat, copies=20):
     assert [(e.from_status, e.to_status) for e in events] == [(None, 1), (1, 2)]
 
 
-@needs_mariadb
-def test_notify_replays_threads(app, wechat):
-    _notify_replays(app, run_parallel, wechat)
-
-
-def test_notify_replays_serial(app, wechat):
-    _notify_replays(app, run_serial, wechat, copies=3)
-
-
-def _cancel_expire_notify(app, runner, wechat, rounds=4):
+@race(rounds=(4, 2))
+def test_cancel_expire_notify_race(app, runner, wechat, rounds):
     user = make_user()
     product_id = make_product(stock=100).id
     for _ in range(rounds):
@@ -213,16 +151,8 @@ def _race_jobs(order_id, user_id, headers, raw):
     ]
 
 
-@needs_mariadb
-def test_cancel_expire_notify_race_threads(app, wechat):
-    _cancel_expire_notify(app, run_parallel, wechat)
-
-
-def test_cancel_expire_notify_race_serial(app, wechat):
-    _cancel_expire_notify(app, run_serial, wechat, rounds=2)
-
-
-def _same_idempotency_key(app, runner, copies):
+@race(copies=(6, 3))
+def test_same_idempotency_key(app, runner, copies):
     user = make_user(password=None)
     make_address(user)
     product_id = make_product(stock=10).id
@@ -243,16 +173,8 @@ def _same_idempotency_key(app, runner, copies):
     assert _stock(product_id) == 8
 
 
-@needs_mariadb
-def test_same_idempotency_key_threads(app):
-    _same_idempotency_key(app, run_parallel, copies=6)
-
-
-def test_same_idempotency_key_serial(app):
-    _same_idempotency_key(app, run_serial, copies=3)
-
-
-def _last_units_of_one_sku(app, runner, units=3, buyers=10):
+@race()
+def test_last_units_of_one_sku_race(app, runner, units=3, buyers=10):
     """Racing buyers for the last units of one SKU of a four-SKU product: exactly `units`
     orders, that SKU at 0, the other SKUs and the product's derived stock exact."""
     product = make_sku_product(
@@ -286,16 +208,8 @@ def _last_units_of_one_sku(app, runner, units=3, buyers=10):
     assert len(lines) == units
 
 
-@needs_mariadb
-def test_last_units_of_one_sku_race_threads(app):
-    _last_units_of_one_sku(app, run_parallel)
-
-
-def test_last_units_of_one_sku_race_serial(app):
-    _last_units_of_one_sku(app, run_serial)
-
-
-def _skus_of_one_product_in_opposite_order(app, runner, rounds=8):
+@race()
+def test_skus_of_one_product_in_opposite_order(app, runner, rounds=8):
     """Buyers taking two SKUs of one product listed in opposite orders never deadlock for
     good, and every unit is accounted for on the SKUs and the product."""
     product = make_sku_product(
@@ -327,15 +241,6 @@ def _skus_of_one_product_in_opposite_order(app, runner, rounds=8):
     assert _stock(product.id) == red_after.stock + blue_after.stock
 
 
-@needs_mariadb
-def test_skus_of_one_product_in_opposite_order_threads(app):
-    _skus_of_one_product_in_opposite_order(app, run_parallel)
-
-
-def test_skus_of_one_product_in_opposite_order_serial(app):
-    _skus_of_one_product_in_opposite_order(app, run_serial)
-
-
 # ---------------------------------------------------------------- checkout from the cart
 
 
@@ -357,7 +262,8 @@ def _ordered(order_id) -> dict[int, int]:
     return {line.sku_id: line.count for line in lines}
 
 
-def _checkout_while_editing(app, runner, rounds=6):
+@race(rounds=(6, 1))
+def test_checkout_racing_cart_edits(app, runner, rounds):
     """A checkout of lines A (2 units) and B (1 unit) racing a PUT of A's count to 5 and a
     DELETE of B. Either the checkout ran first (the order holds A at 2 and B, both lines are
     gone, the edits find nothing), or after some edits (it sees A at 5 if the PUT ran before
@@ -403,16 +309,8 @@ def _checkout_while_editing(app, runner, rounds=6):
     print(f"checkout vs edits, orderings seen: {sorted(seen)}")
 
 
-@needs_mariadb
-def test_checkout_racing_cart_edits_threads(app):
-    _checkout_while_editing(app, run_parallel)
-
-
-def test_checkout_racing_cart_edits_serial(app):
-    _checkout_while_editing(app, run_serial, rounds=1)
-
-
-def _same_cart_lines_twice(app, runner, copies):
+@race(copies=(4, 2))
+def test_two_checkouts_of_the_same_cart_lines(app, runner, copies):
     """Concurrent checkouts of the same cart lines: one order; the others wait for the cart
     lock, then find the lines gone (404 / 33010)."""
     user = make_user(password=None)
@@ -433,16 +331,8 @@ def _same_cart_lines_twice(app, runner, copies):
     assert _cart_rows(user.id) == {}
 
 
-@needs_mariadb
-def test_two_checkouts_of_the_same_cart_lines_threads(app):
-    _same_cart_lines_twice(app, run_parallel, copies=4)
-
-
-def test_two_checkouts_of_the_same_cart_lines_serial(app):
-    _same_cart_lines_twice(app, run_serial, copies=2)
-
-
-def _last_units_from_carts(app, runner, units=3, buyers=8):
+@race()
+def test_last_units_of_one_sku_from_carts_race(app, runner, units=3, buyers=8):
     """Buyers checking out the last units of one SKU (plus another SKU of the same product)
     from their carts: `units` orders; the winners' carts are empty, the losers' carts are as
     they were; both SKUs and the product's stock exact."""
@@ -473,16 +363,8 @@ def _last_units_from_carts(app, runner, units=3, buyers=8):
     assert db.session.query(Order).count() == units
 
 
-@needs_mariadb
-def test_last_units_of_one_sku_from_carts_race_threads(app):
-    _last_units_from_carts(app, run_parallel)
-
-
-def test_last_units_of_one_sku_from_carts_race_serial(app):
-    _last_units_from_carts(app, run_serial)
-
-
-def _same_key_cart_checkout(app, runner, copies):
+@race(copies=(6, 3))
+def test_same_idempotency_key_cart_checkout(app, runner, copies):
     """One Idempotency-Key sent by concurrent copies of a checkout from the cart: one order,
     the lines removed once, every 201 the same answer, the others 409 / 1010 while it runs."""
     user = make_user(password=None)
@@ -505,12 +387,3 @@ def _same_key_cart_checkout(app, runner, copies):
     assert db.session.query(Order).count() == 1
     assert _sku_stock(sku.id) == 8
     assert list(_cart_rows(user.id)) == [kept]
-
-
-@needs_mariadb
-def test_same_idempotency_key_cart_checkout_threads(app):
-    _same_key_cart_checkout(app, run_parallel, copies=6)
-
-
-def test_same_idempotency_key_cart_checkout_serial(app):
-    _same_key_cart_checkout(app, run_serial, copies=3)

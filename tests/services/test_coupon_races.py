@@ -23,12 +23,7 @@ from tests.factories import (
     make_user,
     skus_of,
 )
-from tests.services.test_concurrency import needs_mariadb, run_parallel, run_serial
-
-RUNNERS = [
-    pytest.param(run_parallel, marks=needs_mariadb, id="threads"),
-    pytest.param(run_serial, id="serial"),
-]
+from tests.helpers import race
 
 
 def _fresh():
@@ -39,7 +34,7 @@ def _ok(results):
     return [result for result in results if not isinstance(result, Exception)]
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@race()
 def test_fifty_claims_of_ten_copies_issue_exactly_ten(app, runner):
     coupon_id = make_coupon(total=10).id
     user_ids = [make_user(password=None).id for _ in range(50)]
@@ -58,7 +53,7 @@ def test_fifty_claims_of_ten_copies_issue_exactly_ten(app, runner):
     assert len(set(holders.all())) == 10
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@race()
 def test_one_user_racing_ten_claims_with_a_limit_of_one_gets_one(app, runner):
     coupon_id = make_coupon(per_user_limit=1).id
     user_id = make_user(password=None).id
@@ -70,7 +65,7 @@ def test_one_user_racing_ten_claims_with_a_limit_of_one_gets_one(app, runner):
     assert db.session.query(UserCoupon).filter_by(user_id=user_id).count() == 1
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@race()
 def test_one_redeem_code_by_two_users_at_once_goes_to_one(app, runner):
     coupon = make_coupon(kind="code", total=5)
     code_id = make_coupon_code(coupon, "RACECODE1").id
@@ -86,7 +81,7 @@ def test_one_redeem_code_by_two_users_at_once_goes_to_one(app, runner):
     assert db.session.query(UserCoupon).count() == 1
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@race()
 @pytest.mark.parametrize("same_product", [True, False], ids=["same product", "other products"])
 def test_one_coupon_on_two_concurrent_orders_is_used_once(app, runner, same_product):
     user = make_user(password=None)
@@ -117,7 +112,7 @@ def test_one_coupon_on_two_concurrent_orders_is_used_once(app, runner, same_prod
     assert stock == (4 if same_product else 9)
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
+@race()
 def test_concurrent_first_logins_grant_the_new_user_coupon_once(app, runner):
     coupon_id = make_coupon(kind="new_user", per_user_limit=3).id
     user = make_user(email="first@example.com")

@@ -3,9 +3,7 @@ several-SKU products with their own images."""
 
 import pytest
 
-from app.extensions import db
-from app.models import Product, Sku
-from app.models.base import now
+from app.models import Sku
 from app.services import orders
 from tests.factories import (
     auth_headers,
@@ -15,12 +13,13 @@ from tests.factories import (
     make_sku_product,
     make_user,
     skus_of,
+    spoil_sku,
 )
-from tests.helpers import count_statements
+from tests.helpers import statements_of
 
 
 def _sku_of_every_kind(n: int) -> Sku:
-    """A SKU with its own image; every fourth kind: fine, product deleted, off sale, no stock."""
+    """A SKU with its own image, of kind n (factories.spoil_sku)."""
     product = make_sku_product(
         specs={"颜色": ["红", "蓝"]},
         skus=[({"颜色": "红"}, "10.00", 50), ({"颜色": "蓝"}, "12.50", 50)],
@@ -28,14 +27,7 @@ def _sku_of_every_kind(n: int) -> Sku:
     )
     sku = skus_of(product)[n % 2]
     sku.img_id = make_image().id
-    if n % 4 == 1:
-        db.session.get(Product, product.id).delete_time = now()
-    if n % 4 == 2:
-        sku.on_sale = False
-    if n % 4 == 3:
-        sku.stock = 0
-    db.session.commit()
-    return sku
+    return spoil_sku(sku, n)
 
 
 def _cart(user, lines: int) -> list[int]:
@@ -50,17 +42,6 @@ def _products(lines: int) -> list[dict]:
     return items
 
 
-def _statements(client, path, headers, body=None):
-    db.session.expire_all()
-    with count_statements() as log:
-        if body is None:
-            response = client.get(path, headers=headers)
-        else:
-            response = client.post(path, json=body, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return log.count, response.get_json()["data"]
-
-
 @pytest.mark.parametrize("form", ["cart_item_ids", "products"])
 def test_preview_statement_count_does_not_grow_with_lines(client, form):
     counts = []
@@ -69,7 +50,7 @@ def test_preview_statement_count_does_not_grow_with_lines(client, form):
         make_address(user)
         body = {"cart_item_ids": _cart(user, lines)} if form == "cart_item_ids" else {}
         body = body or {"products": _products(lines)}
-        count, data = _statements(client, "/v1/order/preview", auth_headers(user), body)
+        count, data = statements_of(client, "/v1/order/preview", auth_headers(user), body)
         assert len(data["lines"]) == lines
         assert all(line["image"].endswith(".png") for line in data["lines"])
         counts.append(count)
@@ -88,7 +69,7 @@ def test_cart_list_of_several_sku_products_statement_count_does_not_grow(client)
     for lines in (2, 20):
         user = make_user()
         _cart(user, lines)
-        count, data = _statements(client, "/v1/cart", auth_headers(user))
+        count, data = statements_of(client, "/v1/cart", auth_headers(user))
         assert len(data["items"]) == lines
         assert all("/static/images/" in item["image"] for item in data["items"])
         assert {item["spec"] for item in data["items"]} == {"颜色:红", "颜色:蓝"}

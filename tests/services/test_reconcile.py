@@ -6,8 +6,6 @@ documented format (header, backtick-prefixed fields, summary lines), not by the 
 
 import gzip
 import hashlib
-import os
-import threading
 from datetime import date
 
 import pytest
@@ -27,6 +25,7 @@ from tests.factories import (
     make_refund,
     pay_order,
 )
+from tests.helpers import errors_of, needs_mariadb, run_parallel
 
 BASE = FakeWeChatPay.BASE
 DAY = date(2026, 1, 1)  # factories.pay_order pays at 2026-01-01 12:00 (Asia/Shanghai)
@@ -390,31 +389,12 @@ def test_rerun_replaces_the_days_report(wechat, customer):
     assert _reports() == 1
 
 
-@pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"), reason="needs MariaDB"
-)
+@needs_mariadb
 @responses.activate
 def test_concurrent_reruns_leave_one_complete_report(app, wechat, customer):
     orders = [paid_order(customer) for _ in range(3)]
     serve_bill(wechat, bill_text(*(paid(f"TX{o.id}", o.order_no, "8.00") for o in orders)))
-    barrier, errors = threading.Barrier(4), []
-
-    def run():
-        with app.app_context():
-            try:
-                barrier.wait()
-                reconcile.reconcile(DAY)
-            except Exception as error:  # noqa: BLE001 (reported below)
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert errors_of(run_parallel(app, [lambda: reconcile.reconcile(DAY)] * 4)) == []
     db.session.rollback()  # a fresh snapshot: the rows were written by the threads
     report = db.session.scalar(select(ReconcileDay))
     assert (_reports(), report.runs, report.matched) == (1, 4, 3)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.exceptions import ReviewDuplicated, ReviewReplied
-from app.extensions import cache, db
+from app.extensions import db
 from app.models import Review
 from app.models.review import good_rate
 from app.services import review as review_service
@@ -19,8 +19,7 @@ from tests.factories import (
     make_user,
     order_lines,
 )
-from tests.helpers import count_statements
-from tests.services.test_concurrency import needs_mariadb, run_parallel, run_serial
+from tests.helpers import needs_mariadb, run_parallel, run_serial, statements_of
 
 
 def _reviews(line_id=None) -> list:
@@ -137,21 +136,12 @@ def _product_with_reviews(count: int, with_images: bool = False, ratings=None) -
     return product.id
 
 
-def _statements(client, path, headers=None):
-    cache.clear()
-    db.session.expire_all()
-    with count_statements() as log:
-        response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return log.count, response.get_json()["data"]
-
-
 @pytest.mark.parametrize("query", ["?size=100", "?size=100&has_image=true"])
 def test_reviews_page_statement_count_does_not_grow_with_reviews(client, query):
     counts = []
     for n in (2, 20):
         product_id = _product_with_reviews(n, with_images=True)
-        count, data = _statements(client, f"/v1/product/{product_id}/reviews{query}")
+        count, data = statements_of(client, f"/v1/product/{product_id}/reviews{query}")
         assert len(data["items"]) == data["total"] == data["summary"]["count"] == n
         assert all(len(item["images"]) == 2 for item in data["items"])
         counts.append(count)
@@ -165,7 +155,7 @@ def test_my_reviews_statement_count_does_not_grow_with_reviews(client):
         author = make_user()
         for line in _lines(author, n):
             make_review(author, line, images=[make_review_upload(author).storage_key])
-        count, data = _statements(client, "/v1/review/mine?size=100", auth_headers(author))
+        count, data = statements_of(client, "/v1/review/mine?size=100", auth_headers(author))
         assert len(data["items"]) == n
         counts.append(count)
     assert counts[0] == counts[1]
@@ -176,7 +166,7 @@ def test_admin_review_list_statement_count_does_not_grow_with_reviews(client, su
     for n in (2, 20):
         product_id = _product_with_reviews(n, with_images=True)
         path = f"/v2/review/list?product_id={product_id}&size=100"
-        count, data = _statements(client, path, super_headers)
+        count, data = statements_of(client, path, super_headers)
         assert len(data["items"]) == n
         counts.append(count)
     assert counts[0] == counts[1]

@@ -1,7 +1,5 @@
 """The search service: constant statements per request, the backend seam, history races."""
 
-import os
-
 import pytest
 from sqlalchemy import select
 
@@ -18,8 +16,7 @@ from tests.factories import (
     make_search_history,
     make_user,
 )
-from tests.helpers import count_statements
-from tests.services.test_concurrency import run_parallel, run_serial
+from tests.helpers import race, statements_of
 
 
 def _with_image(name, category=None, **fields):
@@ -34,21 +31,13 @@ def _products(n: int) -> int:
     return category.id
 
 
-def _statements(client, path, headers=None):
-    db.session.expire_all()
-    with count_statements() as log:
-        response = client.get(path, headers=headers)
-    assert response.status_code == 200, response.get_json()
-    return log.count, response.get_json()["data"]
-
-
 @pytest.mark.parametrize("sort", ["default", "price", "sales", "new"])
 def test_search_statement_count_does_not_grow_with_rows(client, sort):
     counts = []
     for n in (2, 20):
         category_id = _products(n)
         path = f"/v1/product/search?q=搜索&category_id={category_id}&sort={sort}&size=100"
-        count, data = _statements(client, path)
+        count, data = statements_of(client, path)
         assert len(data["items"]) == data["total"] == n
         assert all(item["main_image"].endswith(".png") for item in data["items"])
         counts.append(count)
@@ -65,7 +54,7 @@ def test_search_statement_count_with_history_does_not_grow_with_rows(client):
     for n in (2, 20):
         category_id = _products(n)
         path = f"/v1/product/search?q=搜索&category_id={category_id}&size=100&page=1"
-        count, data = _statements(client, path, headers)
+        count, data = statements_of(client, path, headers)
         assert len(data["items"]) == n
         counts.append(count)
     assert counts[0] == counts[1]
@@ -129,10 +118,8 @@ def test_record_search_collision_keeps_the_search_and_one_row(app, monkeypatch):
     assert rows == ["芒果"]
 
 
-@pytest.mark.parametrize("runner", ["serial", "parallel"])
+@race()
 def test_racing_searches_of_one_user_answer_and_keep_one_row_a_keyword(app, runner):
-    if runner == "parallel" and not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"):
-        pytest.skip("row-level races need MariaDB (set TEST_DATABASE_URL)")
     user = make_user()
     headers = auth_headers(user)
     _products(1)
@@ -144,7 +131,7 @@ def test_racing_searches_of_one_user_answer_and_keep_one_row_a_keyword(app, runn
         return call
 
     jobs = [job(q) for q in ["搜索"] * 6 + ["搜"] * 4]
-    results = (run_parallel if runner == "parallel" else run_serial)(app, jobs)
+    results = runner(app, jobs)
     assert results == [200] * len(jobs)
     db.session.rollback()
     keywords = db.session.scalars(

@@ -20,6 +20,28 @@ def _product(product_id):
     return db.session.get(Product, product_id)
 
 
+def _place(user, product, *lines):
+    """Place an order of (sku, count) lines of `product`; a None sku sends no sku_id."""
+    return orders.place_order(
+        user.id,
+        [
+            {"product_id": product.id, **({"sku_id": sku.id} if sku else {}), "count": count}
+            for sku, count in lines
+        ],
+    )
+
+
+def _stock(product):
+    """The stock of each SKU and the product's (their on-sale sum)."""
+    return [sku.stock for sku in skus_of(product)], _product(product.id).stock
+
+
+@pytest.fixture
+def buyer(customer):
+    make_address(customer)
+    return customer
+
+
 @pytest.fixture
 def shirt():
     return make_sku_product(
@@ -44,14 +66,10 @@ def test_product_price_is_lowest_on_sale_sku_and_stock_their_sum(shirt):
     assert product.price == Decimal("19.90") and product.stock == 5
 
 
-def test_place_order_reserves_the_sku_and_snapshots_its_spec(customer, shirt):
-    make_address(customer)
+def test_place_order_reserves_the_sku_and_snapshots_its_spec(buyer, shirt):
     red_l = skus_of(shirt)[1]
-    order = orders.place_order(
-        customer.id, [{"product_id": shirt.id, "sku_id": red_l.id, "count": 2}]
-    )
-    assert [sku.stock for sku in skus_of(shirt)] == [2, 1, 4, 0]
-    assert _product(shirt.id).stock == 7
+    order = _place(buyer, shirt, (red_l, 2))
+    assert _stock(shirt) == ([2, 1, 4, 0], 7)
     item = order.snap_items[0]
     assert (item["sku_id"], item["spec"], item["price"], item["total_price"]) == (
         red_l.id,
@@ -64,137 +82,98 @@ def test_place_order_reserves_the_sku_and_snapshots_its_spec(customer, shirt):
     assert order.total_price == Decimal("42.00")
 
 
-def test_two_skus_of_one_product_are_two_lines(customer, shirt):
-    make_address(customer)
+def test_two_skus_of_one_product_are_two_lines(buyer, shirt):
     red_m, red_l = skus_of(shirt)[:2]
-    order = orders.place_order(
-        customer.id,
-        [
-            {"product_id": shirt.id, "sku_id": red_l.id, "count": 1},
-            {"product_id": shirt.id, "sku_id": red_m.id, "count": 2},
-            {"product_id": shirt.id, "sku_id": red_l.id, "count": 1},
-        ],
-    )
+    order = _place(buyer, shirt, (red_l, 1), (red_m, 2), (red_l, 1))
     assert [(i["sku_id"], i["count"]) for i in order.snap_items] == [(red_l.id, 2), (red_m.id, 2)]
     assert order.snap_name == shirt.name and order.total_count == 4
     assert [sku.stock for sku in skus_of(shirt)] == [0, 1, 4, 0]
 
 
-def test_sku_id_is_required_for_a_product_with_several_skus(customer, shirt):
-    make_address(customer)
+def test_sku_id_is_required_for_a_product_with_several_skus(buyer, shirt):
     with pytest.raises(SkuRequired) as caught:
-        orders.place_order(customer.id, [{"product_id": shirt.id, "count": 1}])
+        _place(buyer, shirt, (None, 1))
     assert caught.value.detail == {"product_ids": [shirt.id]}
     assert db.session.query(Order).count() == 0
 
 
-def test_sku_of_another_product_or_off_sale_answers_sku_not_found(customer, shirt):
-    make_address(customer)
+def test_sku_of_another_product_or_off_sale_answers_sku_not_found(buyer, shirt):
     other = make_product()
     foreign = skus_of(other)[0]
     with pytest.raises(SkuNotFound):
-        orders.place_order(
-            customer.id, [{"product_id": shirt.id, "sku_id": foreign.id, "count": 1}]
-        )
+        _place(buyer, shirt, (foreign, 1))
     red_m = skus_of(shirt)[0]
     db.session.execute(update(Sku).where(Sku.id == red_m.id).values(on_sale=False))
     db.session.commit()
     with pytest.raises(SkuNotFound):
-        orders.place_order(customer.id, [{"product_id": shirt.id, "sku_id": red_m.id, "count": 1}])
+        _place(buyer, shirt, (red_m, 1))
 
 
-def test_one_sku_product_needs_no_sku_id(customer):
-    make_address(customer)
+def test_one_sku_product_needs_no_sku_id(buyer):
     product = make_product(stock=5)
-    order = orders.place_order(customer.id, [{"product_id": product.id, "count": 2}])
+    order = _place(buyer, product, (None, 2))
     assert order.snap_items[0]["sku_id"] == skus_of(product)[0].id
     assert order.snap_items[0]["spec"] == ""
-    assert skus_of(product)[0].stock == 3 and _product(product.id).stock == 3
+    assert _stock(product) == ([3], 3)
 
 
-def test_short_sku_answers_out_of_stock_and_takes_nothing(customer, shirt):
-    make_address(customer)
+def test_short_sku_answers_out_of_stock_and_takes_nothing(buyer, shirt):
     red_m, red_l, blue_m, _ = skus_of(shirt)
     with pytest.raises(OutOfStock) as caught:
-        orders.place_order(
-            customer.id,
-            [
-                {"product_id": shirt.id, "sku_id": blue_m.id, "count": 1},
-                {"product_id": shirt.id, "sku_id": red_m.id, "count": 3},
-            ],
-        )
+        _place(buyer, shirt, (blue_m, 1), (red_m, 3))
     status = caught.value.detail["p_status_array"]
     assert [(s["sku_id"], s["spec"], s["has_stock"]) for s in status] == [
         (blue_m.id, "颜色:蓝;尺码:M", True),
         (red_m.id, "颜色:红;尺码:M", False),
     ]
-    assert [sku.stock for sku in skus_of(shirt)] == [2, 3, 4, 0]
-    assert _product(shirt.id).stock == 9
+    assert _stock(shirt) == ([2, 3, 4, 0], 9)
 
 
-def test_cancel_returns_units_to_the_sku_once(customer, shirt):
-    make_address(customer)
+def test_cancel_returns_units_to_the_sku_once(buyer, shirt):
     red_l = skus_of(shirt)[1]
-    order = orders.place_order(
-        customer.id, [{"product_id": shirt.id, "sku_id": red_l.id, "count": 3}]
-    )
-    orders.cancel_order(order.id, "customer", customer.id, user_id=customer.id)
+    order = _place(buyer, shirt, (red_l, 3))
+    orders.cancel_order(order.id, "customer", buyer.id, user_id=buyer.id)
     assert orders.release_stock(order.id) is False
     db.session.commit()
-    assert [sku.stock for sku in skus_of(shirt)] == [2, 3, 4, 0]
-    assert _product(shirt.id).stock == 9
+    assert _stock(shirt) == ([2, 3, 4, 0], 9)
 
 
-def test_release_to_an_off_sale_sku_leaves_the_product_stock(customer, shirt):
-    make_address(customer)
+def test_release_to_an_off_sale_sku_leaves_the_product_stock(buyer, shirt):
     red_l = skus_of(shirt)[1]
-    order = orders.place_order(
-        customer.id, [{"product_id": shirt.id, "sku_id": red_l.id, "count": 3}]
-    )
+    order = _place(buyer, shirt, (red_l, 3))
     db.session.execute(update(Sku).where(Sku.id == red_l.id).values(on_sale=False))
     sku_service.sync_product(shirt.id)
     db.session.commit()
     assert _product(shirt.id).stock == 6
-    orders.cancel_order(order.id, "customer", customer.id, user_id=customer.id)
+    orders.cancel_order(order.id, "customer", buyer.id, user_id=buyer.id)
     assert skus_of(shirt)[1].stock == 3
     assert _product(shirt.id).stock == 6  # the off-sale SKU's units are not for sale
 
 
-def test_line_older_than_skus_releases_to_the_products_sku(customer):
-    make_address(customer)
+def test_line_older_than_skus_releases_to_the_products_sku(buyer):
     product = make_product(stock=5)
-    order = orders.place_order(customer.id, [{"product_id": product.id, "count": 2}])
+    order = _place(buyer, product, (None, 2))
     db.session.execute(
         update(OrderProduct).where(OrderProduct.order_id == order.id).values(sku_id=None)
     )
     db.session.commit()
-    orders.cancel_order(order.id, "customer", customer.id, user_id=customer.id)
-    assert skus_of(product)[0].stock == 5 and _product(product.id).stock == 5
+    orders.cancel_order(order.id, "customer", buyer.id, user_id=buyer.id)
+    assert _stock(product) == ([5], 5)
 
 
-def test_paid_order_counts_sales_on_the_product_and_sku(customer, shirt):
-    make_address(customer)
+def test_paid_order_counts_sales_on_the_product_and_sku(buyer, shirt):
     red_m, red_l = skus_of(shirt)[:2]
-    order = orders.place_order(
-        customer.id,
-        [
-            {"product_id": shirt.id, "sku_id": red_m.id, "count": 2},
-            {"product_id": shirt.id, "sku_id": red_l.id, "count": 1},
-        ],
-    )
+    order = _place(buyer, shirt, (red_m, 2), (red_l, 1))
     assert pay_order(order) == "paid"
     assert pay_order(order) == "replay"
     assert [sku.sales for sku in skus_of(shirt)] == [2, 1, 0, 0]
     assert _product(shirt.id).sales == 3
 
 
-def test_cancelled_then_paid_order_counts_no_sales_until_restocked(customer, shirt):
-    make_address(customer)
+def test_cancelled_then_paid_order_counts_no_sales_until_restocked(buyer, shirt):
     red_m = skus_of(shirt)[0]
-    order = orders.place_order(
-        customer.id, [{"product_id": shirt.id, "sku_id": red_m.id, "count": 1}]
-    )
-    orders.cancel_order(order.id, "customer", customer.id, user_id=customer.id)
+    order = _place(buyer, shirt, (red_m, 1))
+    orders.cancel_order(order.id, "customer", buyer.id, user_id=buyer.id)
     assert pay_order(order) == "paid_but_out_of"
     assert _product(shirt.id).sales == 0
     orders.restock_order(order.id, 1)
@@ -212,12 +191,9 @@ def _items(product):
     ]
 
 
-def test_editing_skus_never_changes_order_snapshots(customer, shirt):
-    make_address(customer)
+def test_editing_skus_never_changes_order_snapshots(buyer, shirt):
     red_m = skus_of(shirt)[0]
-    order = orders.place_order(
-        customer.id, [{"product_id": shirt.id, "sku_id": red_m.id, "count": 1}]
-    )
+    order = _place(buyer, shirt, (red_m, 1))
     before = (list(order.snap_items), order.total_price)
     items = _items(shirt)
     items[0]["price"] = Decimal("99.00")
@@ -229,10 +205,9 @@ def test_editing_skus_never_changes_order_snapshots(customer, shirt):
     assert (line.price, line.spec) == (Decimal("19.90"), "颜色:红;尺码:M")
 
 
-def test_sku_left_out_with_an_unpaid_order_goes_off_sale_others_are_deleted(customer, shirt):
-    make_address(customer)
+def test_sku_left_out_with_an_unpaid_order_goes_off_sale_others_are_deleted(buyer, shirt):
     red_m, red_l, blue_m, blue_l = skus_of(shirt)
-    orders.place_order(customer.id, [{"product_id": shirt.id, "sku_id": red_m.id, "count": 1}])
+    _place(buyer, shirt, (red_m, 1))
     catalog.update_product(shirt.id, {"skus": _items(shirt)[2:]})
     rows = {
         row.id: row

@@ -1,28 +1,21 @@
 """The daily stats rollup: rebuild ranges and closed days, counting on payment and refund, the
 `stats rebuild` command, and rebuilds racing payments (MariaDB)."""
 
-import os
-import threading
 from datetime import date, timedelta
 from types import SimpleNamespace
 
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order, StatsDay
-from app.models.base import now, yuan_to_fen
+from app.models.base import now
 from app.services import orders as order_service
 from app.services import stats
 from app.services.stats import days as stats_days
 from app.services.stats.reading import day_counts
 from tests.api.v2.test_stats import direct_days, local, midnight, raw_order, raw_refund
-from tests.factories import make_product, make_user
-
-needs_mariadb = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"),
-    reason="row-level lock races need MariaDB (set TEST_DATABASE_URL); SQLite locks the file",
-)
+from tests.factories import make_product, make_user, pay_order
+from tests.helpers import errors_of, needs_mariadb, run_parallel
 
 
 def rollup(first: date, last: date) -> dict:
@@ -31,18 +24,7 @@ def rollup(first: date, last: date) -> dict:
 
 
 def pay(order, success_time: int) -> str:
-    return order_service.record_payment(
-        order_id=order.id,
-        user_id=order.user_id,
-        transaction_id=f"TX-{order.id}",
-        out_trade_no=order.order_no,
-        amount=yuan_to_fen(order.total_price),
-        trade_state="SUCCESS",
-        payer_openid="",
-        success_time=success_time,
-        raw={},
-        actor_type="wechat",
-    )
+    return pay_order(order, success_time=success_time, transaction_id=f"TX-{order.id}")
 
 
 def test_rebuild_closes_the_days_that_ended_and_not_today(app):
@@ -144,18 +126,6 @@ def test_rebuilds_racing_payments_lose_and_double_nothing(app):
     base = midnight(app, today - timedelta(days=5))
     unpaid = [raw_order(buyer, [(sku, n % 3 + 1)], create_time=base + n * 3000) for n in range(12)]
     stats.rebuild(today - timedelta(days=6), today)
-    errors = []
-
-    def job(work):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                work()
-            except Exception as error:  # collected for the assertion
-                errors.append(error)
-            finally:
-                db.session.remove()
-
     # Plain copies: the threads must not touch this session's rows.
     unpaid = [
         SimpleNamespace(
@@ -169,13 +139,7 @@ def test_rebuilds_racing_payments_lose_and_double_nothing(app):
     ]
     jobs = [lambda order=order: pay(order, order.create_time + 60) for order in unpaid]
     jobs += [lambda: stats.rebuild(today - timedelta(days=6), today)] * 2
-    barrier = threading.Barrier(len(jobs))
-    threads = [threading.Thread(target=job, args=(work,)) for work in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert errors_of(run_parallel(app, jobs)) == []
     db.session.rollback()  # a fresh snapshot of what the threads committed
     assert db.session.query(Order).filter(Order.pay_time.isnot(None)).count() == 12
     counted = day_counts(today - timedelta(days=6), today)

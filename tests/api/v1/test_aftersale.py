@@ -16,12 +16,7 @@ from tests.factories import (
     order_lines,
     png_bytes,
 )
-
-
-def error(response, status, code):
-    body = response.get_json()
-    assert (response.status_code, body["error_code"]) == (status, code), body
-    return body
+from tests.helpers import error
 
 
 def _ask(client, headers, order, units, **fields):

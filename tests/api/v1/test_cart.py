@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import CartItem, Product, Sku
 from app.models.base import now
 from tests.factories import make_cart_line, make_image, make_product, skus_of
-from tests.helpers import count_statements
+from tests.helpers import count_statements, error
 
 
 def make_sku(product, *, price="9.90", stock=100, specs=None, on_sale=True, img=None):
@@ -58,12 +58,6 @@ def rows(user_id):
 def add(client, headers, sku, count=1, **extra):
     body = {"product_id": sku.product_id, "sku_id": sku.id, "count": count, **extra}
     return client.post("/v1/cart", json=body, headers=headers)
-
-
-def error(response, status, code):
-    body = response.get_json()
-    assert (response.status_code, body["error_code"]) == (status, code), body
-    return body
 
 
 # ---------------------------------------------------------------- GET /v1/cart

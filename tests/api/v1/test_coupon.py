@@ -14,13 +14,7 @@ from tests.factories import (
     make_coupon_code,
     make_product,
 )
-
-
-def _error(response, status, code):
-    assert response.status_code == status, response.get_json()
-    body = response.get_json()
-    assert body["error_code"] == code, body
-    return body
+from tests.helpers import error
 
 
 def test_list_shows_open_claimable_coupons_with_the_callers_holding(
@@ -66,14 +60,14 @@ def test_claim_answers_the_copy_and_refusals_have_their_codes(client, customer_h
     )
     assert data["valid_end"] - data["valid_start"] == 3 * 86400
     assert data["claim_time"] == data["valid_start"] and data["coupon"]["id"] == coupon.id
-    _error(client.post(f"/v1/coupon/{coupon.id}/claim", headers=customer_headers), 409, 52030)
-    _error(client.post("/v1/coupon/999999/claim", headers=customer_headers), 404, 52010)
+    error(client.post(f"/v1/coupon/{coupon.id}/claim", headers=customer_headers), 409, 52030)
+    error(client.post("/v1/coupon/999999/claim", headers=customer_headers), 404, 52010)
     sold_out = make_coupon(total=1, claimed=1)
-    _error(client.post(f"/v1/coupon/{sold_out.id}/claim", headers=customer_headers), 409, 52020)
+    error(client.post(f"/v1/coupon/{sold_out.id}/claim", headers=customer_headers), 409, 52020)
     off = make_coupon(enabled=False)
-    _error(client.post(f"/v1/coupon/{off.id}/claim", headers=customer_headers), 409, 52050)
+    error(client.post(f"/v1/coupon/{off.id}/claim", headers=customer_headers), 409, 52050)
     closed = make_coupon(claim_end=1)
-    _error(client.post(f"/v1/coupon/{closed.id}/claim", headers=customer_headers), 409, 52040)
+    error(client.post(f"/v1/coupon/{closed.id}/claim", headers=customer_headers), 409, 52040)
 
 
 def test_redeem_codes(client, customer, customer_headers, other_headers):
@@ -85,14 +79,14 @@ def test_redeem_codes(client, customer, customer_headers, other_headers):
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["data"]["source"] == "code"
     again = client.post("/v1/coupon/redeem", json={"code": "ZX9Q2W3E4R5T"}, headers=other_headers)
-    _error(again, 409, 52090)
-    _error(
+    error(again, 409, 52090)
+    error(
         client.post("/v1/coupon/redeem", json={"code": "NOPE"}, headers=other_headers), 404, 52080
     )
-    _error(
+    error(
         client.post("/v1/coupon/redeem", json={"code": "no-pe"}, headers=other_headers), 400, 1000
     )
-    _error(client.post("/v1/coupon/redeem", json={}, headers=other_headers), 400, 1000)
+    error(client.post("/v1/coupon/redeem", json={}, headers=other_headers), 400, 1000)
     assert db.session.query(UserCoupon).count() == 1
 
 
@@ -112,7 +106,7 @@ def test_mine_lists_each_status(client, customer, customer_headers, other_custom
     assert ids("unused") == ([unused.id], {"unused"})
     assert ids("used") == ([used.id], {"used"})
     assert ids("expired") == ([marked.id, ended.id], {"expired"})
-    _error(client.get("/v1/coupon/mine?status=all", headers=customer_headers), 400, 1000)
+    error(client.get("/v1/coupon/mine?status=all", headers=customer_headers), 400, 1000)
 
 
 def test_preview_offers_every_held_coupon_with_its_discount_or_reason(
@@ -162,7 +156,7 @@ def test_preview_offers_every_held_coupon_with_its_discount_or_reason(
     placed = client.post(
         "/v1/order", json={**body, "user_coupon_id": high.id}, headers=customer_headers
     )
-    body = _error(placed, 409, 52070)
+    body = error(placed, 409, 52070)
     assert body["detail"] == {"user_coupon_id": high.id, "reason": "threshold"}
 
 
@@ -173,8 +167,8 @@ def test_another_users_coupon_id_is_404(client, customer, customer_headers, othe
         "products": [{"product_id": make_product(price="200.00").id, "count": 1}],
         "user_coupon_id": theirs.id,
     }
-    _error(client.post("/v1/order/preview", json=body, headers=customer_headers), 404, 52060)
-    _error(client.post("/v1/order", json=body, headers=customer_headers), 404, 52060)
+    error(client.post("/v1/order/preview", json=body, headers=customer_headers), 404, 52060)
+    error(client.post("/v1/order", json=body, headers=customer_headers), 404, 52060)
     assert db.session.get(UserCoupon, theirs.id).status == 1
     assert db.session.query(Order).count() == 0
 

@@ -9,14 +9,7 @@ from app.models import Favorite, Product
 from app.models.base import now
 from app.services import favorite as favorite_service
 from tests.factories import auth_headers, make_favorite, make_image, make_product, make_user
-from tests.helpers import count_statements
-from tests.services.test_concurrency import needs_mariadb, run_parallel
-
-
-def error(response, status, code):
-    body = response.get_json()
-    assert (response.status_code, body["error_code"]) == (status, code), body
-    return body
+from tests.helpers import count_statements, error, needs_mariadb, run_parallel
 
 
 def kept(user_id):

@@ -10,15 +10,9 @@ from app.models import Footprint, Product, User
 from app.models.base import now
 from app.services import footprint as footprint_service
 from tests.factories import auth_headers, make_footprint, make_image, make_product, make_user
-from tests.helpers import count_statements
+from tests.helpers import count_statements, error
 
 FOOTPRINT_MAX = footprint_service.FOOTPRINT_MAX
-
-
-def error(response, status, code):
-    body = response.get_json()
-    assert (response.status_code, body["error_code"]) == (status, code), body
-    return body
 
 
 def stored(user_id):

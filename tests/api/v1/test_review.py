@@ -23,14 +23,9 @@ from tests.factories import (
     pay_order,
     png_bytes,
 )
+from tests.helpers import error
 
 DAY = 86400
-
-
-def error(response, status, code):
-    body = response.get_json()
-    assert (response.status_code, body["error_code"]) == (status, code), body
-    return body
 
 
 def received_line(user, **product_fields):

@@ -20,6 +20,18 @@ def _refresh_token(user):
     return row.id
 
 
+def _admin_body(**fields):
+    """A valid create-admin body with `fields` changed (None leaves a field out)."""
+    body = {
+        "nickname": "Ops",
+        "email": "ops@example.com",
+        "password": "long-password-1",
+        "confirm_password": "long-password-1",
+        **fields,
+    }
+    return {key: value for key, value in body.items() if value is not None}
+
+
 def test_list_admins_only_staff_by_id(client, super_headers, customer):
     group = make_group()
     first = make_user(group=group)
@@ -50,14 +62,7 @@ def test_get_admin_missing_answers_20010(client, super_headers):
 
 def test_create_admin_in_group(client, super_headers):
     group = make_group()
-    body = {
-        "nickname": "Ops",
-        "email": "Ops@Example.com",
-        "password": "long-password-1",
-        "confirm_password": "long-password-1",
-        "group_id": group.id,
-        "auth": 2,
-    }
+    body = _admin_body(email="Ops@Example.com", group_id=group.id, auth=2)
     response = client.post("/v2/admin", json=body, headers=super_headers)
     assert response.status_code == 201, response.get_json()
     data = response.get_json()["data"]
@@ -68,50 +73,27 @@ def test_create_admin_in_group(client, super_headers):
 
 
 def test_create_admin_unknown_group_answers_80010(client, super_headers):
-    body = {
-        "nickname": "Ops",
-        "email": "ops@example.com",
-        "password": "long-password-1",
-        "confirm_password": "long-password-1",
-        "group_id": 999,
-    }
+    body = _admin_body(group_id=999)
     response = client.post("/v2/admin", json=body, headers=super_headers)
     assert response.get_json()["error_code"] == 80010
 
 
 def test_create_admin_duplicate_email_answers_2001(client, super_headers, customer):
-    body = {
-        "nickname": "Ops",
-        "email": customer.email.upper(),
-        "password": "long-password-1",
-        "confirm_password": "long-password-1",
-        "group_id": make_group().id,
-    }
+    body = _admin_body(email=customer.email.upper(), group_id=make_group().id)
     response = client.post("/v2/admin", json=body, headers=super_headers)
     assert response.status_code == 409
     assert response.get_json()["error_code"] == 2001
 
 
 def test_create_admin_without_login_method_answers_400(client, super_headers):
-    body = {
-        "nickname": "Ops",
-        "password": "long-password-1",
-        "confirm_password": "long-password-1",
-        "group_id": make_group().id,
-    }
+    body = _admin_body(email=None, group_id=make_group().id)
     response = client.post("/v2/admin", json=body, headers=super_headers)
     assert response.status_code == 400
     assert "username" in response.get_json()["errors"]
 
 
 def test_create_admin_password_mismatch_answers_400(client, super_headers):
-    body = {
-        "nickname": "Ops",
-        "email": "ops@example.com",
-        "password": "long-password-1",
-        "confirm_password": "long-password-2",
-        "group_id": make_group().id,
-    }
+    body = _admin_body(confirm_password="long-password-2", group_id=make_group().id)
     response = client.post("/v2/admin", json=body, headers=super_headers)
     assert response.status_code == 400
     assert db.session.query(User).filter_by(email="ops@example.com").count() == 0

@@ -19,6 +19,7 @@ from tests.factories import (
     make_staff,
     refund_answers,
 )
+from tests.helpers import error
 
 MODULE = "售后"
 
@@ -30,12 +31,6 @@ def wechat(app, monkeypatch):
 
 def _staff(*names):
     return auth_headers(make_staff(*[(MODULE, name) for name in names]))
-
-
-def error(response, status, code):
-    body = response.get_json()
-    assert (response.status_code, body["error_code"]) == (status, code), body
-    return body
 
 
 def test_list_and_search(client, customer, other_customer):

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Banner, BannerItem
 from tests.factories import auth_headers, make_banner, make_banner_item, make_staff
+from tests.helpers import error
 
 ROUTES = [
     ("get", "/v2/banner/list"),
@@ -19,9 +20,7 @@ ROUTES = [
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_banner_routes_refuse_customers_with_403(client, customer_headers, method, path):
-    response = getattr(client, method)(path, headers=customer_headers, json={})
-    assert response.status_code == 403
-    assert response.get_json()["error_code"] == 1004
+    error(getattr(client, method)(path, headers=customer_headers, json={}), 403, 1004)
 
 
 def test_list_banners_compat_fields(client):

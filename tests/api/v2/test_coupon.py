@@ -6,14 +6,9 @@ import pytest
 from app.extensions import db
 from app.models import Coupon, CouponCode, UserCoupon
 from tests.factories import auth_headers, give_coupon, make_coupon, make_staff, make_user
+from tests.helpers import error
 
 MODULE = "优惠券"
-
-
-def _error(response, status, code):
-    assert response.status_code == status, response.get_json()
-    assert response.get_json()["error_code"] == code, response.get_json()
-    return response.get_json()
 
 
 @pytest.mark.parametrize(
@@ -86,7 +81,7 @@ def test_create_each_type(client, super_headers, body, stored):
 )
 def test_create_refuses_inconsistent_templates(client, super_headers, body, field):
     response = client.post("/v2/coupon", json={"name": "x", **body}, headers=super_headers)
-    assert field in _error(response, 400, 1000)["errors"]
+    assert field in error(response, 400, 1000)["errors"]
     assert db.session.query(Coupon).count() == 0
 
 
@@ -107,7 +102,7 @@ def test_list_filters_and_detail_counts(client, super_headers, customer, other_c
         {"unused": 1, "used": 1, "expired": 1},
         None,
     )
-    _error(client.get("/v2/coupon/999999", headers=super_headers), 404, 52010)
+    error(client.get("/v2/coupon/999999", headers=super_headers), 404, 52010)
 
 
 def test_update_keeps_the_kind_and_never_goes_below_claimed(client, super_headers, customer):
@@ -115,7 +110,7 @@ def test_update_keeps_the_kind_and_never_goes_below_claimed(client, super_header
     response = client.put(
         f"/v2/coupon/{coupon.id}", json={"total": 2, "name": "改名"}, headers=super_headers
     )
-    _error(response, 400, 52011)
+    error(response, 400, 52011)
     db.session.expire_all()
     assert (db.session.get(Coupon, coupon.id).total, db.session.get(Coupon, coupon.id).name) == (
         5,
@@ -138,7 +133,7 @@ def test_update_keeps_the_kind_and_never_goes_below_claimed(client, super_header
     unlimited = client.put(f"/v2/coupon/{coupon.id}", json={"total": None}, headers=super_headers)
     assert unlimited.get_json()["data"]["total"] is None
     bad = client.put(f"/v2/coupon/{coupon.id}", json={"valid_days": None}, headers=super_headers)
-    assert "valid_end" in _error(bad, 400, 1000)["errors"]
+    assert "valid_end" in error(bad, 400, 1000)["errors"]
 
 
 def test_off_stops_claims_but_held_copies_stay(client, super_headers, customer, customer_headers):
@@ -146,7 +141,7 @@ def test_off_stops_claims_but_held_copies_stay(client, super_headers, customer, 
     held = give_coupon(customer, coupon)
     response = client.put(f"/v2/coupon/{coupon.id}/off", headers=super_headers)
     assert response.status_code == 201 and response.get_json()["data"]["enabled"] is False
-    _error(client.post(f"/v1/coupon/{coupon.id}/claim", headers=customer_headers), 409, 52050)
+    error(client.post(f"/v1/coupon/{coupon.id}/claim", headers=customer_headers), 409, 52050)
     mine = client.get("/v1/coupon/mine", headers=customer_headers).get_json()["data"]["items"]
     assert [item["id"] for item in mine] == [held.id]
 
@@ -171,14 +166,14 @@ def test_grant_and_holders(client, super_headers, customer, other_customer):
     full = client.post(
         f"/v2/coupon/{coupon.id}/grant", json={"user_ids": [third.id]}, headers=super_headers
     )
-    assert _error(full, 409, 52020)["detail"] == {"left": 0, "asked": 1}
+    assert error(full, 409, 52020)["detail"] == {"left": 0, "asked": 1}
     staff = make_user(auth=2)
     unknown = client.post(
         f"/v2/coupon/{coupon.id}/grant",
         json={"user_ids": [staff.id, 999999]},
         headers=super_headers,
     )
-    assert _error(unknown, 404, 20010)["detail"] == {"user_ids": [staff.id, 999999]}
+    assert error(unknown, 404, 20010)["detail"] == {"user_ids": [staff.id, 999999]}
     holders = client.get(f"/v2/coupon/{coupon.id}/holders", headers=super_headers).get_json()
     rows = holders["data"]["items"]
     assert [
@@ -202,10 +197,10 @@ def test_codes_are_generated_for_code_coupons_within_the_quantity(
     codes = [item["code"] for item in response.get_json()["data"]["items"]]
     assert len(set(codes)) == 3 and all(len(code) == 12 and code.isalnum() for code in codes)
     over = client.post(f"/v2/coupon/{coupon.id}/codes", json={"count": 3}, headers=super_headers)
-    assert "count" in _error(over, 400, 1000)["errors"]
+    assert "count" in error(over, 400, 1000)["errors"]
     plain = make_coupon()
     wrong = client.post(f"/v2/coupon/{plain.id}/codes", json={"count": 1}, headers=super_headers)
-    _error(wrong, 409, 52012)
+    error(wrong, 409, 52012)
     client.post("/v1/coupon/redeem", json={"code": codes[0]}, headers=customer_headers)
     free = client.get(f"/v2/coupon/{coupon.id}/codes?used=false", headers=super_headers)
     assert sorted(item["code"] for item in free.get_json()["data"]["items"]) == sorted(codes[1:])
@@ -223,11 +218,11 @@ def test_each_route_needs_its_permission(client):
     reader = auth_headers(make_staff((MODULE, "查询优惠券")))
     assert client.get("/v2/coupon/list", headers=reader).status_code == 200
     assert client.get(f"/cms/coupon/{coupon.id}", headers=reader).status_code == 200
-    _error(client.put(f"/v2/coupon/{coupon.id}/off", headers=reader), 403, 1004)
-    _error(
+    error(client.put(f"/v2/coupon/{coupon.id}/off", headers=reader), 403, 1004)
+    error(
         client.post(f"/v2/coupon/{coupon.id}/grant", json={"user_ids": [1]}, headers=reader),
         403,
         1004,
     )
     granter = auth_headers(make_staff((MODULE, "发放优惠券")))
-    _error(client.get("/v2/coupon/list", headers=granter), 403, 1004)
+    error(client.get("/v2/coupon/list", headers=granter), 403, 1004)

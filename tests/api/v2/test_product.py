@@ -17,6 +17,7 @@ from tests.factories import (
     make_staff,
     make_theme,
 )
+from tests.helpers import error
 
 ROUTES = [
     ("get", "/v2/product/list"),
@@ -36,9 +37,7 @@ ROUTES = [
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_product_routes_refuse_customers_with_403(client, customer_headers, method, path):
-    response = getattr(client, method)(path, headers=customer_headers, json={})
-    assert response.status_code == 403
-    assert response.get_json()["error_code"] == 1004
+    error(getattr(client, method)(path, headers=customer_headers, json={}), 403, 1004)
 
 
 def _images(product_id):

@@ -7,14 +7,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Config, Review
 from tests.factories import auth_headers, make_product, make_review, make_staff, make_user
+from tests.helpers import error
 
 MODULE = "评价"
-
-
-def error(response, status, code):
-    body = response.get_json()
-    assert (response.status_code, body["error_code"]) == (status, code), body
-    return body
 
 
 def stored(review_id):

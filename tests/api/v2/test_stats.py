@@ -420,21 +420,9 @@ def test_stats_equal_a_direct_computation_over_random_orders(
     ]:
         order.pay_time = None
         db.session.commit()
-        assert (
-            order_service.record_payment(
-                order_id=order.id,
-                user_id=order.user_id,
-                transaction_id=f"TX-inc-{order.id}",
-                out_trade_no=order.order_no,
-                amount=yuan_to_fen(order.total_price),
-                trade_state="SUCCESS",
-                payer_openid="",
-                success_time=max(paid_at, order.create_time),
-                raw={},
-                actor_type="wechat",
-            )
-            == "paid"
-        )
+        success_time = max(paid_at, order.create_time)
+        transaction_id = f"TX-inc-{order.id}"
+        assert pay_order(order, success_time=success_time, transaction_id=transaction_id) == "paid"
     refundable = db.session.scalars(
         select(Order).where(Order.order_status == 2, ~Order.refunds.any()).order_by(Order.id.desc())
     ).all()

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Theme, theme_product
 from tests.factories import auth_headers, make_image, make_product, make_staff, make_theme
+from tests.helpers import error
 
 ROUTES = [
     ("get", "/v2/theme/list"),
@@ -22,9 +23,7 @@ ROUTES = [
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
 def test_theme_routes_refuse_customers_with_403(client, customer_headers, method, path):
-    response = getattr(client, method)(path, headers=customer_headers, json={})
-    assert response.status_code == 403
-    assert response.get_json()["error_code"] == 1004
+    error(getattr(client, method)(path, headers=customer_headers, json={}), 403, 1004)
 
 
 def _links(theme_id):

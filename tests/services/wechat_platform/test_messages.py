@@ -4,16 +4,14 @@
 import json
 
 import pytest
-import responses
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OrderStatus, OutboxMessage
 from app.services import orders
-from app.services.wechat_platform import messages, run_outbox
+from app.services.wechat_platform import messages
 from tests.factories import (
     SUBSCRIBE_SEND_URL,
-    answer_stable_token,
     make_config,
     make_order,
     make_product,
@@ -22,6 +20,7 @@ from tests.factories import (
     make_wechat_user,
     pay_order,
 )
+from tests.services.wechat_platform import sent_by_the_outbox
 
 PAID_TEMPLATE = {
     "template_id": "TPL-PAID",
@@ -193,8 +192,4 @@ def test_queued_message_is_sent_by_the_outbox(app, wx):
     order = _unpaid_order()
     pay_order(order)
     [row] = _messages()
-    answer_stable_token(wx, "ACCESS-1")
-    wx.add(responses.POST, SUBSCRIBE_SEND_URL, json={"errcode": 0, "errmsg": "ok"})
-    assert run_outbox()["sent"] == 1
-    [call] = [c for c in wx.calls if c.request.url.startswith(SUBSCRIBE_SEND_URL)]
-    assert json.loads(call.request.body) == row.body
+    assert json.loads(sent_by_the_outbox(wx, SUBSCRIBE_SEND_URL).body) == row.body

@@ -2,7 +2,6 @@
 answers and retried by an admin, declined answers final, claims safe with several runners."""
 
 import json
-import os
 import threading
 from pathlib import Path
 
@@ -20,12 +19,10 @@ from tests.factories import (
     answer_stable_token,
     make_outbox_message,
 )
+from tests.helpers import needs_mariadb, run_parallel
 
 T0 = 1_800_000_000
-needs_mariadb = pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("mysql"),
-    reason="row-level claim races need MariaDB (set TEST_DATABASE_URL); SQLite locks the file",
-)
+
 OK = {"errcode": 0, "errmsg": "ok"}
 
 
@@ -224,25 +221,7 @@ def test_two_runners_at_once_never_send_a_row_twice(app, wx):
         return 200, {}, json.dumps(OK)
 
     wx.add_callback(responses.POST, SHIPPING_UPLOAD_URL, callback=accept)
-    runners = 4
-    barrier = threading.Barrier(runners)
-    reports = [None] * runners
-
-    def runner(index):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                reports[index] = run_outbox(at=T0)
-            except Exception as error:  # collected for the assertion
-                reports[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(runners)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    reports = run_parallel(app, [lambda: run_outbox(at=T0)] * 4, timeout=120)
     assert all(isinstance(report, dict) for report in reports), reports
     assert sorted(seen) == list(range(40))  # every row sent, none twice
     assert sum(report["sent"] for report in reports) == 40

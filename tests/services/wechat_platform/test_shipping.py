@@ -12,7 +12,7 @@ from app.core.exceptions import ParameterException
 from app.extensions import db
 from app.models import Order, OrderStatus, OutboxMessage, Payment
 from app.services import orders
-from app.services.wechat_platform import run_outbox, shipping
+from app.services.wechat_platform import shipping
 from tests.factories import (
     DELIVERY_LIST_URL,
     SHIPPING_UPLOAD_URL,
@@ -24,6 +24,7 @@ from tests.factories import (
     make_wechat_paid_order,
     pay_order,
 )
+from tests.services.wechat_platform import sent_by_the_outbox
 
 
 def _rows() -> list[OutboxMessage]:
@@ -68,12 +69,9 @@ def test_upload_is_sent_as_queued(app, wx):
     order = make_wechat_paid_order()
     _deliver(order)
     [row] = _rows()
-    answer_stable_token(wx, "ACCESS-1")
-    wx.add(responses.POST, SHIPPING_UPLOAD_URL, json={"errcode": 0, "errmsg": "ok"})
-    assert run_outbox()["sent"] == 1
-    [call] = [c for c in wx.calls if c.request.url.startswith(SHIPPING_UPLOAD_URL)]
-    assert json.loads(call.request.body) == row.body
-    assert call.request.params == {"access_token": "ACCESS-1"}
+    request = sent_by_the_outbox(wx, SHIPPING_UPLOAD_URL)
+    assert json.loads(request.body) == row.body
+    assert request.params == {"access_token": "ACCESS-1"}
 
 
 def test_rfc3339_has_the_configured_offset(app):

@@ -3,7 +3,6 @@ time, and one forced refresh plus one retry when WeChat refuses the token."""
 
 import json
 import os
-import threading
 import time
 
 import pytest
@@ -25,6 +24,7 @@ from tests.factories import (
     answer_stable_token,
     wechat_configured,
 )
+from tests.helpers import run_parallel
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 API_URL = SUBSCRIBE_SEND_URL
@@ -161,25 +161,7 @@ def _refresh_race(app, mock, workers: int) -> list:
         return 200, {}, json.dumps({"access_token": "SHARED", "expires_in": 7200})
 
     mock.add_callback(responses.POST, STABLE_TOKEN_URL, callback=slow_token)
-    barrier = threading.Barrier(workers)
-    results = [None] * workers
-
-    def worker(index):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results[index] = token.access_token()
-            except Exception as error:  # collected for the assertion
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return run_parallel(app, [token.access_token] * workers)
 
 
 def test_concurrent_callers_make_one_refresh_through_the_database_lock(app, wx):
