@@ -61,21 +61,28 @@ def _init_extensions(app: Flask) -> None:
     cache.init_app(app)
     limiter.init_app(app)
     origins = list(app.config["CORS_ORIGINS"])
-    cors.init_app(
-        app,
-        resources={r"/(v1|v2|cms)/.*": {"origins": origins or []}},
-        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
-        methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        expose_headers=["X-Request-ID", "Retry-After", "ETag"],
-        supports_credentials=False,
-        max_age=600,
-    )
+    # With no origin allowed (production's default) Flask-Cors would add nothing to any answer
+    # but still run on every one: it is installed only when some origin is allowed.
+    if origins:
+        _init_cors(app, origins)
     # Only as many X-Forwarded-* entries as there are proxies of our own are believed; with 0
     # (the default) a client cannot pick the address every per-IP limit is keyed by.
     hops = app.config["TRUSTED_PROXIES"]
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     from app.core import db as _sqlite_pragmas  # noqa: F401
+
+
+def _init_cors(app: Flask, origins: list[str]) -> None:
+    cors.init_app(
+        app,
+        resources={r"/(v1|v2|cms)/.*": {"origins": origins}},
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        expose_headers=["X-Request-ID", "Retry-After", "ETag"],
+        supports_credentials=False,
+        max_age=600,
+    )
 
 
 def _configure_url_map(app: Flask) -> None:
