@@ -2,8 +2,9 @@
 on a basket, using a copy on an order, giving it back when the order is cancelled)."""
 
 from dataclasses import replace
+from functools import cache
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 
 from app.core import metrics
 from app.core.exceptions import CouponNotUsable, UserCouponNotFound
@@ -70,13 +71,58 @@ def mine_query(user_id: int, status: str, at: int):
     return statement.order_by(UserCoupon.id.desc())
 
 
-def get_held(user_id: int, held_id: int) -> UserCoupon:
-    """One of the caller's copies (another user's id answers 404 / 52060)."""
-    held = db.session.scalar(
-        select(UserCoupon).where(UserCoupon.id == held_id, UserCoupon.user_id == user_id)
-    )
+def get_held(user_id: int, held_id: int, *, detached: bool = False) -> UserCoupon:
+    """One of the caller's copies (another user's id answers 404 / 52060). `detached`: read
+    with Core and answered as objects outside the session, with their template (placing an
+    order only reads them: no ORM identity map or loading on its hot path)."""
+    if detached:
+        held = _detached_held(user_id, held_id)
+    else:
+        held = db.session.scalar(
+            select(UserCoupon).where(UserCoupon.id == held_id, UserCoupon.user_id == user_id)
+        )
     if held is None:
         raise UserCouponNotFound()
+    return held
+
+
+# What a placement reads of a copy and its template: what pricing and the refusals use.
+_COPY_COLUMNS = ("id", "user_id", "coupon_id", "status", "valid_start", "valid_end")
+_TEMPLATE_COLUMNS = (
+    "id",
+    "name",
+    "type",
+    "min_amount",
+    "amount",
+    "percent",
+    "max_discount",
+    "scope",
+    "category_ids",
+    "product_ids",
+)
+
+
+@cache
+def _detached_statement():
+    copies, templates = UserCoupon.__table__, Coupon.__table__
+    return (
+        select(
+            *(copies.c[name] for name in _COPY_COLUMNS),
+            *(templates.c[name] for name in _TEMPLATE_COLUMNS),
+        )
+        .join(templates, templates.c.id == copies.c.coupon_id)
+        .where(copies.c.id == bindparam("held_id"), copies.c.user_id == bindparam("user_id"))
+    )
+
+
+def _detached_held(user_id: int, held_id: int) -> UserCoupon | None:
+    parameters = {"held_id": held_id, "user_id": user_id}
+    row = db.session.connection().execute(_detached_statement(), parameters).first()
+    if row is None:
+        return None
+    split = len(_COPY_COLUMNS)
+    held = UserCoupon(**dict(zip(_COPY_COLUMNS, row[:split], strict=True)))
+    held.coupon = Coupon(**dict(zip(_TEMPLATE_COLUMNS, row[split:], strict=True)))
     return held
 
 
@@ -106,17 +152,17 @@ def held_offer(held: UserCoupon, lines: list[pricing.PricedLine], room, at: int)
 def use(held_id: int, user_id: int, order_id: int, at: int) -> None:
     """Mark the copy used on the order: a guarded UPDATE (still the user's, unused, valid now),
     so of two orders racing for one copy exactly one gets it. Does not commit."""
-    taken = db.session.execute(
-        update(UserCoupon)
+    copies = UserCoupon.__table__
+    taken = db.session.connection().execute(
+        update(copies)
         .where(
-            UserCoupon.id == held_id,
-            UserCoupon.user_id == user_id,
-            UserCoupon.status == CouponStatus.UNUSED,
-            UserCoupon.valid_start <= at,
-            UserCoupon.valid_end > at,
+            copies.c.id == held_id,
+            copies.c.user_id == user_id,
+            copies.c.status == CouponStatus.UNUSED,
+            copies.c.valid_start <= at,
+            copies.c.valid_end > at,
         )
         .values(status=CouponStatus.USED, order_id=order_id, use_time=at, update_time=at)
-        .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
         metrics.coupon_conflict("used")

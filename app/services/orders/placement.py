@@ -314,7 +314,7 @@ def place_order(
     """
     one_source(items, cart_item_ids)
     counts = merge_lines(items) if items is not None else None
-    choice = CouponChoice(user_id, user_coupon_id)
+    choice = CouponChoice(user_id, user_coupon_id, detached=True)
     if checkout is None:
         checkout = read_checkout(user_id)
 

@@ -367,12 +367,13 @@ class CouponChoice:
     user_id: int
     user_coupon_id: int | None = None
     offer_all: bool = False
+    detached: bool = False  # read with Core, outside the session (placement: read only)
     _held: UserCoupon | None = field(default=None, repr=False)
 
     def held(self) -> UserCoupon | None:
         """The chosen copy, the caller's (another user's id answers 404 / 52060), read once."""
         if self.user_coupon_id is not None and self._held is None:
-            self._held = coupons.get_held(self.user_id, self.user_coupon_id)
+            self._held = coupons.get_held(self.user_id, self.user_coupon_id, detached=self.detached)
         return self._held
 
 
