@@ -46,8 +46,8 @@ class KeyReleased(Exception):
 
 
 def hold_key(user_id: int, request: IdempotentRequest) -> Replay | None:
-    """The first statement of an idempotent placement's transaction: INSERT the key row, the
-    guard (UNIQUE user_id + key). A concurrent twin's INSERT waits on that unique key until
+    """The first write of an idempotent placement's transaction: INSERT the key row, the guard
+    (UNIQUE user_id + key). A concurrent twin's INSERT waits on that unique key until
     this transaction ends: after its commit the twin reads the stored answer, after a rollback
     (a refused order stores nothing, so the client may retry) the twin goes on and places.
 
@@ -77,7 +77,7 @@ def hold_key(user_id: int, request: IdempotentRequest) -> Replay | None:
         raise KeyReleased()
     if row.request_hash != request.digest:
         raise IdempotencyConflict()
-    if row.status_code is None:  # a key row without its answer: never committed so now
+    if row.status_code is None:  # committed without its answer: only by an older version
         raise Conflict()
     replay = Replay(row.status_code, row.response)
     db.session.rollback()

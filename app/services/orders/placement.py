@@ -64,7 +64,7 @@ class Checkout:
 
     def address(self, address_id: int | None):
         """The chosen address (another user's id, or a deleted one: 404 / 60010), or the
-        default one (none: 409 / 60020)."""
+        default one (none: 400 / 60030)."""
         if address_id is not None:
             chosen = next((each for each in self.addresses if each.id == address_id), None)
             if chosen is None:

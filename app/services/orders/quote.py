@@ -24,7 +24,7 @@ from decimal import Decimal
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from app.core.exceptions import ParameterException
 from app.core.forms import INT_LIMIT, MONEY_MAX
@@ -75,8 +75,8 @@ class QuoteLine:
     product_id: int
     sku_id: int | None
     count: int
-    product: Product | None = None
-    sku: Sku | None = None
+    product: "Product | ProductRow | None" = None  # an ORM row (cart lines) or a Core one
+    sku: "Sku | SkuRow | None" = None
     cart_item_id: int | None = None
     problem: Problem | None = None
     discount: Decimal = ZERO  # the line's share of the coupon discount
@@ -114,7 +114,7 @@ class Quote:
     """The lines (in request order, merged per SKU) and the amounts of the orderable ones."""
 
     lines: list[QuoteLine]
-    address: Address | None
+    address: "Address | Row | None"  # the ORM row (preview) or the checkout's Core row
     total_count: int = 0
     goods_amount: Decimal = ZERO
     freight_amount: Decimal = ZERO
