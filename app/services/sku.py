@@ -81,6 +81,15 @@ def sync_product(product_id: int) -> None:
 # ---------------------------------------------------------------- order lines
 
 
+def _units(lines: list[tuple[int, int, int]]) -> tuple[Counter, Counter]:
+    """The units of (sku_id, product_id, count) lines per SKU and per product."""
+    per_sku, per_product = Counter(), Counter()
+    for sku_id, product_id, count in lines:
+        per_sku[sku_id] += count
+        per_product[product_id] += count
+    return per_sku, per_product
+
+
 def reserve(lines: list[tuple[int, int, int]]) -> bool:
     """Take units for (sku_id, product_id, count) lines, all or nothing, in two statements.
 
@@ -90,10 +99,7 @@ def reserve(lines: list[tuple[int, int, int]]) -> bool:
     Each UPDATE locks its rows by ascending primary key (the IN list's index range order), SKUs
     before products, as every writer does.
     """
-    per_sku, per_product = Counter(), Counter()
-    for sku_id, product_id, count in lines:
-        per_sku[sku_id] += count
-        per_product[product_id] += count
+    per_sku, per_product = _units(lines)
     return _take(Sku, per_sku) and _take(Product, per_product)
 
 
@@ -198,10 +204,7 @@ def release(lines: list[tuple[int, int, int]]) -> None:
 def add_sales(lines: list[tuple[int, int, int]]) -> None:
     """A paid order's units count as sales of each SKU and product (same lock order): one
     statement for the SKUs, one for the products."""
-    per_sku, per_product = Counter(), Counter()
-    for sku_id, product_id, count in lines:
-        per_sku[sku_id] += count
-        per_product[product_id] += count
+    per_sku, per_product = _units(lines)
     if per_sku:
         _per_row(Sku, "sales", per_sku, take=False)
         _per_row(Product, "sales", per_product, take=False)

@@ -94,7 +94,7 @@ def create_order():
         idempotent=idempotent,
         checkout=checkout,
     )
-    if isinstance(placed, orders.Replay):
+    if isinstance(placed, orders.Replay):  # keyed: the answer stored with the key
         status_code, body = placed.status_code, placed.body
     else:
         status_code, body = _answer(placed)

@@ -297,9 +297,9 @@ def place_order(
     """Place an order (POST /v1/order) of `items` [{product_id, sku_id?, count}] or of the
     caller's cart lines `cart_item_ids`, reserving stock per SKU, with the caller's coupon
     `user_coupon_id` (another user's: 404 / 52060). Answers the order as written (not
-    attached to the session), or, for an `idempotent` request whose key already placed one,
-    that first request's stored answer. `checkout`: the caller's, when the view read it
-    already (`read_checkout`).
+    attached to the session), or, for an `idempotent` request, the answer stored with its key
+    (this placement's, or the first request's when the key already placed one). `checkout`:
+    the caller's, when the view read it already (`read_checkout`).
 
     Cart lines are read under the cart lock (another user's id is 404 / 33010) and removed in
     the order's transaction: a refused placement leaves the cart as it was, and a second
@@ -342,13 +342,14 @@ def place_order(
             metrics.order_placed(db.session)
             if cart_item_ids is not None:
                 cart_service.remove_lines(user_id, cart_item_ids)
+            placed = order
             if idempotent is not None:
-                idempotency.store_answer(user_id, idempotent, order)
+                placed = Replay(*idempotency.store_answer(user_id, idempotent, order))
             db.session.commit()
         except Exception:
             db.session.rollback()
             raise
-        return order
+        return placed
 
     for _ in range(3):
         try:
